@@ -1,9 +1,9 @@
 """The date grammar: what users may type for days, times, cadences and recurrences.
 
 Pure functions. Nothing here reads the clock: ``today`` is always an argument, so
-every answer is reproducible. Only the standard library is imported at module level;
-``dateutil.rrule`` is imported inside the one path that needs it (complex RRULEs),
-because start-up time is a product feature.
+every answer is reproducible. Built on dateutil (``relativedelta`` for calendar
+months and years, ``rrule`` for recurrences), imported inside the paths that need
+them, because start-up time is a product feature: ISO dates use the stdlib.
 """
 
 from __future__ import annotations
@@ -133,15 +133,17 @@ def _make_date(year: int | None, month: int, day: int) -> date | str:
 def _add_months(moment: _D, months: int) -> _D:
     """``moment`` moved by whole months, clamped to the month's last day (Jan 31 + 1 = Feb 28).
 
-    The same rule as ``dateutil.relativedelta(months=...)``, without its import cost.
-    Works for datetimes too (the time of day is kept). OverflowError outside years 1-9999.
+    dateutil's ``relativedelta`` (20 ms to import) is loaded only when a month or year
+    is actually counted. Works for datetimes too (the time of day is kept).
+    OverflowError outside years 1-9999.
     """
+    from dateutil.relativedelta import relativedelta
+
     index = moment.year * 12 + moment.month - 1 + months
-    year, month = divmod(index, 12)
-    if not 1 <= year <= 9999:
+    if not 1 <= index // 12 <= 9999:
         raise OverflowError("date value out of range")
-    last = calendar.monthrange(year, month + 1)[1]
-    return moment.replace(year=year, month=month + 1, day=min(moment.day, last))
+    moved: _D = moment + relativedelta(months=months)
+    return moved
 
 
 def _count(word: str) -> int:

@@ -1,0 +1,3 @@
+from relate.cli.main import main
+
+main()

@@ -1,0 +1,1 @@
+"""The command line: Typer apps that parse arguments, call services and render."""

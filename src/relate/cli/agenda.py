@@ -1,0 +1,48 @@
+"""The morning command: relate today."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from relate import dates
+from relate.cli import state
+from relate.cli.app import app
+from relate.cli.options import FormatOption
+from relate.render import agenda as render
+from relate.render import output
+from relate.services import agenda as service
+
+
+@app.command()
+def today(
+    date: Annotated[
+        str | None, typer.Option("--date", "-d", help="Show the agenda as of this date.")
+    ] = None,
+    days: Annotated[
+        int, typer.Option("--days", "-n", min=1, max=366, help="Look this many days ahead.")
+    ] = 1,
+    all_: Annotated[
+        bool,
+        typer.Option(
+            "--all", "-a", help=f"Every item, not the top {service.DEFAULT_LIMIT} per section."
+        ),
+    ] = False,
+    fmt: FormatOption = None,
+) -> None:
+    """The agenda: overdue and due items, dates coming up, people to get in touch with.
+
+    Example: relate today
+    Example: relate today --days 7 --format json | jq '.[] | select(.kind == "date")'
+    """
+    chosen = output.resolve_format(fmt)
+    as_of = dates.parse_date(date, state.today()) if date else state.today()
+    agenda = service.build_agenda(
+        state.database(), as_of, days=days, limit=None if all_ else service.DEFAULT_LIMIT
+    )
+    render.write(agenda, chosen)
+    if chosen in ("csv", "json"):
+        hidden = sum(agenda.hidden(name) for name in agenda.sections)
+        if hidden:
+            output.warn(f"{hidden} more items not shown; add --all for every item")

@@ -1,0 +1,235 @@
+"""Capture commands: log, remind, done, snooze, reminders, date."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from relate import clock, dates
+from relate.cli import state
+from relate.cli.app import app
+from relate.cli.editor import read_text
+from relate.cli.options import ContactArg, FormatOption
+from relate.cli.parsing import moment, past_moment
+from relate.errors import UsageError
+from relate.render import output
+from relate.services import important_dates, interactions, reminders
+from relate.services.matching import resolve_contact
+
+REMINDER_FIELDS = (
+    "id",
+    "kind",
+    "contact",
+    "contact_id",
+    "due",
+    "time",
+    "text",
+    "every",
+    "rrule",
+    "snoozed",
+    "done",
+)
+REMINDER_COLUMNS = (
+    output.Column("ID", "id", style="dim", justify="right"),
+    output.Column("Due", "due"),
+    output.Column("Time", "time"),
+    output.Column("Kind", "kind"),
+    output.Column("Contact", "contact", style="bold"),
+    output.Column("Text", "text"),
+    output.Column("Every", "every", style="cyan"),
+)
+
+
+@app.command()
+def log(
+    contact: ContactArg,
+    text: Annotated[
+        str | None,
+        typer.Argument(
+            help="What happened. Omit it to open $VISUAL/$EDITOR; '-' reads stdin.",
+            show_default=False,
+        ),
+    ] = None,
+    kind: Annotated[
+        str, typer.Option("--kind", "-k", help="call, email, meeting, message, note or gift.")
+    ] = "note",
+    when: Annotated[
+        str | None, typer.Option("--when", "-w", help="When it happened (default: now).")
+    ] = None,
+    with_: Annotated[
+        list[str] | None,
+        typer.Option("--with", help="Another participant (repeatable)."),
+    ] = None,
+    follow_up: Annotated[
+        str | None,
+        typer.Option("--follow-up", "-F", help="Open a follow-up due on this date."),
+    ] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Tag (repeatable).")] = None,
+) -> None:
+    """Log a call, e-mail, meeting, message, note or gift; it counts as contact.
+
+    Example: relate log ann "Call about the redesign; wants a quote" --kind call --follow-up friday
+    """
+    db = state.database()
+    chosen_kind = interactions.parse_kind(kind)
+    people = [resolve_contact(db, contact)]
+    for other in with_ or []:
+        ref = resolve_contact(db, other)
+        if ref not in people:
+            people.append(ref)
+    happened = past_moment(when)
+    due = moment(follow_up) if follow_up else None
+    body = read_text(text, ", ".join(ref.name for ref in people), chosen_kind)
+    logged = interactions.log_interaction(
+        db,
+        people,
+        body,
+        kind=chosen_kind,
+        when=happened,
+        now=state.now(),
+        tags=tag or [],
+        follow_up=due[0] if due else None,
+        follow_up_all_day=due[1] if due else True,
+    )
+    names = ", ".join(ref.name for ref in people)
+    message = f"Logged #{logged.interaction_id} {chosen_kind} with {names}"
+    if logged.follow_up_id is not None and due is not None:
+        due_text = dates.format_day(due[0].date(), state.today())
+        message += f"; follow-up #{logged.follow_up_id} due {due_text}"
+    output.say(message)
+
+
+@app.command()
+def remind(
+    contact: Annotated[
+        str | None,
+        typer.Argument(help="Who it is about (omit with --no-contact).", show_default=False),
+    ] = None,
+    text: Annotated[str | None, typer.Argument(help="What to do.", show_default=False)] = None,
+    on: Annotated[
+        str, typer.Option("--on", help="Due date, e.g. friday, 'dec 1 3pm', in 2w.")
+    ] = "",
+    every: Annotated[
+        str | None,
+        typer.Option("--every", help="Repeat: weekly, 'every 2 weeks', monthly, quarterly..."),
+    ] = None,
+    no_contact: Annotated[
+        bool, typer.Option("--no-contact", help="A reminder about no one in particular.")
+    ] = False,
+) -> None:
+    """Add a reminder, optionally recurring, and print its id.
+
+    Example: relate remind ann "Send the proposal" --on friday
+    Example: relate remind --no-contact "Invoice clients" --on "dec 1" --every monthly
+    """
+    if no_contact:
+        if text is not None:
+            raise UsageError("with --no-contact give only the reminder text")
+        text, contact = contact, None
+    if not text:
+        raise UsageError("a reminder needs a contact and a text (or --no-contact TEXT)")
+    if not on:
+        raise UsageError("a reminder needs a due date", hint="add --on, e.g. --on friday")
+    db = state.database()
+    ref = resolve_contact(db, contact) if contact else None
+    due, all_day = moment(on)
+    rule = dates.parse_recurrence(every) if every else None
+    new_id = reminders.add_reminder(
+        db,
+        contact_id=ref.id if ref else None,
+        text=text,
+        due=due,
+        all_day=all_day,
+        rrule=rule,
+        now=state.now(),
+    )
+    repeat = f", {dates.describe_recurrence(rule)}" if rule else ""
+    who = f" for {ref.name}" if ref else ""
+    output.say(f"Reminder #{new_id}{who} due {dates.format_day(due.date(), state.today())}{repeat}")
+
+
+@app.command()
+def done(
+    item: Annotated[
+        str, typer.Argument(help="The id shown by today/reminders: 12, #12.", show_default=False)
+    ],
+) -> None:
+    """Complete a reminder or follow-up; a recurring one moves to its next date.
+
+    Example: relate done 12
+    """
+    result = reminders.complete(state.database(), reminders.parse_item_id(item), state.now())
+    if result.next_due is not None:
+        output.say(
+            f"Done #{result.id} {result.text}; next on "
+            f"{dates.format_day(result.next_due.date(), state.today())}"
+        )
+    else:
+        output.say(f"Done #{result.id} {result.text}")
+
+
+@app.command()
+def snooze(
+    item: Annotated[str, typer.Argument(help="The item id: 12, #12.", show_default=False)],
+    until: Annotated[
+        str, typer.Option("--until", "-u", help="Hide it until this date.")
+    ] = "tomorrow",
+) -> None:
+    """Hide a reminder or follow-up until a later date.
+
+    Example: relate snooze 12 --until monday
+    """
+    wake, _ = moment(until)
+    text = reminders.snooze(state.database(), reminders.parse_item_id(item), wake)
+    output.say(
+        f"Snoozed #{reminders.parse_item_id(item)} {text} until "
+        f"{dates.format_day(wake.date(), state.today())}"
+    )
+
+
+@app.command("reminders")
+def list_reminders(
+    all_: Annotated[bool, typer.Option("--all", "-a", help="Include completed ones.")] = False,
+    fmt: FormatOption = None,
+) -> None:
+    """List open reminders and follow-ups, soonest first.
+
+    Example: relate reminders --format json
+    """
+    chosen = output.resolve_format(fmt)
+    records = reminders.list_reminders(state.database(), all_)
+    if chosen == "csv":
+        output.write_csv(records, REMINDER_FIELDS)
+    elif chosen == "json":
+        output.write_json(records)
+    else:
+        output.write_table(records, REMINDER_COLUMNS, chosen, title="Reminders")
+
+
+@app.command("date")
+def date_(
+    contact: ContactArg,
+    label: Annotated[
+        str,
+        typer.Argument(help="birthday, anniversary, or your own label.", show_default=False),
+    ],
+    when: Annotated[
+        str, typer.Argument(help="1985-03-14, or 03-14 without a year.", show_default=False)
+    ],
+    lead: Annotated[
+        int | None,
+        typer.Option("--lead", help="Days of notice before the date (default 7)."),
+    ] = None,
+) -> None:
+    """Record an important date (yearly), shown in `today` within its lead time.
+
+    Example: relate date ann birthday 1985-03-14 --lead 10
+    Example: relate date acme "contract renewal" 2027-01-31 --lead 30
+    """
+    db = state.database()
+    ref = resolve_contact(db, contact)
+    day = dates.parse_month_day(when, clock.today())
+    saved = important_dates.set_date(db, ref, label, day, state.now(), lead)
+    verb = "Added" if saved.created else "Updated"
+    output.say(f"{verb} #{saved.id} {label} {day.iso()} for {ref.name}")

@@ -1,0 +1,312 @@
+"""Contact commands: add, edit, show, list, archive, unarchive, delete."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from relate import dates
+from relate.cli import state
+from relate.cli.app import app
+from relate.cli.options import (
+    AliasOption,
+    BirthdayOption,
+    ContactArg,
+    EmailOption,
+    EveryOption,
+    FormatOption,
+    NoteOption,
+    OrgOption,
+    PhoneOption,
+    PriorityOption,
+    RoleOption,
+    StageOption,
+    TagOption,
+    TypeOption,
+)
+from relate.errors import UsageError
+from relate.render import output
+from relate.services import contacts as service
+from relate.services import timeline
+from relate.services.matching import resolve_contact
+
+LIST_COLUMNS = (
+    output.Column("ID", "id", style="dim", justify="right"),
+    output.Column("Name", "name", style="bold"),
+    output.Column("Org", "org"),
+    output.Column("Tags", "tags", style="cyan"),
+    output.Column("Stage", "stage"),
+    output.Column("Cadence", "cadence"),
+    output.Column("E-mail", "emails"),
+)
+
+
+def _input(
+    *,
+    name: str | None = None,
+    alias: list[str] | None = None,
+    email: list[str] | None = None,
+    phone: list[str] | None = None,
+    tag: list[str] | None = None,
+    org: str | None = None,
+    role: str | None = None,
+    every: str | None = None,
+    birthday: str | None = None,
+    type_: str | None = None,
+    stage: str | None = None,
+    priority: str | None = None,
+    note: str | None = None,
+) -> service.ContactInput:
+    today = state.today()
+    return service.ContactInput(
+        name=name,
+        aliases=alias or [],
+        emails=email or [],
+        phones=phone or [],
+        tags=tag or [],
+        org=org,
+        role=role,
+        relationship_type=service.choose(type_, service.RELATIONSHIP_TYPES, "relationship type")
+        if type_
+        else None,
+        stage=service.choose(stage, service.STAGES, "stage") if stage else None,
+        cadence_days=dates.parse_cadence(every) if every else None,
+        priority=service.parse_priority(priority) if priority else None,
+        notes=note,
+        birthday=dates.parse_month_day(birthday, today) if birthday else None,
+    )
+
+
+@app.command()
+def add(
+    name: Annotated[str, typer.Argument(help="Full name.", show_default=False)],
+    email: EmailOption = None,
+    phone: PhoneOption = None,
+    org: OrgOption = None,
+    role: RoleOption = None,
+    tag: TagOption = None,
+    alias: AliasOption = None,
+    every: EveryOption = None,
+    birthday: BirthdayOption = None,
+    type_: TypeOption = None,
+    stage: StageOption = None,
+    priority: PriorityOption = None,
+    note: NoteOption = None,
+) -> None:
+    """Add a contact and print its id.
+
+    Example: relate add "Ann Smith" --email ann@acme.com --org Acme --every "2 weeks"
+    """
+    data = _input(
+        name=name,
+        alias=alias,
+        email=email,
+        phone=phone,
+        tag=tag,
+        org=org,
+        role=role,
+        every=every,
+        birthday=birthday,
+        type_=type_,
+        stage=stage,
+        priority=priority,
+        note=note,
+    )
+    ref = service.add_contact(state.database(), data, state.now())
+    output.say(f"Added {ref.label()}")
+
+
+@app.command()
+def edit(
+    contact: ContactArg,
+    name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
+    email: EmailOption = None,
+    phone: PhoneOption = None,
+    org: OrgOption = None,
+    role: RoleOption = None,
+    tag: TagOption = None,
+    alias: AliasOption = None,
+    every: EveryOption = None,
+    birthday: BirthdayOption = None,
+    type_: TypeOption = None,
+    stage: StageOption = None,
+    priority: PriorityOption = None,
+    note: NoteOption = None,
+    remove_email: Annotated[
+        list[str] | None, typer.Option("--remove-email", help="Remove an e-mail.")
+    ] = None,
+    remove_phone: Annotated[
+        list[str] | None, typer.Option("--remove-phone", help="Remove a phone number.")
+    ] = None,
+    untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag.")] = None,
+    remove_alias: Annotated[
+        list[str] | None, typer.Option("--remove-alias", help="Remove an alias.")
+    ] = None,
+    no_cadence: Annotated[
+        bool, typer.Option("--no-cadence", help="Stop tracking a contact cadence.")
+    ] = False,
+) -> None:
+    """Change a contact. List options (--email, --tag, ...) add; --remove-*/--untag remove.
+
+    Example: relate edit ann --stage commitment --tag vip --every monthly
+    """
+    db = state.database()
+    ref = resolve_contact(db, contact)
+    data = _input(
+        name=name,
+        alias=alias,
+        email=email,
+        phone=phone,
+        tag=tag,
+        org=org,
+        role=role,
+        every=every,
+        birthday=birthday,
+        type_=type_,
+        stage=stage,
+        priority=priority,
+        note=note,
+    )
+    data.remove_emails = remove_email or []
+    data.remove_phones = remove_phone or []
+    data.remove_tags = untag or []
+    data.remove_aliases = remove_alias or []
+    data.clear_cadence = no_cadence
+    service.edit_contact(db, ref, data, state.now())
+    output.say(f"Updated #{ref.id} {name.strip() if name else ref.name}")
+
+
+@app.command("list")
+def list_(
+    tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only this tag.")] = None,
+    stage: StageOption = None,
+    org: Annotated[str | None, typer.Option("--org", help="Only this organisation.")] = None,
+    archived: Annotated[
+        bool, typer.Option("--archived", help="Include archived contacts.")
+    ] = False,
+    fmt: FormatOption = None,
+) -> None:
+    """List contacts, sorted by name.
+
+    Example: relate list --tag client --format csv > clients.csv
+    """
+    chosen = output.resolve_format(fmt)
+    where = service.ContactFilter(
+        tag=tag,
+        stage=service.choose(stage, service.STAGES, "stage") if stage else None,
+        org=org,
+        include_archived=archived,
+    )
+    records = service.iter_records(state.database(), where)
+    if chosen == "csv":
+        output.write_csv(records, service.CONTACT_FIELDS)
+    elif chosen == "json":
+        output.write_json(records)
+    else:
+        output.write_table(list(records), LIST_COLUMNS, chosen)
+
+
+TIMELINE_COLUMNS = (
+    output.Column("When", "when", style="cyan"),
+    output.Column("ID", "id", style="dim", justify="right"),
+    output.Column("Kind", "kind"),
+    output.Column("Text", "text"),
+)
+
+
+@app.command()
+def show(
+    contact: ContactArg,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, help="Timeline entries to show.")
+    ] = 20,
+    fmt: FormatOption = None,
+) -> None:
+    """Show a contact's card and timeline (logs, reminders, dates), newest first.
+
+    Example: relate show ann
+    """
+    chosen = output.resolve_format(fmt)
+    db = state.database()
+    ref = resolve_contact(db, contact)
+    record = service.get_record(db, ref)
+    history = timeline.timeline(db, ref, limit)
+    yearly = timeline.important_dates(db, ref)
+    if chosen == "json":
+        output.write_object({**record, "dates": yearly, "timeline": history})
+    elif chosen == "csv":
+        output.write_csv([record], service.CONTACT_FIELDS)
+    else:
+        output.write_fields(
+            [
+                ("Contact", f"#{record['id']} {record['name']}"),
+                ("Also known as", record["aliases"]),
+                ("E-mail", record["emails"]),
+                ("Phone", record["phones"]),
+                ("Organisation", record["org"]),
+                ("Role", record["role"]),
+                ("Tags", record["tags"]),
+                ("Type", record["type"]),
+                ("Stage", record["stage"]),
+                ("Cadence", record["cadence"]),
+                ("Priority", record["priority"]),
+                ("Birthday", record["birthday"]),
+                ("Last contact", record["last_contact"]),
+                ("Archived", "yes" if record["archived"] else None),
+                ("Notes", record["notes"]),
+            ],
+            chosen,
+        )
+        if yearly:
+            dates_text = "; ".join(f"{d['label']} {d['date']}" for d in yearly)
+            output.write_fields([("Dates", dates_text)], chosen)
+        if history:
+            output.say("")
+            output.write_table(history, TIMELINE_COLUMNS, chosen, title="Timeline")
+
+
+@app.command()
+def archive(contact: ContactArg) -> None:
+    """Archive a contact: kept with their history, hidden from lists and the agenda.
+
+    Example: relate archive "Old Client"
+    """
+    db = state.database()
+    ref = resolve_contact(db, contact)
+    service.set_archived(db, ref, True, state.now())
+    output.say(f"Archived {ref.label()}")
+
+
+@app.command()
+def unarchive(contact: ContactArg) -> None:
+    """Bring an archived contact back.
+
+    Example: relate unarchive "Old Client"
+    """
+    db = state.database()
+    ref = resolve_contact(db, contact)
+    service.set_archived(db, ref, False, state.now())
+    output.say(f"Unarchived {ref.label()}")
+
+
+@app.command()
+def delete(
+    contact: ContactArg,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a contact with their dates, reminders and the logs only they were in.
+
+    Asks first on a terminal; elsewhere --yes is required. Prefer `relate archive`.
+    Example: relate delete "Spam Person" --yes
+    """
+    db = state.database()
+    ref = resolve_contact(db, contact)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError(f"not deleting {ref.label()} without confirmation", hint="add --yes")
+        if not typer.confirm(f"Delete {ref.label()} and their history?", default=False):
+            raise typer.Exit(1)
+    service.delete_contact(db, ref)
+    output.say(f"Deleted {ref.label()}")

@@ -1,0 +1,15 @@
+"""Entry point: ``relate`` and ``python -m relate``.
+
+Command modules register themselves on the root app when imported; importing them
+is cheap because each one defers heavy imports (Rich, SQLAlchemy, dateutil's parser,
+vobject) to the command body that needs them.
+"""
+
+from __future__ import annotations
+
+from relate.cli import agenda, capture, contacts, demo, search  # noqa: F401  (registration)
+from relate.cli.app import app
+
+
+def main() -> None:
+    app(prog_name="relate")

@@ -1,0 +1,48 @@
+"""relate search: find contacts and interactions by words."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from relate.cli import state
+from relate.cli.app import app
+from relate.cli.options import FormatOption
+from relate.render import output
+from relate.services import search as service
+
+SEARCH_COLUMNS = (
+    output.Column("Type", "type", style="dim"),
+    output.Column("ID", "id", style="dim", justify="right"),
+    output.Column("When", "when"),
+    output.Column("Who", "contact", style="bold"),
+    output.Column("Kind", "kind"),
+    output.Column("Text", "text"),
+)
+
+
+@app.command()
+def search(
+    query: Annotated[
+        str,
+        typer.Argument(help='Words, "an exact phrase", a prefix like redes*, AND/OR/NOT.'),
+    ],
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many of each.")] = 50,
+    fmt: FormatOption = None,
+) -> None:
+    """Search names, notes, tags and logged texts; best matches first.
+
+    Example: relate search "redesign"    Example: relate search 'redes* AND quote'
+    """
+    chosen = output.resolve_format(fmt)
+    hits = service.search(state.database(), query, limit)
+    records = [hit.record() for hit in hits]
+    if chosen == "csv":
+        output.write_csv(records, service.RECORD_FIELDS)
+    elif chosen == "json":
+        output.write_json(records)
+    elif not hits:
+        output.say(f"Nothing found for {query!r}.")
+    else:
+        output.write_table(records, SEARCH_COLUMNS, chosen)

@@ -1,0 +1,49 @@
+"""What every command needs: the database (opened on first use) and the clock.
+
+Set by the root callback from ``--db``/``RELATE_DB``; commands call ``database()``
+and ``now()`` instead of reaching for globals of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from relate import clock
+from relate.storage.database import Database, default_path, open_database
+
+
+@dataclass
+class AppState:
+    db_path: Path | None = None
+    debug: bool = False
+    _db: Database | None = None
+
+    def path(self) -> Path:
+        return self.db_path or default_path()
+
+    def database(self) -> Database:
+        if self._db is None:
+            self._db = open_database(self.path())
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+STATE = AppState()
+
+
+def database() -> Database:
+    return STATE.database()
+
+
+def now() -> datetime:
+    return clock.now()
+
+
+def today() -> date:
+    return clock.today()

@@ -1,0 +1,77 @@
+"""The one place that decides what "now" is, and how times are stored.
+
+Everything below the CLI takes ``today``/``now`` as an argument; only the CLI asks
+this module. ``RELATE_NOW`` (ISO date or date-time, local) pins the clock for tests,
+demos and reproducible scripts.
+
+Storage is naive UTC text in SQLAlchemy's SQLite format (``YYYY-MM-DD HH:MM:SS.ffffff``)
+so rows written here and rows written through SQLModel compare correctly.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, date, datetime, time, timedelta
+
+STORAGE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def now() -> datetime:
+    """The current local time, aware (honours ``RELATE_NOW``)."""
+    pinned = os.environ.get("RELATE_NOW")
+    if pinned:
+        value = datetime.fromisoformat(pinned)
+        return value.astimezone() if value.tzinfo is None else value
+    return datetime.now().astimezone()
+
+
+def today() -> date:
+    return now().date()
+
+
+def to_storage(moment: datetime) -> str:
+    """An aware datetime as stored (UTC). Naive input is read as local time."""
+    return moment.astimezone(UTC).strftime(STORAGE_FORMAT)
+
+
+def from_storage(text: str) -> datetime:
+    """A stored UTC timestamp as an aware local datetime."""
+    return datetime.fromisoformat(text).replace(tzinfo=UTC).astimezone()
+
+
+def local_day_of(text: str) -> date:
+    """The local calendar day of a stored timestamp."""
+    return from_storage(text).date()
+
+
+def local_start_of_day(day: date) -> datetime:
+    """Local midnight of ``day``, aware (DST-correct: uses the zone rules of that day)."""
+    return datetime.combine(day, time()).astimezone()
+
+
+def day_bounds(day: date) -> tuple[str, str]:
+    """Stored UTC bounds [start, end) of the local calendar day ``day``."""
+    return (
+        to_storage(local_start_of_day(day)),
+        to_storage(local_start_of_day(day + timedelta(days=1))),
+    )
+
+
+def local_datetime(day: date, at: time | None) -> tuple[datetime, str | None]:
+    """Combine a local day and an optional wall-clock time into an aware datetime.
+
+    Returns the moment and, when the wall-clock time does not exist on that day
+    (clocks jumped forward), a sentence saying which time was used instead.
+    """
+    naive = datetime.combine(day, at or time())
+    aware = naive.astimezone()
+    # A time in the spring-forward gap does not survive a round trip through UTC.
+    if aware.replace(tzinfo=None) != naive:
+        # Of the two readings of a gap time (PEP 495 folds), take the later one: the
+        # clock reading after the jump, as calendar programs do.
+        later = max(naive.replace(fold=fold).astimezone() for fold in (0, 1))
+        return later, (
+            f"{naive:%Y-%m-%d %H:%M} does not exist in local time (clocks jump forward);"
+            f" using {later:%H:%M}"
+        )
+    return aware, None

@@ -1,0 +1,1 @@
+"""Turning records into output: Rich tables for people, CSV/JSON for scripts."""

@@ -1,0 +1,191 @@
+"""Output shared by every command.
+
+stdout carries data, stderr carries talk. On a terminal the default is a Rich table;
+piped, it is plain tab-separated text with a header line, stable for ``cut``/``awk``.
+``--format csv|json`` is exact data: no colour and no markup, ever. Rich (50 ms to
+import) is loaded only when a table is really drawn for a person.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from relate.errors import UsageError
+
+FORMATS = ("table", "plain", "csv", "json")
+LIST_SEPARATOR = ";"
+
+
+def stdout_is_terminal() -> bool:
+    # TTY_COMPATIBLE=1 is Rich's own switch to force terminal output; honour it too.
+    return sys.stdout.isatty() or os.environ.get("TTY_COMPATIBLE") == "1"
+
+
+def resolve_format(requested: str | None, allowed: Sequence[str] = FORMATS) -> str:
+    if requested is None:
+        return "table" if stdout_is_terminal() else "plain"
+    value = requested.strip().lower()
+    if value not in allowed:
+        raise UsageError(f"unknown format {requested!r}", hint="use one of " + ", ".join(allowed))
+    return value
+
+
+def join_list(values: Iterable[str]) -> str:
+    """Join a multi-valued field for CSV: ``;`` between values, ``\\;``/``\\\\`` inside one."""
+    return LIST_SEPARATOR.join(
+        value.replace("\\", "\\\\").replace(LIST_SEPARATOR, "\\" + LIST_SEPARATOR)
+        for value in values
+    )
+
+
+def split_list(text: str) -> list[str]:
+    """The inverse of ``join_list``."""
+    values: list[str] = []
+    current: list[str] = []
+    escaped = False
+    for char in text:
+        if escaped:
+            current.append(char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == LIST_SEPARATOR:
+            values.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    if current or values:
+        values.append("".join(current))
+    return values
+
+
+def csv_cell(value: object) -> str:
+    """One value as CSV text: lists joined, booleans as true/false, None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return join_list(str(item) for item in value)
+    return str(value)
+
+
+def write_csv(
+    records: Iterable[Mapping[str, Any]], columns: Sequence[str], stream: IO[str] | None = None
+) -> None:
+    """RFC 4180 CSV with a header row (CRLF line ends, minimal quoting)."""
+    out = stream or sys.stdout
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for record in records:
+        writer.writerow([csv_cell(record.get(column)) for column in columns])
+
+
+def write_json(records: Iterable[Mapping[str, Any]], stream: IO[str] | None = None) -> None:
+    """A JSON array, written item by item so a large export never sits in memory."""
+    out = stream or sys.stdout
+    first = True
+    out.write("[")
+    for record in records:
+        out.write("\n  " if first else ",\n  ")
+        out.write(json.dumps(record, ensure_ascii=False))
+        first = False
+    out.write("\n]\n" if not first else "]\n")
+
+
+def write_jsonl(records: Iterable[Mapping[str, Any]], stream: IO[str] | None = None) -> None:
+    out = stream or sys.stdout
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False))
+        out.write("\n")
+
+
+def write_object(record: Mapping[str, Any], stream: IO[str] | None = None) -> None:
+    out = stream or sys.stdout
+    out.write(json.dumps(record, ensure_ascii=False, indent=2))
+    out.write("\n")
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    key: str
+    style: str | None = None
+    justify: str = "left"
+
+
+def plain_cell(value: object) -> str:
+    """A value for the plain (piped) layout: one line, no tabs."""
+    if isinstance(value, list | tuple):
+        value = ", ".join(str(item) for item in value)
+    text = "" if value is None else str(value)
+    return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+
+
+def console(stderr: bool = False) -> Any:
+    """A Rich console; Rich itself honours NO_COLOR, FORCE_COLOR and the terminal width."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def write_table(
+    records: Sequence[Mapping[str, Any]],
+    columns: Sequence[Column],
+    fmt: str,
+    title: str | None = None,
+    stream: IO[str] | None = None,
+) -> None:
+    """Records as a Rich table (``table``) or tab-separated lines (``plain``)."""
+    out = stream or sys.stdout
+    if fmt == "plain":
+        out.write("\t".join(column.header.lower() for column in columns) + "\n")
+        for record in records:
+            out.write("\t".join(plain_cell(record.get(c.key)) for c in columns) + "\n")
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title, title_justify="left", header_style="bold")
+    for column in columns:
+        table.add_column(column.header, style=column.style, justify=column.justify)  # type: ignore[arg-type]
+    for record in records:
+        # Text(...) so that user data such as "[red]" is shown, never interpreted.
+        table.add_row(*(Text(plain_cell(record.get(c.key))) for c in columns))
+    console().print(table)
+
+
+def write_fields(
+    pairs: Sequence[tuple[str, object]], fmt: str, stream: IO[str] | None = None
+) -> None:
+    """A card of label/value pairs (``show``)."""
+    out = stream or sys.stdout
+    shown = [(label, value) for label, value in pairs if value not in (None, "", [], ())]
+    if fmt == "plain":
+        for label, value in shown:
+            out.write(f"{label}: {plain_cell(value)}\n")
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column()
+    for label, value in shown:
+        grid.add_row(label, Text(plain_cell(value)))
+    console().print(grid)
+
+
+def say(message: str) -> None:
+    """A confirmation for people (``Added #12 Ann Smith``): stdout, one line."""
+    sys.stdout.write(message + "\n")
+
+
+def warn(message: str) -> None:
+    sys.stderr.write(f"relate: warning: {message}\n")

@@ -1,0 +1,248 @@
+"""The morning agenda: what needs doing today, ranked, in sections.
+
+1. overdue reminders and follow-ups (oldest first),
+2. due today (or within ``days``),
+3. important dates within their lead time ("Ann turns 41 on Fri 14 Mar: gift?"),
+4. people overdue for contact by their cadence, most late relative to their cadence
+   first, then by priority.
+
+Every section is an indexed query with a LIMIT plus a COUNT, so the agenda costs the
+same at 100k contacts and 2M interactions as at 1k.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from relate import clock
+from relate.dates import MonthDay, format_day
+from relate.services import important_dates
+from relate.storage.database import Database
+from relate.storage.sql import statement
+
+OVERDUE = "overdue"
+DUE = "due"
+DATES = "dates"
+CADENCE = "cadence"
+SECTION_TITLES = {
+    OVERDUE: "Overdue",
+    DUE: "Due",
+    DATES: "Coming up",
+    CADENCE: "Time to get in touch",
+}
+DEFAULT_LIMIT = 10
+
+_OPEN_ITEMS = """SELECT r.id, r.kind, r.text, coalesce(r.snoozed_until, r.due_at) AS due_at,
+        r.all_day, c.id AS contact_id, c.name AS contact
+    FROM reminder r LEFT JOIN contact c ON c.id = r.contact_id
+    WHERE r.done_at IS NULL AND (c.id IS NULL OR c.archived_at IS NULL)
+    AND coalesce(r.snoozed_until, r.due_at) >= :start
+    AND coalesce(r.snoozed_until, r.due_at) < :end"""
+OPEN_ITEMS = statement(_OPEN_ITEMS + " ORDER BY due_at, r.id LIMIT :limit")
+COUNT_OPEN_ITEMS = statement("SELECT count(*) FROM (" + _OPEN_ITEMS + ")")
+
+# Relative lateness = days since last touch / cadence, where days since last touch =
+# (today - next_due_on) + cadence, because next_due_on = last touch + cadence.
+_CADENCE = """FROM contact
+    WHERE archived_at IS NULL AND next_due_on IS NOT NULL AND next_due_on <= :today"""
+CADENCE_ITEMS = statement(
+    """SELECT id, name, cadence_days, priority, next_due_on, last_contact_at, created_at,
+        (julianday(:today) - julianday(next_due_on) + cadence_days) / cadence_days AS lateness
+    """
+    + _CADENCE
+    + " ORDER BY lateness DESC, priority DESC, name COLLATE NOCASE, id LIMIT :limit"
+)
+COUNT_CADENCE = statement("SELECT count(*) " + _CADENCE)
+
+
+@dataclass(frozen=True)
+class Item:
+    section: str
+    id: int | None  # what done/snooze take; None for dates and cadence
+    kind: str  # reminder | follow-up | date | cadence
+    contact: str | None
+    contact_id: int | None
+    due: date
+    text: str
+    overdue_days: int  # 0 due today, negative when upcoming
+    time: str | None = None
+
+    def record(self) -> dict[str, object]:
+        """The public JSON/CSV shape of an agenda item."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "contact": self.contact,
+            "contact_id": self.contact_id,
+            "due": self.due.isoformat(),
+            "text": self.text,
+            "overdue_days": self.overdue_days,
+            "section": self.section,
+            "time": self.time,
+        }
+
+
+RECORD_FIELDS = (
+    "id",
+    "kind",
+    "contact",
+    "contact_id",
+    "due",
+    "text",
+    "overdue_days",
+    "section",
+    "time",
+)
+
+
+@dataclass
+class Agenda:
+    today: date
+    sections: dict[str, list[Item]] = field(default_factory=dict)
+    totals: dict[str, int] = field(default_factory=dict)
+
+    def items(self) -> list[Item]:
+        return [item for section in self.sections.values() for item in section]
+
+    def hidden(self, section: str) -> int:
+        return self.totals.get(section, 0) - len(self.sections.get(section, []))
+
+    def is_empty(self) -> bool:
+        return not any(self.totals.values())
+
+
+def _reminder_items(
+    db: Database, section: str, start: str, end: str, today: date, limit: int
+) -> tuple[list[Item], int]:
+    params = {"start": start, "end": end, "limit": limit}
+    items = []
+    for row in db.execute(OPEN_ITEMS, params):
+        due = clock.from_storage(str(row["due_at"]))
+        items.append(
+            Item(
+                section=section,
+                id=int(row["id"]),
+                kind=str(row["kind"]),
+                contact=row["contact"],
+                contact_id=row["contact_id"],
+                due=due.date(),
+                text=str(row["text"]),
+                overdue_days=(today - due.date()).days,
+                time=None if row["all_day"] else due.strftime("%H:%M"),
+            )
+        )
+    total = len(items)
+    if 0 <= limit <= total:
+        total = int(db.execute(COUNT_OPEN_ITEMS, params).fetchone()[0])
+    return items, total
+
+
+def _windows(start: date, end: date) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """(month, day) ranges covering [start, end], split at the new year.
+
+    A window that reaches 28 February also takes 29 February, whose anniversaries
+    fall on the 28th in common years.
+    """
+
+    def upper(day: date) -> tuple[int, int]:
+        return (2, 29) if (day.month, day.day) == (2, 28) else (day.month, day.day)
+
+    if (end - start).days >= 365:
+        return [((1, 1), (12, 31))]
+    if end.year == start.year:
+        return [((start.month, start.day), upper(end))]
+    return [((start.month, start.day), (12, 31)), ((1, 1), upper(end))]
+
+
+def _date_items(db: Database, today: date, days: int, limit: int) -> tuple[list[Item], int]:
+    horizon = max(int(db.execute(important_dates.MAX_LEAD).fetchone()[0]), days - 1)
+    found: list[tuple[date, int, Item]] = []
+    for (from_month, from_day), (to_month, to_day) in _windows(
+        today, today + timedelta(days=horizon)
+    ):
+        rows = db.execute(
+            important_dates.DATES_IN_WINDOW,
+            {
+                "from_month": from_month,
+                "from_day": from_day,
+                "to_month": to_month,
+                "to_day": to_day,
+            },
+        )
+        for row in rows:
+            when = MonthDay(int(row["month"]), int(row["day"]), row["year"])
+            on = when.next_on_or_after(today)
+            ahead = (on - today).days
+            if ahead > max(int(row["lead_days"]), days - 1):
+                continue
+            day_text = format_day(on, today)
+            when_text = day_text if ahead <= 1 else f"on {day_text}"
+            text = important_dates.describe(
+                str(row["kind"]),
+                str(row["label"]),
+                str(row["contact"]),
+                row["year"],
+                on,
+                when_text,
+            )
+            item = Item(DATES, None, "date", row["contact"], row["contact_id"], on, text, -ahead)
+            found.append((on, -int(row["priority"]), item))
+    found.sort(key=lambda entry: (entry[0], entry[1], entry[2].contact or ""))
+    return [entry[2] for entry in found[:limit]], len(found)
+
+
+def _cadence_items(db: Database, today: date, limit: int) -> tuple[list[Item], int]:
+    from relate.dates import format_cadence
+
+    params = {"today": today.isoformat(), "limit": limit}
+    items = []
+    for row in db.execute(CADENCE_ITEMS, params):
+        cadence = int(row["cadence_days"])
+        due = date.fromisoformat(str(row["next_due_on"]))
+        since = (today - due).days + cadence
+        every = format_cadence(cadence)
+        if row["last_contact_at"]:
+            text = f"No contact for {since} days ({every})"
+        else:
+            text = f"Never contacted; added {since} days ago ({every})"
+        items.append(
+            Item(
+                CADENCE,
+                None,
+                "cadence",
+                str(row["name"]),
+                int(row["id"]),
+                due,
+                text,
+                (today - due).days,
+            )
+        )
+    total = len(items)
+    if 0 <= limit <= total:
+        total = int(db.execute(COUNT_CADENCE, params).fetchone()[0])
+    return items, total
+
+
+def build_agenda(
+    db: Database, today: date, days: int = 1, limit: int | None = DEFAULT_LIMIT
+) -> Agenda:
+    """The agenda as of ``today``; ``days`` widens "due" to the next N days.
+
+    ``limit`` caps each section (the totals still count everything); None shows all.
+    """
+    cap = limit if limit is not None else -1  # SQLite: LIMIT -1 is no limit
+    big = cap if cap >= 0 else 1 << 62
+    agenda = Agenda(today)
+    start_today, _ = clock.day_bounds(today)
+    _, end_window = clock.day_bounds(today + timedelta(days=max(days, 1) - 1))
+    sections = {
+        OVERDUE: _reminder_items(db, OVERDUE, "", start_today, today, cap),
+        DUE: _reminder_items(db, DUE, start_today, end_window, today, cap),
+        DATES: _date_items(db, today, days, big),
+        CADENCE: _cadence_items(db, today, cap),
+    }
+    for name, (items, total) in sections.items():
+        agenda.sections[name] = items
+        agenda.totals[name] = total
+    return agenda

@@ -1,0 +1,401 @@
+"""Contacts: create, change, archive, delete, and read them as plain records."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from relate import clock
+from relate.dates import MonthDay
+from relate.errors import RelateError
+from relate.services.cadence import next_due
+from relate.services.important_dates import BIRTHDAY, upsert_date
+from relate.services.matching import ContactRef, fold
+from relate.storage.database import Database
+from relate.storage.sql import statement
+
+PRIORITIES = {"low": 0, "normal": 1, "high": 2}
+PRIORITY_NAMES = {value: name for name, value in PRIORITIES.items()}
+RELATIONSHIP_TYPES = (
+    "transactional",
+    "long-term",
+    "personal-assistance",
+    "dedicated-assistance",
+    "self-service",
+    "automated",
+    "community",
+    "co-creation",
+)
+STAGES = ("exploration", "awareness", "expansion", "commitment", "dissolution")
+
+# The public shape of a contact, in JSON and as CSV columns (in this order).
+CONTACT_FIELDS = (
+    "id",
+    "name",
+    "aliases",
+    "emails",
+    "phones",
+    "org",
+    "role",
+    "tags",
+    "type",
+    "stage",
+    "cadence",
+    "priority",
+    "birthday",
+    "notes",
+    "archived",
+)
+LIST_FIELDS = ("aliases", "emails", "phones", "tags")
+
+
+def choose(value: str, allowed: Sequence[str], what: str) -> str:
+    """Normalise a value that must be one of ``allowed`` (case-insensitive)."""
+    normal = value.strip().lower().replace(" ", "-").replace("_", "-")
+    if normal not in allowed:
+        raise RelateError(f"unknown {what} {value!r}", hint="use one of " + ", ".join(allowed))
+    return normal
+
+
+def parse_priority(value: str) -> int:
+    return PRIORITIES[choose(value, tuple(PRIORITIES), "priority")]
+
+
+def email_key(email: str) -> str:
+    return email.strip().lower()
+
+
+def phone_key(phone: str) -> str:
+    digits = re.sub(r"[^\d]", "", phone)
+    return ("+" if phone.strip().startswith("+") else "") + digits
+
+
+@dataclass
+class ContactInput:
+    """What a user may set on a contact; ``None`` / empty means "leave as is" on edit."""
+
+    name: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    org: str | None = None
+    role: str | None = None
+    relationship_type: str | None = None
+    stage: str | None = None
+    cadence_days: int | None = None
+    priority: int | None = None
+    notes: str | None = None
+    birthday: MonthDay | None = None
+    # Edit only: values to take away, and "clear" switches.
+    remove_aliases: list[str] = field(default_factory=list)
+    remove_emails: list[str] = field(default_factory=list)
+    remove_phones: list[str] = field(default_factory=list)
+    remove_tags: list[str] = field(default_factory=list)
+    clear_cadence: bool = False
+
+
+INSERT_CONTACT = statement(
+    """INSERT INTO contact (name, name_key, org_id, role, relationship_type, stage,
+        cadence_days, priority, notes, created_at, updated_at, next_due_on)
+    VALUES (:name, :name_key, :org_id, :role, :type, :stage, :cadence_days, :priority,
+        :notes, :now, :now, :next_due_on)"""
+)
+FIND_ORG = statement("SELECT id FROM organisation WHERE name_key = :key")
+INSERT_ORG = statement(
+    "INSERT INTO organisation (name, name_key, created_at) VALUES (:name, :key, :now)"
+)
+INSERT_ALIAS = statement(
+    "INSERT INTO contact_alias (contact_id, alias, alias_key) VALUES (:id, :value, :key)"
+)
+INSERT_EMAIL = statement(
+    """INSERT INTO contact_email (contact_id, email, email_key, position)
+    VALUES (:id, :value, :key,
+        (SELECT coalesce(max(position) + 1, 0) FROM contact_email WHERE contact_id = :id))"""
+)
+INSERT_PHONE = statement(
+    """INSERT INTO contact_phone (contact_id, phone, phone_key, position)
+    VALUES (:id, :value, :key,
+        (SELECT coalesce(max(position) + 1, 0) FROM contact_phone WHERE contact_id = :id))"""
+)
+INSERT_TAG = statement(
+    """INSERT OR IGNORE INTO contact_tag (contact_id, tag, tag_key)
+    VALUES (:id, :value, :key)"""
+)
+DELETE_ALIAS = statement("DELETE FROM contact_alias WHERE contact_id = :id AND alias_key = :key")
+DELETE_EMAIL = statement("DELETE FROM contact_email WHERE contact_id = :id AND email_key = :key")
+DELETE_PHONE = statement("DELETE FROM contact_phone WHERE contact_id = :id AND phone_key = :key")
+DELETE_TAG = statement("DELETE FROM contact_tag WHERE contact_id = :id AND tag_key = :key")
+EXISTING_EMAIL = statement(
+    "SELECT 1 FROM contact_email WHERE contact_id = :id AND email_key = :key"
+)
+EXISTING_PHONE = statement(
+    "SELECT 1 FROM contact_phone WHERE contact_id = :id AND phone_key = :key"
+)
+EXISTING_ALIAS = statement(
+    "SELECT 1 FROM contact_alias WHERE contact_id = :id AND alias_key = :key"
+)
+INSERT_STAGE_CHANGE = statement(
+    "INSERT INTO stage_change (contact_id, stage, changed_at) VALUES (:id, :stage, :now)"
+)
+CONTACT_STATE = statement(
+    """SELECT name, stage, cadence_days, created_at, last_contact_at FROM contact
+    WHERE id = :id"""
+)
+UPDATE_CONTACT = statement(
+    """UPDATE contact SET name = :name, name_key = :name_key,
+        org_id = CASE WHEN :set_org THEN :org_id ELSE org_id END,
+        role = coalesce(:role, role),
+        relationship_type = coalesce(:type, relationship_type),
+        stage = coalesce(:stage, stage),
+        cadence_days = :cadence_days,
+        priority = coalesce(:priority, priority),
+        notes = coalesce(:notes, notes),
+        next_due_on = :next_due_on,
+        updated_at = :now
+    WHERE id = :id"""
+)
+SET_ARCHIVED = statement(
+    """UPDATE contact SET archived_at = CASE WHEN :archive THEN :now END, updated_at = :now
+    WHERE id = :id"""
+)
+# Interactions whose only participant is this contact go with it; shared ones stay.
+DELETE_SOLE_INTERACTIONS = statement(
+    """DELETE FROM interaction WHERE id IN (
+        SELECT interaction_id FROM interaction_contact WHERE contact_id = :id)
+    AND NOT EXISTS (
+        SELECT 1 FROM interaction_contact other
+        WHERE other.interaction_id = interaction.id AND other.contact_id != :id)"""
+)
+DELETE_CONTACT = statement("DELETE FROM contact WHERE id = :id")
+
+
+def _org_id(conn: sqlite3.Connection, org: str, now: str) -> int | None:
+    name = org.strip()
+    if not name:
+        return None
+    key = fold(name)
+    row = conn.execute(FIND_ORG, {"key": key}).fetchone()
+    if row is not None:
+        return int(row[0])
+    cursor = conn.execute(INSERT_ORG, {"name": name, "key": key, "now": now})
+    return int(cursor.lastrowid or 0)
+
+
+def _clean(values: Sequence[str]) -> list[str]:
+    return [value.strip() for value in values if value.strip()]
+
+
+def _add_lists(conn: sqlite3.Connection, contact_id: int, data: ContactInput) -> None:
+    for alias in _clean(data.aliases):
+        if not conn.execute(EXISTING_ALIAS, {"id": contact_id, "key": fold(alias)}).fetchone():
+            conn.execute(INSERT_ALIAS, {"id": contact_id, "value": alias, "key": fold(alias)})
+    for email in _clean(data.emails):
+        key = email_key(email)
+        if not conn.execute(EXISTING_EMAIL, {"id": contact_id, "key": key}).fetchone():
+            conn.execute(INSERT_EMAIL, {"id": contact_id, "value": email, "key": key})
+    for phone in _clean(data.phones):
+        key = phone_key(phone)
+        if not conn.execute(EXISTING_PHONE, {"id": contact_id, "key": key}).fetchone():
+            conn.execute(INSERT_PHONE, {"id": contact_id, "value": phone, "key": key})
+    for tag in _clean(data.tags):
+        conn.execute(INSERT_TAG, {"id": contact_id, "value": tag, "key": fold(tag)})
+
+
+def _require_name(name: str | None) -> str:
+    cleaned = (name or "").strip()
+    if not cleaned:
+        raise RelateError("a contact needs a name")
+    return cleaned
+
+
+def insert_contact(conn: sqlite3.Connection, data: ContactInput, now: datetime) -> int:
+    """Insert one contact inside an open transaction (shared by ``add`` and imports)."""
+    name = _require_name(data.name)
+    stamp = clock.to_storage(now)
+    due = next_due(now.date(), data.cadence_days)
+    cursor = conn.execute(
+        INSERT_CONTACT,
+        {
+            "name": name,
+            "name_key": fold(name),
+            "org_id": _org_id(conn, data.org, stamp) if data.org else None,
+            "role": data.role,
+            "type": data.relationship_type,
+            "stage": data.stage,
+            "cadence_days": data.cadence_days,
+            "priority": 1 if data.priority is None else data.priority,
+            "notes": data.notes or "",
+            "now": stamp,
+            "next_due_on": due.isoformat() if due else None,
+        },
+    )
+    contact_id = int(cursor.lastrowid or 0)
+    _add_lists(conn, contact_id, data)
+    if data.birthday is not None:
+        upsert_date(conn, contact_id, BIRTHDAY, data.birthday, now)
+    if data.stage:
+        conn.execute(INSERT_STAGE_CHANGE, {"id": contact_id, "stage": data.stage, "now": stamp})
+    return contact_id
+
+
+def add_contact(db: Database, data: ContactInput, now: datetime) -> ContactRef:
+    with db.transaction() as conn:
+        contact_id = insert_contact(conn, data, now)
+    return ContactRef(contact_id, _require_name(data.name))
+
+
+def update_contact(
+    conn: sqlite3.Connection, contact_id: int, data: ContactInput, now: datetime
+) -> None:
+    """Apply the set fields of ``data`` to a contact inside an open transaction."""
+    stamp = clock.to_storage(now)
+    state = conn.execute(CONTACT_STATE, {"id": contact_id}).fetchone()
+    name = _require_name(data.name) if data.name is not None else str(state["name"])
+    cadence = None if data.clear_cadence else (data.cadence_days or state["cadence_days"])
+    last_touch = clock.local_day_of(str(state["last_contact_at"] or state["created_at"]))
+    due = next_due(last_touch, cadence)
+    conn.execute(
+        UPDATE_CONTACT,
+        {
+            "id": contact_id,
+            "name": name,
+            "name_key": fold(name),
+            "set_org": data.org is not None,
+            "org_id": _org_id(conn, data.org, stamp) if data.org else None,
+            "role": data.role,
+            "type": data.relationship_type,
+            "stage": data.stage,
+            "cadence_days": cadence,
+            "priority": data.priority,
+            "notes": data.notes,
+            "next_due_on": due.isoformat() if due else None,
+            "now": stamp,
+        },
+    )
+    for sql, values, keyer in (
+        (DELETE_ALIAS, data.remove_aliases, fold),
+        (DELETE_EMAIL, data.remove_emails, email_key),
+        (DELETE_PHONE, data.remove_phones, phone_key),
+        (DELETE_TAG, data.remove_tags, fold),
+    ):
+        for value in _clean(values):
+            conn.execute(sql, {"id": contact_id, "key": keyer(value)})
+    _add_lists(conn, contact_id, data)
+    if data.birthday is not None:
+        upsert_date(conn, contact_id, BIRTHDAY, data.birthday, now)
+    if data.stage and data.stage != state["stage"]:
+        conn.execute(INSERT_STAGE_CHANGE, {"id": contact_id, "stage": data.stage, "now": stamp})
+
+
+def edit_contact(db: Database, ref: ContactRef, data: ContactInput, now: datetime) -> None:
+    with db.transaction() as conn:
+        update_contact(conn, ref.id, data, now)
+
+
+def set_archived(db: Database, ref: ContactRef, archived: bool, now: datetime) -> None:
+    with db.transaction() as conn:
+        conn.execute(
+            SET_ARCHIVED, {"id": ref.id, "archive": archived, "now": clock.to_storage(now)}
+        )
+
+
+def delete_contact(db: Database, ref: ContactRef) -> None:
+    """Delete a contact with its dates, reminders and the interactions only they were in."""
+    with db.transaction() as conn:
+        conn.execute(DELETE_SOLE_INTERACTIONS, {"id": ref.id})
+        conn.execute(DELETE_CONTACT, {"id": ref.id})
+
+
+# --- reading ------------------------------------------------------------------------
+
+# One row per contact with its lists folded in (unit separator, split in Python), so
+# listing and export are a single statement however many contacts there are.
+_SEP = "\x1f"
+_RECORD_SELECT = """SELECT c.id, c.name,
+    (SELECT group_concat(alias, char(31)) FROM
+        (SELECT alias FROM contact_alias WHERE contact_id = c.id ORDER BY id)) AS aliases,
+    (SELECT group_concat(email, char(31)) FROM
+        (SELECT email FROM contact_email WHERE contact_id = c.id ORDER BY position, id)) AS emails,
+    (SELECT group_concat(phone, char(31)) FROM
+        (SELECT phone FROM contact_phone WHERE contact_id = c.id ORDER BY position, id)) AS phones,
+    o.name AS org, c.role,
+    (SELECT group_concat(tag, char(31)) FROM
+        (SELECT tag FROM contact_tag WHERE contact_id = c.id ORDER BY tag_key)) AS tags,
+    c.relationship_type AS type, c.stage, c.cadence_days, c.priority,
+    (SELECT CASE WHEN d.year IS NULL THEN printf('--%02d-%02d', d.month, d.day)
+        ELSE printf('%04d-%02d-%02d', d.year, d.month, d.day) END
+        FROM important_date d WHERE d.contact_id = c.id AND d.kind = 'birthday'
+        ORDER BY d.id LIMIT 1) AS birthday,
+    c.notes, c.archived_at IS NOT NULL AS archived, c.last_contact_at
+FROM contact c LEFT JOIN organisation o ON o.id = c.org_id"""
+
+RECORD_BY_ID = statement(_RECORD_SELECT + " WHERE c.id = :id")
+RECORDS = statement(
+    _RECORD_SELECT
+    + """ WHERE (:archived OR c.archived_at IS NULL)
+    AND (:tag IS NULL OR EXISTS (
+        SELECT 1 FROM contact_tag t WHERE t.contact_id = c.id AND t.tag_key = :tag))
+    AND (:stage IS NULL OR c.stage = :stage)
+    AND (:org IS NULL OR o.name_key = :org)
+    ORDER BY CASE WHEN :by_id THEN c.id END, c.name COLLATE NOCASE, c.id"""
+)
+
+
+def record_from_row(row: sqlite3.Row) -> dict[str, object]:
+    """A contact as the public JSON object (see CONTACT_FIELDS)."""
+    from relate.dates import format_cadence
+
+    record: dict[str, object] = {}
+    for key in CONTACT_FIELDS:
+        if key in LIST_FIELDS:
+            raw = row[key]
+            record[key] = raw.split(_SEP) if raw else []
+        elif key == "cadence":
+            days = row["cadence_days"]
+            record[key] = format_cadence(int(days)) if days else None
+        elif key == "priority":
+            record[key] = PRIORITY_NAMES.get(int(row["priority"]), "normal")
+        elif key == "archived":
+            record[key] = bool(row["archived"])
+        else:
+            record[key] = row[key]
+    return record
+
+
+@dataclass(frozen=True)
+class ContactFilter:
+    tag: str | None = None
+    stage: str | None = None
+    org: str | None = None
+    include_archived: bool = False
+    by_id: bool = False
+
+
+def iter_records(db: Database, where: ContactFilter) -> Iterator[dict[str, object]]:
+    cursor = db.execute(
+        RECORDS,
+        {
+            "archived": where.include_archived,
+            "tag": fold(where.tag) if where.tag else None,
+            "stage": where.stage,
+            "org": fold(where.org) if where.org else None,
+            "by_id": where.by_id,
+        },
+    )
+    for row in cursor:
+        yield record_from_row(row)
+
+
+def get_record(db: Database, ref: ContactRef) -> dict[str, object]:
+    row = db.execute(RECORD_BY_ID, {"id": ref.id}).fetchone()
+    record = record_from_row(row)
+    record["last_contact"] = (
+        clock.local_day_of(str(row["last_contact_at"])).isoformat()
+        if row["last_contact_at"]
+        else None
+    )
+    return record

@@ -1,0 +1,120 @@
+"""Birthdays, anniversaries and custom dates, each with a lead time for gifts.
+
+A contact has at most one date per label: setting it again changes it. 29 February
+falls on 28 February in years without one (``MonthDay.in_year``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from relate import clock
+from relate.dates import MonthDay
+from relate.errors import RelateError
+from relate.services.matching import ContactRef
+from relate.storage.database import Database
+from relate.storage.sql import statement
+
+BIRTHDAY = "birthday"
+ANNIVERSARY = "anniversary"
+CUSTOM = "custom"
+DEFAULT_LEAD_DAYS = 7
+
+FIND_DATE = statement(
+    "SELECT id FROM important_date WHERE contact_id = :contact_id AND label = :label"
+)
+UPDATE_DATE = statement(
+    """UPDATE important_date SET month = :month, day = :day, year = :year,
+        lead_days = coalesce(:lead_days, lead_days) WHERE id = :id"""
+)
+INSERT_DATE = statement(
+    """INSERT INTO important_date (contact_id, kind, label, month, day, year, lead_days,
+        created_at)
+    VALUES (:contact_id, :kind, :label, :month, :day, :year, coalesce(:lead_days, 7), :now)"""
+)
+# Dates whose (month, day) falls in a window: a range on the (month, day) index.
+DATES_IN_WINDOW = statement(
+    """SELECT d.id, d.kind, d.label, d.month, d.day, d.year, d.lead_days,
+        c.id AS contact_id, c.name AS contact, c.priority
+    FROM important_date d JOIN contact c ON c.id = d.contact_id
+    WHERE c.archived_at IS NULL
+    AND (month, day) >= (:from_month, :from_day) AND (month, day) <= (:to_month, :to_day)"""
+)
+MAX_LEAD = statement("SELECT coalesce(max(lead_days), 0) FROM important_date")
+
+
+@dataclass(frozen=True)
+class Saved:
+    id: int
+    created: bool
+
+
+def kind_of(label: str) -> tuple[str, str]:
+    """(kind, label) for what the user typed: birthday, anniversary or a custom label."""
+    text = " ".join(label.split())
+    if not text:
+        raise RelateError("a date needs a label", hint="birthday, anniversary or your own")
+    lowered = text.lower()
+    if lowered in (BIRTHDAY, ANNIVERSARY):
+        return lowered, lowered
+    return CUSTOM, text
+
+
+def upsert_date(
+    conn: sqlite3.Connection,
+    contact_id: int,
+    label: str,
+    when: MonthDay,
+    now: datetime,
+    lead_days: int | None = None,
+) -> Saved:
+    """Set a contact's date for ``label`` inside an open transaction (add, edit, import).
+
+    ``lead_days`` None keeps an existing lead time (or the default of 7 for a new date).
+    """
+    if lead_days is not None and not 0 <= lead_days <= 366:
+        raise RelateError(f"lead time {lead_days} is out of range", hint="use 0 to 366 days")
+    kind, clean_label = kind_of(label)
+    params = {
+        "contact_id": contact_id,
+        "kind": kind,
+        "label": clean_label,
+        "month": when.month,
+        "day": when.day,
+        "year": when.year,
+        "lead_days": lead_days,
+        "now": clock.to_storage(now),
+    }
+    row = conn.execute(FIND_DATE, params).fetchone()
+    if row is not None:
+        conn.execute(UPDATE_DATE, {**params, "id": row["id"]})
+        return Saved(int(row["id"]), False)
+    cursor = conn.execute(INSERT_DATE, params)
+    return Saved(int(cursor.lastrowid or 0), True)
+
+
+def set_date(
+    db: Database,
+    ref: ContactRef,
+    label: str,
+    when: MonthDay,
+    now: datetime,
+    lead_days: int | None = None,
+) -> Saved:
+    with db.transaction() as conn:
+        return upsert_date(conn, ref.id, label, when, now, lead_days)
+
+
+def describe(kind: str, label: str, name: str, year: int | None, on: date, when_text: str) -> str:
+    """'Ann Smith turns 41 on Fri 14 Mar: gift?' and friends."""
+    if kind == BIRTHDAY:
+        if year is not None and on.year > year:
+            return f"{name} turns {on.year - year} {when_text}: gift?"
+        return f"{name}'s birthday {when_text}: gift?"
+    years = on.year - year if year is not None else 0
+    if years > 0:
+        unit = "year" if years == 1 else "years"
+        return f"{years} {unit} since {label} with {name} {when_text}"
+    return f"{label.capitalize()} with {name} {when_text}"

@@ -1,0 +1,116 @@
+"""Logging calls, e-mails, meetings and notes, with an optional follow-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from relate import clock
+from relate.errors import RelateError
+from relate.services.matching import ContactRef, fold
+from relate.services.reminders import FOLLOW_UP, insert_reminder
+from relate.storage.database import Database
+from relate.storage.sql import statement
+
+KINDS = ("call", "email", "meeting", "message", "note", "gift")
+KIND_ALIASES = {
+    "e-mail": "email",
+    "mail": "email",
+    "meet": "meeting",
+    "msg": "message",
+    "sms": "message",
+    "text": "message",
+    "phone": "call",
+}
+
+INSERT_INTERACTION = statement(
+    """INSERT INTO interaction (kind, occurred_at, text, created_at)
+    VALUES (:kind, :at, :text, :now)"""
+)
+INSERT_PARTICIPANT = statement(
+    """INSERT OR IGNORE INTO interaction_contact (interaction_id, contact_id)
+    VALUES (:interaction_id, :contact_id)"""
+)
+INSERT_INTERACTION_TAG = statement(
+    """INSERT OR IGNORE INTO interaction_tag (interaction_id, tag, tag_key)
+    VALUES (:interaction_id, :tag, :key)"""
+)
+# Kept in the same transaction as the log, so "overdue by cadence" never has to scan
+# the history. A back-dated log never moves the last contact backwards.
+TOUCH_CONTACT = statement(
+    """UPDATE contact SET last_contact_at = :at,
+        next_due_on = CASE WHEN cadence_days IS NULL THEN NULL
+            ELSE date(:day, '+' || cadence_days || ' days') END
+    WHERE id = :id AND (last_contact_at IS NULL OR last_contact_at < :at)"""
+)
+
+
+def parse_kind(value: str) -> str:
+    kind = value.strip().lower()
+    kind = KIND_ALIASES.get(kind, kind)
+    if kind not in KINDS:
+        raise RelateError(f"unknown kind {value!r}", hint="use one of " + ", ".join(KINDS))
+    return kind
+
+
+@dataclass(frozen=True)
+class Logged:
+    interaction_id: int
+    follow_up_id: int | None
+
+
+def follow_up_text(text: str) -> str:
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    return f"Follow up: {first}" if first else "Follow up"
+
+
+def log_interaction(
+    db: Database,
+    contacts: list[ContactRef],
+    text: str,
+    *,
+    kind: str,
+    when: datetime,
+    now: datetime,
+    tags: list[str] | None = None,
+    follow_up: datetime | None = None,
+    follow_up_all_day: bool = True,
+) -> Logged:
+    """Record one interaction with every participant; it counts as contact for each."""
+    if not contacts:
+        raise RelateError("an interaction needs at least one contact")
+    at = clock.to_storage(when)
+    with db.transaction() as conn:
+        cursor = conn.execute(
+            INSERT_INTERACTION,
+            {"kind": kind, "at": at, "text": text, "now": clock.to_storage(now)},
+        )
+        interaction_id = int(cursor.lastrowid or 0)
+        for ref in contacts:
+            conn.execute(
+                INSERT_PARTICIPANT, {"interaction_id": interaction_id, "contact_id": ref.id}
+            )
+            conn.execute(
+                TOUCH_CONTACT,
+                {"id": ref.id, "at": at, "day": when.astimezone().date().isoformat()},
+            )
+        for tag in tags or []:
+            if tag.strip():
+                conn.execute(
+                    INSERT_INTERACTION_TAG,
+                    {"interaction_id": interaction_id, "tag": tag.strip(), "key": fold(tag)},
+                )
+        follow_up_id = None
+        if follow_up is not None:
+            follow_up_id = insert_reminder(
+                conn,
+                contact_id=contacts[0].id,
+                text=follow_up_text(text),
+                due=follow_up,
+                all_day=follow_up_all_day,
+                rrule=None,
+                now=now,
+                kind=FOLLOW_UP,
+                interaction_id=interaction_id,
+            )
+    return Logged(interaction_id, follow_up_id)

@@ -1,0 +1,173 @@
+"""Reminders and follow-ups: one table, one id space, so whatever id the agenda
+shows is what ``done`` and ``snooze`` take."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from relate import clock
+from relate.errors import NotFoundError, RelateError
+from relate.storage.database import Database
+from relate.storage.sql import statement
+
+REMINDER = "reminder"
+FOLLOW_UP = "follow-up"
+
+INSERT_REMINDER = statement(
+    """INSERT INTO reminder (kind, contact_id, interaction_id, text, due_at, all_day, rrule,
+        created_at)
+    VALUES (:kind, :contact_id, :interaction_id, :text, :due_at, :all_day, :rrule, :now)"""
+)
+GET_REMINDER = statement(
+    """SELECT r.id, r.kind, r.text, r.due_at, r.all_day, r.rrule, r.snoozed_until, r.done_at,
+        c.name AS contact
+    FROM reminder r LEFT JOIN contact c ON c.id = r.contact_id WHERE r.id = :id"""
+)
+RECORD_COMPLETION = statement(
+    """INSERT INTO reminder_completion (reminder_id, due_at, done_at)
+    VALUES (:id, :due_at, :now)"""
+)
+ADVANCE = statement("UPDATE reminder SET due_at = :due_at, snoozed_until = NULL WHERE id = :id")
+FINISH = statement("UPDATE reminder SET done_at = :now WHERE id = :id")
+SNOOZE = statement("UPDATE reminder SET snoozed_until = :until WHERE id = :id")
+LIST_REMINDERS = statement(
+    """SELECT r.id, r.kind, r.contact_id, c.name AS contact, r.text,
+        coalesce(r.snoozed_until, r.due_at) AS due_at, r.all_day, r.rrule, r.done_at,
+        r.snoozed_until IS NOT NULL AS snoozed
+    FROM reminder r LEFT JOIN contact c ON c.id = r.contact_id
+    WHERE (:all OR r.done_at IS NULL)
+    ORDER BY r.done_at IS NOT NULL, coalesce(r.snoozed_until, r.due_at), r.id"""
+)
+
+
+def parse_item_id(text: str) -> int:
+    """``12``, ``#12``, ``r12`` or ``f12``: the ids the agenda shows."""
+    match = re.fullmatch(r"\s*[#rRfF]?\s*(\d+)\s*", text)
+    if not match:
+        raise RelateError(f"{text!r} is not a reminder or follow-up id", hint="e.g. 12 or #12")
+    return int(match.group(1))
+
+
+def insert_reminder(
+    conn: sqlite3.Connection,
+    *,
+    contact_id: int | None,
+    text: str,
+    due: datetime,
+    all_day: bool,
+    rrule: str | None,
+    now: datetime,
+    kind: str = REMINDER,
+    interaction_id: int | None = None,
+) -> int:
+    cursor = conn.execute(
+        INSERT_REMINDER,
+        {
+            "kind": kind,
+            "contact_id": contact_id,
+            "interaction_id": interaction_id,
+            "text": text,
+            "due_at": clock.to_storage(due),
+            "all_day": all_day,
+            "rrule": rrule,
+            "now": clock.to_storage(now),
+        },
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def add_reminder(
+    db: Database,
+    *,
+    contact_id: int | None,
+    text: str,
+    due: datetime,
+    all_day: bool,
+    rrule: str | None,
+    now: datetime,
+) -> int:
+    if not text.strip():
+        raise RelateError("a reminder needs a text")
+    with db.transaction() as conn:
+        return insert_reminder(
+            conn,
+            contact_id=contact_id,
+            text=text.strip(),
+            due=due,
+            all_day=all_day,
+            rrule=rrule,
+            now=now,
+        )
+
+
+@dataclass(frozen=True)
+class Completed:
+    id: int
+    kind: str
+    text: str
+    next_due: datetime | None  # the next occurrence of a recurring reminder
+
+
+def _open_item(conn: sqlite3.Connection, item_id: int) -> sqlite3.Row:
+    row = conn.execute(GET_REMINDER, {"id": item_id}).fetchone()
+    if row is None:
+        raise NotFoundError(f"no reminder or follow-up #{item_id}")
+    if row["done_at"] is not None:
+        raise RelateError(f"#{item_id} is already done")
+    return row  # type: ignore[no-any-return]
+
+
+def complete(db: Database, item_id: int, now: datetime) -> Completed:
+    """Mark an item done. A recurring reminder records the completion and moves to
+    its next occurrence after today (so a late completion does not leave it overdue)."""
+    from relate.dates import next_occurrence
+
+    stamp = clock.to_storage(now)
+    with db.transaction() as conn:
+        row = _open_item(conn, item_id)
+        if row["rrule"]:
+            due = clock.from_storage(str(row["due_at"]))
+            after = max(due, now).replace(tzinfo=None)
+            following = next_occurrence(str(row["rrule"]), due.replace(tzinfo=None), after)
+            conn.execute(RECORD_COMPLETION, {"id": item_id, "due_at": row["due_at"], "now": stamp})
+            if following is not None:
+                next_due = following.astimezone()
+                conn.execute(ADVANCE, {"id": item_id, "due_at": clock.to_storage(next_due)})
+                return Completed(item_id, str(row["kind"]), str(row["text"]), next_due)
+        conn.execute(FINISH, {"id": item_id, "now": stamp})
+    return Completed(item_id, str(row["kind"]), str(row["text"]), None)
+
+
+def snooze(db: Database, item_id: int, until: datetime) -> str:
+    with db.transaction() as conn:
+        row = _open_item(conn, item_id)
+        conn.execute(SNOOZE, {"id": item_id, "until": clock.to_storage(until)})
+    return str(row["text"])
+
+
+def list_reminders(db: Database, include_done: bool) -> list[dict[str, object]]:
+    """Reminders and follow-ups as public records (the JSON/CSV shape of ``reminders``)."""
+    from relate.dates import describe_recurrence
+
+    records: list[dict[str, object]] = []
+    for row in db.execute(LIST_REMINDERS, {"all": include_done}):
+        due = clock.from_storage(str(row["due_at"]))
+        records.append(
+            {
+                "id": row["id"],
+                "kind": row["kind"],
+                "contact": row["contact"],
+                "contact_id": row["contact_id"],
+                "due": due.date().isoformat(),
+                "time": None if row["all_day"] else due.strftime("%H:%M"),
+                "text": row["text"],
+                "every": describe_recurrence(str(row["rrule"])) if row["rrule"] else None,
+                "rrule": row["rrule"],
+                "snoozed": bool(row["snoozed"]),
+                "done": row["done_at"] is not None,
+            }
+        )
+    return records

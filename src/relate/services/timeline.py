@@ -1,0 +1,58 @@
+"""A contact's history for ``show``: interactions, reminders and dates, newest first."""
+
+from __future__ import annotations
+
+from relate import clock
+from relate.services.matching import ContactRef
+from relate.storage.database import Database
+from relate.storage.sql import statement
+
+TIMELINE = statement(
+    """SELECT * FROM (
+        SELECT 'interaction' AS type, i.id, i.kind, i.occurred_at AS at, i.text,
+            NULL AS done_at
+        FROM interaction_contact ic JOIN interaction i ON i.id = ic.interaction_id
+        WHERE ic.contact_id = :id
+        UNION ALL
+        SELECT r.kind, r.id, coalesce(r.rrule, ''), coalesce(r.snoozed_until, r.due_at),
+            r.text, r.done_at
+        FROM reminder r WHERE r.contact_id = :id
+    ) ORDER BY at DESC, id DESC LIMIT :limit"""
+)
+DATES = statement(
+    """SELECT id, kind, label, month, day, year, lead_days FROM important_date
+    WHERE contact_id = :id ORDER BY month, day"""
+)
+
+TIMELINE_FIELDS = ("type", "id", "kind", "when", "text", "done")
+
+
+def timeline(db: Database, ref: ContactRef, limit: int = 20) -> list[dict[str, object]]:
+    records = []
+    for row in db.execute(TIMELINE, {"id": ref.id, "limit": limit}):
+        is_log = row["type"] == "interaction"
+        records.append(
+            {
+                "type": row["type"],
+                "id": row["id"],
+                "kind": row["kind"] if is_log else row["type"],
+                "when": clock.from_storage(str(row["at"])).strftime("%Y-%m-%d %H:%M"),
+                "text": row["text"],
+                "done": None if is_log else row["done_at"] is not None,
+            }
+        )
+    return records
+
+
+def important_dates(db: Database, ref: ContactRef) -> list[dict[str, object]]:
+    from relate.dates import MonthDay
+
+    return [
+        {
+            "id": row["id"],
+            "label": row["label"],
+            "date": MonthDay(int(row["month"]), int(row["day"]), row["year"]).iso(),
+            "lead_days": row["lead_days"],
+        }
+        for row in db.execute(DATES, {"id": ref.id})
+    ]

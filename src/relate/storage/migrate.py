@@ -1,0 +1,50 @@
+"""Bring a database file to the newest schema with Alembic (imported only when needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def alembic_config() -> object:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def upgrade(path: Path, revision: str = "head") -> None:
+    """Apply every pending migration to the file at ``path``, in one transaction each.
+
+    Alembic runs on its own SQLAlchemy engine with no pooling, so nothing holds the
+    file once this returns (see the locked-commit trap in MEASUREMENTS.md).
+    """
+    from alembic import command
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import NullPool
+
+    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        # Batch migrations rebuild tables; foreign keys must be off while they do.
+        dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        dbapi_connection.execute("PRAGMA busy_timeout=5000")
+
+    config = alembic_config()
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection  # type: ignore[attr-defined]
+            command.upgrade(config, revision)  # type: ignore[arg-type]
+    finally:
+        engine.dispose()
+
+
+def script_revisions() -> list[str]:
+    """The revisions Alembic knows, oldest first (used by tests to check REVISIONS)."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())  # type: ignore[arg-type]
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]

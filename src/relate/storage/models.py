@@ -1,0 +1,265 @@
+"""The schema of record: every table, as SQLModel classes.
+
+Alembic migrations are generated from this metadata and a test compares a freshly
+migrated database with it. Importing SQLModel costs ~480 ms, so only migrations,
+tests and tools import this module; commands read and write through the plain SQL
+in ``relate.storage.sql`` and friends (a test checks their columns exist here).
+
+All timestamps are naive UTC (``*_at``); ``*_on`` columns are calendar days.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Index, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+
+class Organisation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    name_key: str = Field(unique=True)  # casefolded, accents stripped
+    notes: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    created_at: datetime
+
+
+class Contact(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_contact_name_nocase", text("name COLLATE NOCASE")),
+        Index("ix_contact_name_key", "name_key"),
+        # "who is overdue by cadence" reads only this index, however long the history.
+        Index(
+            "ix_contact_next_due",
+            "next_due_on",
+            sqlite_where=text("archived_at IS NULL AND next_due_on IS NOT NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    name_key: str
+    org_id: int | None = Field(default=None, foreign_key="organisation.id", ondelete="SET NULL")
+    role: str | None = None
+    relationship_type: str | None = None
+    stage: str | None = None
+    cadence_days: int | None = None
+    priority: int = Field(default=1, sa_column_kwargs={"server_default": "1"})  # 0 low .. 2 high
+    notes: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    created_at: datetime
+    updated_at: datetime
+    archived_at: datetime | None = None
+    # Denormalised from interactions in the same transaction as every log, so the
+    # agenda never scans the history.
+    last_contact_at: datetime | None = None
+    next_due_on: date | None = None
+    # Added in 0002: team ownership and referrals.
+    owner: str | None = None
+    referred_by_id: int | None = Field(default=None, foreign_key="contact.id", ondelete="SET NULL")
+
+
+class ContactAlias(SQLModel, table=True):
+    __tablename__ = "contact_alias"
+    __table_args__ = (Index("ix_contact_alias_key", "alias_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE")
+    alias: str
+    alias_key: str
+
+
+class ContactEmail(SQLModel, table=True):
+    __tablename__ = "contact_email"
+    __table_args__ = (
+        Index("ix_contact_email_key", "email_key"),
+        Index("ix_contact_email_contact", "contact_id", "position"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE")
+    email: str
+    email_key: str  # lower-cased, for duplicate detection
+    position: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class ContactPhone(SQLModel, table=True):
+    __tablename__ = "contact_phone"
+    __table_args__ = (
+        Index("ix_contact_phone_key", "phone_key"),
+        Index("ix_contact_phone_contact", "contact_id", "position"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE")
+    phone: str
+    phone_key: str  # digits (and a leading +) only
+    position: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class ContactTag(SQLModel, table=True):
+    __tablename__ = "contact_tag"
+    __table_args__ = (
+        UniqueConstraint("contact_id", "tag_key"),
+        Index("ix_contact_tag_key", "tag_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE")
+    tag: str
+    tag_key: str
+
+
+class ImportantDate(SQLModel, table=True):
+    __tablename__ = "important_date"
+    __table_args__ = (
+        # Birthdays and anniversaries in the coming days: an index range on (month, day).
+        Index("ix_important_date_month_day", "month", "day"),
+        Index("ix_important_date_contact", "contact_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE")
+    kind: str  # birthday | anniversary | custom
+    label: str  # "birthday", "anniversary" or the custom label
+    month: int
+    day: int
+    year: int | None = None
+    lead_days: int = Field(default=7, sa_column_kwargs={"server_default": "7"})
+    created_at: datetime
+
+
+class Interaction(SQLModel, table=True):
+    __table_args__ = (Index("ix_interaction_occurred_at", "occurred_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str  # call | email | meeting | message | note | gift
+    occurred_at: datetime
+    text: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    created_at: datetime
+
+
+class InteractionContact(SQLModel, table=True):
+    __tablename__ = "interaction_contact"
+    __table_args__ = (Index("ix_interaction_contact_contact", "contact_id", "interaction_id"),)
+
+    interaction_id: int = Field(foreign_key="interaction.id", ondelete="CASCADE", primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE", primary_key=True)
+
+
+class InteractionTag(SQLModel, table=True):
+    __tablename__ = "interaction_tag"
+    __table_args__ = (
+        UniqueConstraint("interaction_id", "tag_key"),
+        Index("ix_interaction_tag_key", "tag_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    interaction_id: int = Field(foreign_key="interaction.id", ondelete="CASCADE")
+    tag: str
+    tag_key: str
+
+
+class Reminder(SQLModel, table=True):
+    """Reminders and follow-ups share this table, and so one id space."""
+
+    __table_args__ = (
+        # The agenda's "overdue and due" sections read open items only.
+        Index(
+            "ix_reminder_open_due",
+            text("coalesce(snoozed_until, due_at)"),
+            sqlite_where=text("done_at IS NULL"),
+        ),
+        Index("ix_reminder_contact", "contact_id"),
+        Index("ix_reminder_interaction", "interaction_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(default="reminder", sa_column_kwargs={"server_default": "reminder"})
+    contact_id: int | None = Field(default=None, foreign_key="contact.id", ondelete="CASCADE")
+    interaction_id: int | None = Field(
+        default=None, foreign_key="interaction.id", ondelete="CASCADE"
+    )
+    text: str
+    due_at: datetime  # UTC; for all-day items the local midnight
+    all_day: bool = Field(default=True, sa_column_kwargs={"server_default": "1"})
+    rrule: str | None = None  # RFC 5545 RRULE value, e.g. FREQ=WEEKLY;INTERVAL=2
+    snoozed_until: datetime | None = None
+    done_at: datetime | None = None
+    created_at: datetime
+
+
+class ReminderCompletion(SQLModel, table=True):
+    """Each completion of a recurring reminder, kept as history."""
+
+    __tablename__ = "reminder_completion"
+
+    id: int | None = Field(default=None, primary_key=True)
+    reminder_id: int = Field(foreign_key="reminder.id", ondelete="CASCADE")
+    due_at: datetime
+    done_at: datetime
+
+
+# --- 0002: the relationship-practice records of DOMAIN.md ---------------------------
+
+
+class StageChange(SQLModel, table=True):
+    __tablename__ = "stage_change"
+    __table_args__ = (Index("ix_stage_change_contact", "contact_id", "changed_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE")
+    stage: str
+    changed_at: datetime
+
+
+class Engagement(SQLModel, table=True):
+    __table_args__ = (Index("ix_engagement_contact", "contact_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE")
+    title: str
+    # proposed | active | done | cancelled
+    status: str = Field(default="active", sa_column_kwargs={"server_default": "active"})
+    value_cents: int | None = None
+    currency: str | None = None
+    started_on: date | None = None
+    ended_on: date | None = None
+    satisfaction: int | None = None  # 0-10, asked for when the engagement closes
+    notes: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    created_at: datetime
+
+
+class Feedback(SQLModel, table=True):
+    __table_args__ = (Index("ix_feedback_contact", "contact_id", "received_on"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE")
+    score: int  # 0-10, as in Net Promoter Score
+    received_on: date
+    note: str = Field(default="", sa_column_kwargs={"server_default": ""})
+
+
+class Concern(SQLModel, table=True):
+    __table_args__ = (
+        Index("ix_concern_open", "opened_at", sqlite_where=text("resolved_at IS NULL")),
+        Index("ix_concern_contact", "contact_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE")
+    text: str
+    opened_at: datetime
+    resolved_at: datetime | None = None
+    resolution: str | None = None
+
+
+class Gift(SQLModel, table=True):
+    __table_args__ = (Index("ix_gift_contact", "contact_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE")
+    description: str
+    status: str = Field(default="idea", sa_column_kwargs={"server_default": "idea"})  # or given
+    occasion: str | None = None
+    given_on: date | None = None
+    created_at: datetime
