@@ -7,7 +7,15 @@ vobject) to the command body that needs them.
 
 from __future__ import annotations
 
-from relate.cli import agenda, capture, contacts, demo, search  # noqa: F401  (registration)
+from relate.cli import (  # noqa: F401  (each module registers its commands)
+    agenda,
+    capture,
+    contacts,
+    demo,
+    interchange,
+    safety,
+    search,
+)
 from relate.cli.app import app
 
 

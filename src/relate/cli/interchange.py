@@ -1,0 +1,1 @@
+"""interchange commands (being written)."""

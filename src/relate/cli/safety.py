@@ -1,0 +1,1 @@
+"""safety commands (being written)."""
