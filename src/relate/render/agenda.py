@@ -8,13 +8,23 @@ from typing import IO
 
 from relate.dates import format_day
 from relate.render import output
-from relate.services.agenda import DATES, OVERDUE, RECORD_FIELDS, SECTION_TITLES, Agenda, Item
+from relate.services.agenda import (
+    CADENCE,
+    DATES,
+    OVERDUE,
+    RECORD_FIELDS,
+    SECTION_TITLES,
+    Agenda,
+    Item,
+)
 
 EMPTY = "Nothing on the agenda today. Enjoy the quiet!"
 SECTION_STYLES = {OVERDUE: "bold red", DATES: "magenta"}
 
 
 def _when(item: Item, agenda: Agenda) -> str:
+    if item.section == CADENCE:
+        return f"{item.overdue_days}d late" if item.overdue_days > 0 else "today"
     day = format_day(item.due, agenda.today)
     if item.time:
         day += f" {item.time}"
@@ -63,8 +73,17 @@ def _write_rich(agenda: Agenda) -> None:
 
     console = output.console()
     console.print(Text(f"Agenda for {agenda.today:%A %d %B %Y}", style="bold"))
-    for name, items in agenda.sections.items():
-        if not items:
+    rows = {
+        name: [(_ref(item), item.contact or "—", item.text, _when(item, agenda)) for item in items]
+        for name, items in agenda.sections.items()
+    }
+    # One width per column across sections, so the screen reads as one aligned list.
+    widths = [
+        max((len(row[column]) for section in rows.values() for row in section), default=0)
+        for column in range(3)
+    ]
+    for name, section in rows.items():
+        if not section:
             continue
         style = SECTION_STYLES.get(name, "bold")
         table = Table(
@@ -74,16 +93,13 @@ def _write_rich(agenda: Agenda) -> None:
             box=None,
             padding=(0, 1),
         )
-        table.add_column(style="dim", justify="right", no_wrap=True)
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column()
+        table.add_column(style="dim", justify="right", no_wrap=True, min_width=widths[0])
+        table.add_column(style="bold", no_wrap=True, min_width=widths[1])
+        table.add_column(min_width=min(widths[2], 60))
         table.add_column(style="red" if name == OVERDUE else "cyan", no_wrap=True)
-        for item in items:
-            table.add_row(
-                _ref(item), Text(item.contact or "—"), Text(item.text), _when(item, agenda)
-            )
+        for ref, contact, text, when in section:
+            table.add_row(ref, Text(contact), Text(text), when)
         console.print(table)
         if agenda.hidden(name) > 0:
-            console.print(
-                Text(f"  … and {agenda.hidden(name)} more (relate today --all)", style="dim")
-            )
+            more = f"  … and {agenda.hidden(name)} more (relate today --all)"
+            console.print(Text(more, style="dim"))
