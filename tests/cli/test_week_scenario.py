@@ -31,19 +31,30 @@ def ok(result: Result) -> str:
 
 
 def birthday(contact: str, due: str, text: str, ahead: int) -> dict[str, Any]:
-    return {"id": None, "kind": "date", "contact": contact, "due": due, "text": text,
-            "overdue_days": -ahead}  # fmt: skip
+    return {
+        "id": None,
+        "kind": "date",
+        "contact": contact,
+        "due": due,
+        "text": text,
+        "overdue_days": -ahead,
+    }
 
 
 def test_a_week_of_agendas(relate: Relate) -> None:
     mon = "2026-11-30"
     # Monday: set up the people and the week.
-    assert ok(relate("add", "Ann Smith", "--every", "2 weeks", "--birthday", "1985-12-04",
-                     env=at(mon))) == "Added #1 Ann Smith\n"  # fmt: skip
+    assert (
+        ok(
+            relate(
+                "add", "Ann Smith", "--every", "2 weeks", "--birthday", "1985-12-04", env=at(mon)
+            )
+        )
+        == "Added #1 Ann Smith\n"
+    )
     assert ok(relate("add", "Bob Berg", "--every", "weekly", env=at(mon))) == "Added #2 Bob Berg\n"
     ok(relate("add", "Carla Díaz", "--every", "monthly", "--birthday", "12-25", env=at(mon)))
-    ok(relate("add", "Dan Dahl", "--every", "weekly", "--priority", "high",
-              env=at("2026-11-23")))  # fmt: skip
+    ok(relate("add", "Dan Dahl", "--every", "weekly", "--priority", "high", env=at("2026-11-23")))
     assert (
         ok(
             relate(
@@ -56,7 +67,7 @@ def test_a_week_of_agendas(relate: Relate) -> None:
                 "wednesday",
                 env=at(mon, "10:00"),
             )
-        )  # fmt: skip
+        )
         == "Logged #1 call with Ann Smith; follow-up #1 due Wed 2 Dec\n"
     )
     assert (
@@ -71,12 +82,18 @@ def test_a_week_of_agendas(relate: Relate) -> None:
                 "weekly",
                 env=at(mon),
             )
-        )  # fmt: skip
+        )
         == "Reminder #2 due today, weekly\n"
     )
     ann_41 = "Ann Smith turns 41 on Fri 4 Dec: gift?"
-    dan_late = {"id": None, "kind": "cadence", "contact": "Dan Dahl", "due": "2026-11-30",
-                "text": "Never contacted; added 7 days ago (weekly)", "overdue_days": 0}  # fmt: skip
+    dan_late = {
+        "id": None,
+        "kind": "cadence",
+        "contact": "Dan Dahl",
+        "due": "2026-11-30",
+        "text": "Never contacted; added 7 days ago (weekly)",
+        "overdue_days": 0,
+    }
     assert agenda(relate, mon) == [
         {
             "id": 2,
@@ -85,7 +102,7 @@ def test_a_week_of_agendas(relate: Relate) -> None:
             "due": mon,
             "text": "Send invoices",
             "overdue_days": 0,
-        },  # fmt: skip
+        },
         birthday("Ann Smith", "2026-12-04", ann_41, 4),
         dan_late,
     ]
@@ -100,8 +117,14 @@ def test_a_week_of_agendas(relate: Relate) -> None:
 
     # Wednesday: Ann's follow-up is due; snooze it to Friday. Call Dan.
     wed = "2026-12-02"
-    follow_up = {"id": 1, "kind": "follow-up", "contact": "Ann Smith", "due": wed,
-                 "text": "Follow up: Call about the redesign", "overdue_days": 0}  # fmt: skip
+    follow_up = {
+        "id": 1,
+        "kind": "follow-up",
+        "contact": "Ann Smith",
+        "due": wed,
+        "text": "Follow up: Call about the redesign",
+        "overdue_days": 0,
+    }
     assert agenda(relate, wed) == [
         follow_up,
         birthday("Ann Smith", "2026-12-04", ann_41, 2),
@@ -115,8 +138,14 @@ def test_a_week_of_agendas(relate: Relate) -> None:
 
     # Thursday: lunch with Bob and Carla together counts for both.
     thu = "2026-12-03"
-    assert ok(relate("log", "bob", "Lunch", "--kind", "meeting", "--with", "carla",
-                     env=at(thu, "13:00"))) == "Logged #3 meeting with Bob Berg, Carla Díaz\n"  # fmt: skip
+    assert (
+        ok(
+            relate(
+                "log", "bob", "Lunch", "--kind", "meeting", "--with", "carla", env=at(thu, "13:00")
+            )
+        )
+        == "Logged #3 meeting with Bob Berg, Carla Díaz\n"
+    )
     shown = json.loads(ok(relate("show", "carla", "-f", "json", env=at(thu))))
     assert [(e["type"], e["kind"], e["text"]) for e in shown["timeline"]] == [
         ("interaction", "meeting", "Lunch")
@@ -147,7 +176,7 @@ def test_a_week_of_agendas(relate: Relate) -> None:
             "due": mon2,
             "text": "Send invoices",
             "overdue_days": 0,
-        },  # fmt: skip
+        },
     ]
     # Wednesday after: Dan and the invoices overdue; Dan (weekly, high) before anyone else.
     wed2 = "2026-12-09"
@@ -159,7 +188,7 @@ def test_a_week_of_agendas(relate: Relate) -> None:
             "due": mon2,
             "text": "Send invoices",
             "overdue_days": 2,
-        },  # fmt: skip
+        },
         {
             "id": None,
             "kind": "cadence",
@@ -167,7 +196,7 @@ def test_a_week_of_agendas(relate: Relate) -> None:
             "due": wed2,
             "text": "No contact for 7 days (weekly)",
             "overdue_days": 0,
-        },  # fmt: skip
+        },
     ]
 
 
