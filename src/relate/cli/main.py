@@ -13,6 +13,7 @@ from relate.cli import (  # noqa: F401  (each module registers its commands)
     contacts,
     demo,
     interchange,
+    practice,
     safety,
     search,
 )

@@ -1,0 +1,241 @@
+"""Relationship-practice commands: concerns, feedback, engagements, gifts, report."""
+
+from __future__ import annotations
+
+import sys
+from datetime import timedelta
+from typing import Annotated
+
+import typer
+
+from relate import dates
+from relate.cli import state
+from relate.cli.app import app
+from relate.cli.options import ContactArg, FormatOption
+from relate.errors import UsageError
+from relate.render import output
+from relate.services import practice
+from relate.services.matching import resolve_contact
+from relate.services.reminders import parse_item_id
+
+CONCERN_FIELDS = ("id", "contact", "contact_id", "opened", "text", "resolved", "resolution")
+CONCERN_COLUMNS = (
+    output.Column("ID", "id", style="dim", justify="right"),
+    output.Column("Opened", "opened"),
+    output.Column("Contact", "contact", style="bold"),
+    output.Column("Concern", "text"),
+    output.Column("Resolved", "resolved"),
+    output.Column("Resolution", "resolution"),
+)
+GIFT_COLUMNS = (
+    output.Column("ID", "id", style="dim", justify="right"),
+    output.Column("Gift", "description"),
+    output.Column("Status", "status"),
+    output.Column("Occasion", "occasion"),
+    output.Column("Given", "given_on"),
+)
+
+
+@app.command()
+def concern(
+    contact: ContactArg,
+    text: Annotated[str, typer.Argument(help="What the client is unhappy about.")],
+) -> None:
+    """Record a complaint or problem; it stays on the agenda until resolved.
+
+    Example: relate concern ann "Invoice sent twice"
+    """
+    db = state.database()
+    ref = resolve_contact(db, contact)
+    new_id = practice.open_concern(db, ref, text, state.now())
+    output.say(f"Opened concern #{new_id} for {ref.name}")
+
+
+@app.command()
+def resolve(
+    concern_id: Annotated[str, typer.Argument(help="The concern's id, e.g. 3 or #3.")],
+    resolution: Annotated[str, typer.Argument(help="What was done, and how to prevent it.")],
+) -> None:
+    """Close a concern with its resolution.
+
+    Example: relate resolve 3 "Refunded; invoices now sent from one system"
+    """
+    number = parse_item_id(concern_id)
+    name = practice.resolve_concern(state.database(), number, resolution, state.now())
+    output.say(f"Resolved concern #{number} for {name}")
+
+
+@app.command()
+def concerns(
+    all_: Annotated[bool, typer.Option("--all", "-a", help="Include resolved ones.")] = False,
+    fmt: FormatOption = None,
+) -> None:
+    """List open concerns, oldest first.
+
+    Example: relate concerns --all --format csv
+    """
+    chosen = output.resolve_format(fmt)
+    records = practice.list_concerns(state.database(), all_)
+    if chosen == "csv":
+        output.write_csv(records, CONCERN_FIELDS)
+    elif chosen == "json":
+        output.write_json(records)
+    else:
+        output.write_table(records, CONCERN_COLUMNS, chosen, title="Concerns")
+
+
+@app.command()
+def feedback(
+    contact: ContactArg,
+    score: Annotated[int, typer.Argument(help="0-10: how likely they are to recommend you.")],
+    note: Annotated[str, typer.Option("--note", help="What they said.")] = "",
+    on: Annotated[str | None, typer.Option("--on", help="When (default today).")] = None,
+) -> None:
+    """Record a satisfaction score (0-10, as in Net Promoter Score).
+
+    Example: relate feedback ann 9 --note "Loved the new site"
+    """
+    db = state.database()
+    ref = resolve_contact(db, contact)
+    day = dates.parse_date(on, state.today()) if on else state.today()
+    new_id = practice.add_feedback(db, ref, score, day, note)
+    output.say(f"Recorded feedback #{new_id} ({score}/10) from {ref.name}")
+
+
+@app.command()
+def engagement(
+    contact: ContactArg,
+    title: Annotated[str, typer.Argument(help="The project or contract.")],
+    value: Annotated[str | None, typer.Option("--value", help="Agreed fee, e.g. 4500.")] = None,
+    currency: Annotated[str | None, typer.Option("--currency", help="e.g. EUR.")] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", help="Start date (default today).")
+    ] = None,
+) -> None:
+    """Start an engagement (a project or contract) with a client.
+
+    Example: relate engagement ann "Website redesign" --value 4500 --currency EUR
+    """
+    db = state.database()
+    ref = resolve_contact(db, contact)
+    started = dates.parse_date(start, state.today()) if start else None
+    new_id = practice.start_engagement(
+        db, ref, title, state.now(), value=value, currency=currency, started=started
+    )
+    output.say(f"Started engagement #{new_id} {title.strip()} with {ref.name}")
+
+
+@app.command()
+def close(
+    engagement_id: Annotated[str, typer.Argument(help="The engagement's id, e.g. 2.")],
+    satisfaction: Annotated[
+        int | None,
+        typer.Option("--satisfaction", "-s", help="The client's satisfaction, 0-10."),
+    ] = None,
+    cancelled: Annotated[bool, typer.Option("--cancelled", help="It ended early.")] = False,
+    end: Annotated[str | None, typer.Option("--end", help="End date (default today).")] = None,
+) -> None:
+    """Close an engagement, recording how satisfied the client was (asked if not given).
+
+    Example: relate close 2 --satisfaction 9
+    """
+    if satisfaction is None:
+        if not sys.stdin.isatty():
+            raise UsageError("closing an engagement needs --satisfaction 0-10")
+        satisfaction = typer.prompt("How satisfied was the client (0-10)?", type=int)
+    day = dates.parse_date(end, state.today()) if end else state.today()
+    number = parse_item_id(engagement_id)
+    closed = practice.close_engagement(state.database(), number, satisfaction, day, cancelled)
+    output.say(f"Closed engagement #{number} {closed.title} with {closed.contact}")
+
+
+@app.command()
+def gift(
+    contact: ContactArg,
+    description: Annotated[str, typer.Argument(help="The gift or gift idea.")],
+    given: Annotated[
+        str | None, typer.Option("--given", help="Date it was given; without it, an idea.")
+    ] = None,
+    occasion: Annotated[str | None, typer.Option("--occasion", help="e.g. birthday.")] = None,
+) -> None:
+    """Note a gift idea, or a gift given.
+
+    Example: relate gift ann "Kinfolk subscription" --given today --occasion birthday
+    """
+    db = state.database()
+    ref = resolve_contact(db, contact)
+    day = dates.parse_date(given, state.today()) if given else None
+    new_id = practice.add_gift(db, ref, description, state.now(), given=day, occasion=occasion)
+    output.say(f"{'Gift' if day else 'Gift idea'} #{new_id} for {ref.name}")
+
+
+@app.command()
+def gifts(contact: ContactArg, fmt: FormatOption = None) -> None:
+    """List gift ideas and gifts given for a contact.
+
+    Example: relate gifts ann
+    """
+    chosen = output.resolve_format(fmt)
+    db = state.database()
+    records = practice.list_gifts(db, resolve_contact(db, contact))
+    if chosen == "csv":
+        output.write_csv(records, ("id", "description", "status", "occasion", "given_on"))
+    elif chosen == "json":
+        output.write_json(records)
+    else:
+        output.write_table(records, GIFT_COLUMNS, chosen, title="Gifts")
+
+
+@app.command()
+def report(
+    since: Annotated[
+        str | None, typer.Option("--since", help="Start of the period (default a year ago).")
+    ] = None,
+    fmt: FormatOption = None,
+) -> None:
+    """Feedback (NPS, averages), satisfaction, contacts by stage and type, contact frequency.
+
+    Example: relate report --since 2026-01-01 --format json
+    """
+    chosen = output.resolve_format(fmt, ("table", "plain", "json"))
+    start = dates.parse_date(since, state.today()) if since else state.today() - timedelta(365)
+    data = practice.report(state.database(), start)
+    if chosen == "json":
+        output.write_object(data)
+        return
+    feedback_data = data["feedback"]
+    assert isinstance(feedback_data, dict)
+    output.write_fields(
+        [
+            ("Since", data["since"]),
+            ("Feedback responses", str(feedback_data["responses"])),
+            ("Average score", feedback_data["average"]),
+            ("Net Promoter Score", feedback_data["nps"]),
+            ("Engagements closed", str(data["engagements_closed"])),
+            ("Average satisfaction", data["average_satisfaction"]),
+        ],
+        chosen,
+    )
+    contacts = data["contacts"]
+    monthly = data["monthly"]
+    assert isinstance(contacts, list) and isinstance(monthly, list)
+    output.write_table(
+        contacts,
+        (
+            output.Column("Stage", "stage"),
+            output.Column("Type", "type"),
+            output.Column("Contacts", "contacts", justify="right"),
+        ),
+        chosen,
+        title="Contacts",
+    )
+    output.write_table(
+        monthly,
+        (
+            output.Column("Month", "month"),
+            output.Column("Interactions", "interactions", justify="right"),
+            output.Column("People", "people", justify="right"),
+        ),
+        chosen,
+        title="Contact frequency",
+    )

@@ -1,0 +1,268 @@
+"""The relationship-practice records of DOMAIN.md: concerns (open until resolved),
+feedback scores (NPS), engagements (closed with a satisfaction score) and gifts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from relate import clock
+from relate.errors import NotFoundError, RelateError
+from relate.services.matching import ContactRef
+from relate.storage.database import Database
+from relate.storage.sql import statement
+
+OPEN_CONCERN = statement(
+    "INSERT INTO concern (contact_id, text, opened_at) VALUES (:contact_id, :text, :now)"
+)
+GET_CONCERN = statement(
+    """SELECT k.id, k.text, k.resolved_at, c.name FROM concern k
+    JOIN contact c ON c.id = k.contact_id WHERE k.id = :id"""
+)
+RESOLVE_CONCERN = statement(
+    "UPDATE concern SET resolved_at = :now, resolution = :resolution WHERE id = :id"
+)
+LIST_CONCERNS = statement(
+    """SELECT k.id, c.id AS contact_id, c.name AS contact, k.text, k.opened_at, k.resolved_at,
+        k.resolution
+    FROM concern k JOIN contact c ON c.id = k.contact_id
+    WHERE (:all OR k.resolved_at IS NULL) AND (:contact_id IS NULL OR c.id = :contact_id)
+    ORDER BY k.resolved_at IS NOT NULL, k.opened_at, k.id"""
+)
+ADD_FEEDBACK = statement(
+    """INSERT INTO feedback (contact_id, score, received_on, note)
+    VALUES (:contact_id, :score, :on, :note)"""
+)
+ADD_ENGAGEMENT = statement(
+    """INSERT INTO engagement (contact_id, title, status, value_cents, currency, started_on,
+        notes, created_at)
+    VALUES (:contact_id, :title, 'active', :value_cents, :currency, :started_on, '', :now)"""
+)
+GET_ENGAGEMENT = statement(
+    """SELECT e.id, e.title, e.status, e.contact_id, c.name FROM engagement e
+    JOIN contact c ON c.id = e.contact_id WHERE e.id = :id"""
+)
+CLOSE_ENGAGEMENT = statement(
+    """UPDATE engagement SET status = :status, ended_on = :ended_on, satisfaction = :score
+    WHERE id = :id"""
+)
+ADD_GIFT = statement(
+    """INSERT INTO gift (contact_id, description, status, occasion, given_on, created_at)
+    VALUES (:contact_id, :description, :status, :occasion, :given_on, :now)"""
+)
+LIST_GIFTS = statement(
+    """SELECT id, description, status, occasion, given_on FROM gift
+    WHERE contact_id = :contact_id ORDER BY status = 'given', given_on DESC, id DESC"""
+)
+FEEDBACK_SCORES = statement(
+    """SELECT f.score, f.received_on, c.name FROM feedback f
+    JOIN contact c ON c.id = f.contact_id
+    WHERE f.received_on >= :since ORDER BY f.received_on"""
+)
+SATISFACTION = statement(
+    """SELECT count(*), avg(satisfaction) FROM engagement
+    WHERE satisfaction IS NOT NULL AND ended_on >= :since"""
+)
+CONTACTS_BY = statement(
+    """SELECT coalesce(stage, '(none)') AS stage, coalesce(relationship_type, '(none)') AS type,
+        count(*) AS contacts
+    FROM contact WHERE archived_at IS NULL GROUP BY 1, 2 ORDER BY 1, 2"""
+)
+MONTHLY_TOUCHES = statement(
+    """SELECT substr(occurred_at, 1, 7) AS month, count(DISTINCT i.id) AS interactions,
+        count(DISTINCT ic.contact_id) AS people
+    FROM interaction i JOIN interaction_contact ic ON ic.interaction_id = i.id
+    WHERE occurred_at >= :since GROUP BY 1 ORDER BY 1"""
+)
+
+
+def _score(score: int, what: str) -> int:
+    if not 0 <= score <= 10:
+        raise RelateError(f"{what} {score} is out of range", hint="use 0 to 10")
+    return score
+
+
+def open_concern(db: Database, ref: ContactRef, text: str, now: datetime) -> int:
+    if not text.strip():
+        raise RelateError("a concern needs a text")
+    with db.transaction() as conn:
+        cursor = conn.execute(
+            OPEN_CONCERN,
+            {"contact_id": ref.id, "text": text.strip(), "now": clock.to_storage(now)},
+        )
+        return int(cursor.lastrowid or 0)
+
+
+def resolve_concern(db: Database, concern_id: int, resolution: str, now: datetime) -> str:
+    """Close a concern with what was done about it; returns the contact's name."""
+    with db.transaction() as conn:
+        row = conn.execute(GET_CONCERN, {"id": concern_id}).fetchone()
+        if row is None:
+            raise NotFoundError(f"no concern #{concern_id}")
+        if row["resolved_at"] is not None:
+            raise RelateError(f"concern #{concern_id} is already resolved")
+        conn.execute(
+            RESOLVE_CONCERN,
+            {"id": concern_id, "resolution": resolution.strip(), "now": clock.to_storage(now)},
+        )
+        return str(row["name"])
+
+
+def list_concerns(
+    db: Database, include_resolved: bool, contact: ContactRef | None = None
+) -> list[dict[str, object]]:
+    rows = db.execute(
+        LIST_CONCERNS,
+        {"all": include_resolved, "contact_id": contact.id if contact else None},
+    )
+    return [
+        {
+            "id": row["id"],
+            "contact": row["contact"],
+            "contact_id": row["contact_id"],
+            "opened": clock.local_day_of(str(row["opened_at"])).isoformat(),
+            "text": row["text"],
+            "resolved": clock.local_day_of(str(row["resolved_at"])).isoformat()
+            if row["resolved_at"]
+            else None,
+            "resolution": row["resolution"],
+        }
+        for row in rows
+    ]
+
+
+def add_feedback(db: Database, ref: ContactRef, score: int, on: date, note: str) -> int:
+    with db.transaction() as conn:
+        cursor = conn.execute(
+            ADD_FEEDBACK,
+            {
+                "contact_id": ref.id,
+                "score": _score(score, "score"),
+                "on": on.isoformat(),
+                "note": note.strip(),
+            },
+        )
+        return int(cursor.lastrowid or 0)
+
+
+def parse_money(text: str) -> int:
+    """'4500', '4,500.50' -> cents."""
+    cleaned = text.replace(",", "").replace("_", "").strip()
+    try:
+        return round(float(cleaned) * 100)
+    except ValueError:
+        raise RelateError(f"{text!r} is not an amount", hint="e.g. 4500 or 4500.50") from None
+
+
+def start_engagement(
+    db: Database,
+    ref: ContactRef,
+    title: str,
+    now: datetime,
+    *,
+    value: str | None = None,
+    currency: str | None = None,
+    started: date | None = None,
+) -> int:
+    if not title.strip():
+        raise RelateError("an engagement needs a title")
+    with db.transaction() as conn:
+        cursor = conn.execute(
+            ADD_ENGAGEMENT,
+            {
+                "contact_id": ref.id,
+                "title": title.strip(),
+                "value_cents": parse_money(value) if value else None,
+                "currency": currency.upper() if currency else None,
+                "started_on": (started or now.date()).isoformat(),
+                "now": clock.to_storage(now),
+            },
+        )
+        return int(cursor.lastrowid or 0)
+
+
+@dataclass(frozen=True)
+class Closed:
+    title: str
+    contact: str
+
+
+def close_engagement(
+    db: Database, engagement_id: int, satisfaction: int, ended: date, cancelled: bool = False
+) -> Closed:
+    """End an engagement with the client's satisfaction (0-10), as the field advises."""
+    with db.transaction() as conn:
+        row = conn.execute(GET_ENGAGEMENT, {"id": engagement_id}).fetchone()
+        if row is None:
+            raise NotFoundError(f"no engagement #{engagement_id}")
+        if row["status"] in ("done", "cancelled"):
+            raise RelateError(f"engagement #{engagement_id} is already {row['status']}")
+        conn.execute(
+            CLOSE_ENGAGEMENT,
+            {
+                "id": engagement_id,
+                "status": "cancelled" if cancelled else "done",
+                "ended_on": ended.isoformat(),
+                "score": _score(satisfaction, "satisfaction"),
+            },
+        )
+        return Closed(str(row["title"]), str(row["name"]))
+
+
+def add_gift(
+    db: Database,
+    ref: ContactRef,
+    description: str,
+    now: datetime,
+    *,
+    given: date | None = None,
+    occasion: str | None = None,
+) -> int:
+    if not description.strip():
+        raise RelateError("a gift needs a description")
+    with db.transaction() as conn:
+        cursor = conn.execute(
+            ADD_GIFT,
+            {
+                "contact_id": ref.id,
+                "description": description.strip(),
+                "status": "given" if given else "idea",
+                "occasion": occasion,
+                "given_on": given.isoformat() if given else None,
+                "now": clock.to_storage(now),
+            },
+        )
+        return int(cursor.lastrowid or 0)
+
+
+def list_gifts(db: Database, ref: ContactRef) -> list[dict[str, object]]:
+    return [dict(row) for row in db.execute(LIST_GIFTS, {"contact_id": ref.id})]
+
+
+def net_promoter_score(scores: list[int]) -> float | None:
+    """% promoters (9-10) minus % detractors (0-6); None without scores."""
+    if not scores:
+        return None
+    promoters = sum(1 for s in scores if s >= 9)
+    detractors = sum(1 for s in scores if s <= 6)
+    return round(100 * (promoters - detractors) / len(scores), 1)
+
+
+def report(db: Database, since: date) -> dict[str, object]:
+    """Feedback, satisfaction, the book of contacts, and contact frequency over time."""
+    scores = [
+        int(row["score"]) for row in db.execute(FEEDBACK_SCORES, {"since": since.isoformat()})
+    ]
+    count, average = db.execute(SATISFACTION, {"since": since.isoformat()}).fetchone()
+    return {
+        "since": since.isoformat(),
+        "feedback": {
+            "responses": len(scores),
+            "average": round(sum(scores) / len(scores), 2) if scores else None,
+            "nps": net_promoter_score(scores),
+        },
+        "engagements_closed": count,
+        "average_satisfaction": round(average, 2) if average is not None else None,
+        "contacts": [dict(row) for row in db.execute(CONTACTS_BY)],
+        "monthly": [dict(row) for row in db.execute(MONTHLY_TOUCHES, {"since": since.isoformat()})],
+    }

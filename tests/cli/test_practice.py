@@ -1,0 +1,92 @@
+"""Concerns, feedback, engagements, gifts and the report."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from typer.testing import Result
+
+from relate.services.practice import net_promoter_score
+
+Relate = Callable[..., Result]
+
+
+def ok(result: Result) -> str:
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def as_json(result: Result) -> Any:
+    return json.loads(ok(result))
+
+
+@pytest.fixture
+def ann(relate: Relate) -> None:
+    ok(relate("add", "Ann Smith", "--stage", "commitment", "--type", "long-term"))
+    ok(relate("add", "Bob Berg"))
+
+
+def test_concern_stays_open_until_resolved(relate: Relate, ann: None) -> None:
+    assert ok(relate("concern", "ann", "Invoice sent twice")) == (
+        "Opened concern #1 for Ann Smith\n"
+    )
+    [open_one] = as_json(relate("concerns", "-f", "json"))
+    assert (open_one["contact"], open_one["text"], open_one["resolved"]) == (
+        "Ann Smith",
+        "Invoice sent twice",
+        None,
+    )
+    assert ok(relate("resolve", "1", "Refunded the double payment")) == (
+        "Resolved concern #1 for Ann Smith\n"
+    )
+    assert as_json(relate("concerns", "-f", "json")) == []
+    [closed] = as_json(relate("concerns", "--all", "-f", "json"))
+    assert closed["resolution"] == "Refunded the double payment"
+    again = relate("resolve", "1", "again")
+    assert again.exit_code == 1
+    assert relate("resolve", "7", "x").exit_code == 3
+
+
+def test_engagement_closes_with_satisfaction_and_report_sums_up(relate: Relate, ann: None) -> None:
+    assert ok(
+        relate("engagement", "ann", "Website redesign", "--value", "4,500", "--currency", "eur")
+    ) == ("Started engagement #1 Website redesign with Ann Smith\n")
+    missing = relate("close", "1")
+    assert missing.exit_code == 2
+    assert "--satisfaction" in missing.stderr
+    assert relate("close", "1", "--satisfaction", "11").exit_code == 1
+    assert ok(relate("close", "1", "-s", "9")) == (
+        "Closed engagement #1 Website redesign with Ann Smith\n"
+    )
+    for who, score in (("ann", "10"), ("bob", "9"), ("ann", "7"), ("bob", "3")):
+        ok(relate("feedback", who, score))
+    ok(relate("log", "ann", "call"))
+    ok(relate("log", "bob", "call", "--with", "ann"))
+    report = as_json(relate("report", "-f", "json"))
+    assert report["feedback"] == {"responses": 4, "average": 7.25, "nps": 25.0}
+    assert (report["engagements_closed"], report["average_satisfaction"]) == (1, 9.0)
+    assert report["monthly"] == [{"month": "2026-11", "interactions": 2, "people": 2}]
+    assert {"stage": "commitment", "type": "long-term", "contacts": 1} in report["contacts"]
+
+
+def test_gift_ideas_and_gifts_given(relate: Relate, ann: None) -> None:
+    assert ok(relate("gift", "ann", "Pottery class")) == "Gift idea #1 for Ann Smith\n"
+    assert ok(relate("gift", "ann", "Book", "--given", "yesterday", "--occasion", "birthday")) == (
+        "Gift #2 for Ann Smith\n"
+    )
+    gifts = as_json(relate("gifts", "ann", "-f", "json"))
+    assert [(g["description"], g["status"], g["given_on"]) for g in gifts] == [
+        ("Pottery class", "idea", None),
+        ("Book", "given", "2026-11-23"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("scores", "nps"),
+    [([], None), ([10, 9], 100.0), ([0, 6], -100.0), ([7, 8], 0.0), ([10, 7, 3, 9], 25.0)],
+)
+def test_net_promoter_score(scores: list[int], nps: float | None) -> None:
+    assert net_promoter_score(scores) == nps
