@@ -90,3 +90,14 @@ def test_gift_ideas_and_gifts_given(relate: Relate, ann: None) -> None:
 )
 def test_net_promoter_score(scores: list[int], nps: float | None) -> None:
     assert net_promoter_score(scores) == nps
+
+
+def test_open_concerns_are_on_the_agenda_until_resolved(relate: Relate, ann: None) -> None:
+    ok(relate("concern", "ann", "Invoice sent twice", env={"RELATE_NOW": "2026-11-20T10:00"}))
+    items = as_json(relate("today", "-f", "json"))
+    assert [(i["kind"], i["contact"], i["text"], i["overdue_days"], i["id"]) for i in items] == [
+        ("concern", "Ann Smith", "Invoice sent twice (concern #1)", 4, None)
+    ]
+    assert "open 4d" in ok(relate("today"))
+    ok(relate("resolve", "1", "Refunded"))
+    assert as_json(relate("today", "-f", "json")) == []

@@ -10,6 +10,7 @@ from relate.dates import format_day
 from relate.render import output
 from relate.services.agenda import (
     CADENCE,
+    CONCERNS,
     DATES,
     OVERDUE,
     RECORD_FIELDS,
@@ -19,12 +20,14 @@ from relate.services.agenda import (
 )
 
 EMPTY = "Nothing on the agenda today. Enjoy the quiet!"
-SECTION_STYLES = {OVERDUE: "bold red", DATES: "magenta"}
+SECTION_STYLES = {OVERDUE: "bold red", CONCERNS: "bold yellow", DATES: "magenta"}
 
 
 def _when(item: Item, agenda: Agenda) -> str:
     if item.section == CADENCE:
         return f"{item.overdue_days}d late" if item.overdue_days > 0 else "today"
+    if item.section == CONCERNS:
+        return f"open {item.overdue_days}d" if item.overdue_days > 0 else "opened today"
     day = format_day(item.due, agenda.today)
     if item.time:
         day += f" {item.time}"

@@ -2,8 +2,9 @@
 
 1. overdue reminders and follow-ups (oldest first),
 2. due today (or within ``days``),
-3. important dates within their lead time ("Ann turns 41 on Fri 14 Mar: gift?"),
-4. people overdue for contact by their cadence, most late relative to their cadence
+3. open concerns (complaints and problems), oldest first,
+4. important dates within their lead time ("Ann turns 41 on Fri 14 Mar: gift?"),
+5. people overdue for contact by their cadence, most late relative to their cadence
    first, then by priority.
 
 Every section is an indexed query with a LIMIT plus a COUNT, so the agenda costs the
@@ -23,11 +24,13 @@ from relate.storage.sql import statement
 
 OVERDUE = "overdue"
 DUE = "due"
+CONCERNS = "concerns"
 DATES = "dates"
 CADENCE = "cadence"
 SECTION_TITLES = {
     OVERDUE: "Overdue",
     DUE: "Due",
+    CONCERNS: "Open concerns",
     DATES: "Coming up",
     CADENCE: "Time to get in touch",
 }
@@ -54,13 +57,21 @@ CADENCE_ITEMS = statement(
     + " ORDER BY lateness DESC, priority DESC, name COLLATE NOCASE, id LIMIT :limit"
 )
 COUNT_CADENCE = statement("SELECT count(*) " + _CADENCE)
+_CONCERNS = """FROM concern k JOIN contact c ON c.id = k.contact_id
+    WHERE k.resolved_at IS NULL AND c.archived_at IS NULL"""
+CONCERN_ITEMS = statement(
+    "SELECT k.id, k.text, k.opened_at, c.id AS contact_id, c.name AS contact "
+    + _CONCERNS
+    + " ORDER BY k.opened_at, k.id LIMIT :limit"
+)
+COUNT_CONCERNS = statement("SELECT count(*) " + _CONCERNS)
 
 
 @dataclass(frozen=True)
 class Item:
     section: str
     id: int | None  # what done/snooze take; None for dates and cadence
-    kind: str  # reminder | follow-up | date | cadence
+    kind: str  # reminder | follow-up | concern | date | cadence
     contact: str | None
     contact_id: int | None
     due: date
@@ -192,6 +203,29 @@ def _date_items(db: Database, today: date, days: int, limit: int) -> tuple[list[
     return [entry[2] for entry in found[:limit]], len(found)
 
 
+def _concern_items(db: Database, today: date, limit: int) -> tuple[list[Item], int]:
+    items = []
+    for row in db.execute(CONCERN_ITEMS, {"limit": limit}):
+        opened = clock.local_day_of(str(row["opened_at"]))
+        text = f"{row['text']} (concern #{row['id']})"
+        items.append(
+            Item(
+                CONCERNS,
+                None,
+                "concern",
+                str(row["contact"]),
+                int(row["contact_id"]),
+                opened,
+                text,
+                (today - opened).days,
+            )
+        )
+    total = len(items)
+    if 0 <= limit <= total:
+        total = int(db.execute(COUNT_CONCERNS).fetchone()[0])
+    return items, total
+
+
 def _cadence_items(db: Database, today: date, limit: int) -> tuple[list[Item], int]:
     from relate.dates import format_cadence
 
@@ -239,6 +273,7 @@ def build_agenda(
     sections = {
         OVERDUE: _reminder_items(db, OVERDUE, "", start_today, today, cap),
         DUE: _reminder_items(db, DUE, start_today, end_window, today, cap),
+        CONCERNS: _concern_items(db, today, cap),
         DATES: _date_items(db, today, days, big),
         CADENCE: _cadence_items(db, today, cap),
     }
