@@ -33,8 +33,10 @@ def today(
 ) -> None:
     """The agenda: overdue and due items, dates coming up, people to get in touch with.
 
-    Example: relate today
-    Example: relate today --days 7 --format json | jq '.[] | select(.kind == "date")'
+    \b
+    Examples:
+      relate today
+      relate today --days 7 --format json | jq '.[] | select(.kind == "date")'
     """
     chosen = output.resolve_format(fmt)
     as_of = dates.parse_date(date, state.today()) if date else state.today()

@@ -69,7 +69,9 @@ def log(
 ) -> None:
     """Log a call, e-mail, meeting, message, note or gift; it counts as contact.
 
-    Example: relate log ann "Call about the redesign; wants a quote" --kind call --follow-up friday
+    \b
+    Example:
+      relate log ann "Call about the redesign; wants a quote" --kind call --follow-up friday
     """
     db = state.database()
     chosen_kind = interactions.parse_kind(kind)
@@ -120,8 +122,10 @@ def remind(
 ) -> None:
     """Add a reminder, optionally recurring, and print its id.
 
-    Example: relate remind ann "Send the proposal" --on friday
-    Example: relate remind --no-contact "Invoice clients" --on "dec 1" --every monthly
+    \b
+    Examples:
+      relate remind ann "Send the proposal" --on friday
+      relate remind --no-contact "Invoice clients" --on "dec 1" --every monthly
     """
     if no_contact:
         if text is not None:
@@ -157,7 +161,9 @@ def done(
 ) -> None:
     """Complete a reminder or follow-up; a recurring one moves to its next date.
 
-    Example: relate done 12
+    \b
+    Example:
+      relate done 12
     """
     result = reminders.complete(state.database(), reminders.parse_item_id(item), state.now())
     if result.next_due is not None:
@@ -178,7 +184,9 @@ def snooze(
 ) -> None:
     """Hide a reminder or follow-up until a later date.
 
-    Example: relate snooze 12 --until monday
+    \b
+    Example:
+      relate snooze 12 --until monday
     """
     wake, _ = moment(until)
     text = reminders.snooze(state.database(), reminders.parse_item_id(item), wake)
@@ -195,7 +203,9 @@ def list_reminders(
 ) -> None:
     """List open reminders and follow-ups, soonest first.
 
-    Example: relate reminders --format json
+    \b
+    Example:
+      relate reminders --format json
     """
     chosen = output.resolve_format(fmt)
     records = reminders.list_reminders(state.database(), all_)
@@ -224,8 +234,10 @@ def date_(
 ) -> None:
     """Record an important date (yearly), shown in `today` within its lead time.
 
-    Example: relate date ann birthday 1985-03-14 --lead 10
-    Example: relate date acme "contract renewal" 2027-01-31 --lead 30
+    \b
+    Examples:
+      relate date ann birthday 1985-03-14 --lead 10
+      relate date acme "contract renewal" 2027-01-31 --lead 30
     """
     db = state.database()
     ref = resolve_contact(db, contact)

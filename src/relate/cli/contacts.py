@@ -97,7 +97,9 @@ def add(
 ) -> None:
     """Add a contact and print its id.
 
-    Example: relate add "Ann Smith" --email ann@acme.com --org Acme --every "2 weeks"
+    \b
+    Example:
+      relate add "Ann Smith" --email ann@acme.com --org Acme --every "2 weeks"
     """
     data = _input(
         name=name,
@@ -150,7 +152,9 @@ def edit(
 ) -> None:
     """Change a contact. List options (--email, --tag, ...) add; --remove-*/--untag remove.
 
-    Example: relate edit ann --stage commitment --tag vip --every monthly
+    \b
+    Example:
+      relate edit ann --stage commitment --tag vip --every monthly
     """
     db = state.database()
     ref = resolve_contact(db, contact)
@@ -190,7 +194,9 @@ def list_(
 ) -> None:
     """List contacts, sorted by name.
 
-    Example: relate list --tag client --format csv > clients.csv
+    \b
+    Example:
+      relate list --tag client --format csv > clients.csv
     """
     chosen = output.resolve_format(fmt)
     where = service.ContactFilter(
@@ -226,7 +232,9 @@ def show(
 ) -> None:
     """Show a contact's card and timeline (logs, reminders, dates), newest first.
 
-    Example: relate show ann
+    \b
+    Example:
+      relate show ann
     """
     chosen = output.resolve_format(fmt)
     db = state.database()
@@ -271,7 +279,9 @@ def show(
 def archive(contact: ContactArg) -> None:
     """Archive a contact: kept with their history, hidden from lists and the agenda.
 
-    Example: relate archive "Old Client"
+    \b
+    Example:
+      relate archive "Old Client"
     """
     db = state.database()
     ref = resolve_contact(db, contact)
@@ -283,7 +293,9 @@ def archive(contact: ContactArg) -> None:
 def unarchive(contact: ContactArg) -> None:
     """Bring an archived contact back.
 
-    Example: relate unarchive "Old Client"
+    \b
+    Example:
+      relate unarchive "Old Client"
     """
     db = state.database()
     ref = resolve_contact(db, contact)
@@ -299,7 +311,10 @@ def delete(
     """Delete a contact with their dates, reminders and the logs only they were in.
 
     Asks first on a terminal; elsewhere --yes is required. Prefer `relate archive`.
-    Example: relate delete "Spam Person" --yes
+
+    \b
+    Example:
+      relate delete "Spam Person" --yes
     """
     db = state.database()
     ref = resolve_contact(db, contact)

@@ -29,7 +29,10 @@ def demo(
 ) -> None:
     """Fill a sample database (never yours) and show its agenda.
 
-    Example: relate demo            Example: relate demo --keep /tmp/sample.db
+    \b
+    Examples:
+      relate demo
+      relate demo --keep /tmp/sample.db
     """
     from relate.services import demo as sample
 

@@ -43,7 +43,9 @@ def concern(
 ) -> None:
     """Record a complaint or problem; it stays on the agenda until resolved.
 
-    Example: relate concern ann "Invoice sent twice"
+    \b
+    Example:
+      relate concern ann "Invoice sent twice"
     """
     db = state.database()
     ref = resolve_contact(db, contact)
@@ -58,7 +60,9 @@ def resolve(
 ) -> None:
     """Close a concern with its resolution.
 
-    Example: relate resolve 3 "Refunded; invoices now sent from one system"
+    \b
+    Example:
+      relate resolve 3 "Refunded; invoices now sent from one system"
     """
     number = parse_item_id(concern_id)
     name = practice.resolve_concern(state.database(), number, resolution, state.now())
@@ -72,7 +76,9 @@ def concerns(
 ) -> None:
     """List open concerns, oldest first.
 
-    Example: relate concerns --all --format csv
+    \b
+    Example:
+      relate concerns --all --format csv
     """
     chosen = output.resolve_format(fmt)
     records = practice.list_concerns(state.database(), all_)
@@ -93,7 +99,9 @@ def feedback(
 ) -> None:
     """Record a satisfaction score (0-10, as in Net Promoter Score).
 
-    Example: relate feedback ann 9 --note "Loved the new site"
+    \b
+    Example:
+      relate feedback ann 9 --note "Loved the new site"
     """
     db = state.database()
     ref = resolve_contact(db, contact)
@@ -114,7 +122,9 @@ def engagement(
 ) -> None:
     """Start an engagement (a project or contract) with a client.
 
-    Example: relate engagement ann "Website redesign" --value 4500 --currency EUR
+    \b
+    Example:
+      relate engagement ann "Website redesign" --value 4500 --currency EUR
     """
     db = state.database()
     ref = resolve_contact(db, contact)
@@ -137,7 +147,9 @@ def close(
 ) -> None:
     """Close an engagement, recording how satisfied the client was (asked if not given).
 
-    Example: relate close 2 --satisfaction 9
+    \b
+    Example:
+      relate close 2 --satisfaction 9
     """
     if satisfaction is None:
         if not sys.stdin.isatty():
@@ -160,7 +172,9 @@ def gift(
 ) -> None:
     """Note a gift idea, or a gift given.
 
-    Example: relate gift ann "Kinfolk subscription" --given today --occasion birthday
+    \b
+    Example:
+      relate gift ann "Kinfolk subscription" --given today --occasion birthday
     """
     db = state.database()
     ref = resolve_contact(db, contact)
@@ -173,7 +187,9 @@ def gift(
 def gifts(contact: ContactArg, fmt: FormatOption = None) -> None:
     """List gift ideas and gifts given for a contact.
 
-    Example: relate gifts ann
+    \b
+    Example:
+      relate gifts ann
     """
     chosen = output.resolve_format(fmt)
     db = state.database()
@@ -195,7 +211,9 @@ def report(
 ) -> None:
     """Feedback (NPS, averages), satisfaction, contacts by stage and type, contact frequency.
 
-    Example: relate report --since 2026-01-01 --format json
+    \b
+    Example:
+      relate report --since 2026-01-01 --format json
     """
     chosen = output.resolve_format(fmt, ("table", "plain", "json"))
     start = dates.parse_date(since, state.today()) if since else state.today() - timedelta(365)

@@ -33,7 +33,10 @@ def search(
 ) -> None:
     """Search names, notes, tags and logged texts; best matches first.
 
-    Example: relate search "redesign"    Example: relate search 'redes* AND quote'
+    \b
+    Examples:
+      relate search "redesign"
+      relate search 'redes* AND quote'
     """
     chosen = output.resolve_format(fmt)
     hits = service.search(state.database(), query, limit)
