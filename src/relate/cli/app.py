@@ -20,10 +20,26 @@ def report(message: str) -> None:
     sys.stderr.write(f"relate: error: {message}\n")
 
 
+def _shell_word(arg: str) -> str:
+    word = "".join(c if c.isprintable() else " " for c in " ".join(arg.split()))
+    if len(word) > 24:
+        word = word[:23] + "…"
+    if not word or any(c in word for c in " \"'\\$`;&|<>()*?#~"):
+        return '"' + word.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return word
+
+
+def command_label(args: list[str]) -> str:
+    """``relate log ann "Call about the redesign…"``: one line, long words shortened."""
+    return " ".join(["relate", *(_shell_word(a) for a in args)])
+
+
 class RelateGroup(TyperGroup):
     """Runs a command and turns every failure into one stderr line and an exit code."""
 
     def invoke(self, ctx: Any) -> Any:
+        # What `relate undo` will name this command: its own command line.
+        STATE.label = command_label([*getattr(ctx, "_protected_args", []), *ctx.args])
         try:
             return super().invoke(ctx)
         except RelateError as exc:

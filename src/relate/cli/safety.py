@@ -1,1 +1,108 @@
-"""safety commands (being written)."""
+"""Safety commands: undo, backup, restore, check."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from relate.cli import state
+from relate.cli.app import app
+from relate.errors import StorageError, UsageError
+from relate.render import output
+
+
+@app.command()
+def undo(
+    list_: Annotated[
+        bool, typer.Option("--list", "-l", help="Show what can be undone, newest first.")
+    ] = False,
+) -> None:
+    """Revert the last write command (add, edit, log, remind, done, delete, import...).
+
+    Repeat it to walk further back; the last 100 commands can be undone.
+    Example: relate undo
+    """
+    from relate.services import undo as service
+
+    db = state.database()
+    if list_:
+        steps = service.history(db)
+        if not steps:
+            output.say("Nothing to undo.")
+        for step in steps:
+            noun = "change" if step.changes == 1 else "changes"
+            sys.stdout.write(f"{step.when}  {step.label} ({step.changes} {noun})\n")
+        return
+    output.say(service.undo_last(db).describe())
+
+
+@app.command()
+def backup(
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help="File or folder to write (default: next to the database, timestamped).",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite PATH if it exists.")] = False,
+) -> None:
+    """Write a consistent copy of the database, even while other commands write.
+
+    Example: relate backup ~/Backups/
+    """
+    from relate.services import backup as service
+
+    written = service.backup(state.database(), path, state.now(), force=force)
+    output.say(f"Backed up to {written}")
+
+
+@app.command()
+def restore(
+    path: Annotated[Path, typer.Argument(help="A backup made by relate backup.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Replace the database with a backup; the replaced database is kept as a backup too.
+
+    Asks first on a terminal; elsewhere --yes is required.
+    Example: relate restore ~/Backups/relate-backup-20261124-093000.db
+    """
+    from relate.services import backup as service
+
+    target = state.STATE.path()
+    service.inspect(path)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError(f"not replacing {target} without confirmation", hint="add --yes")
+        if not typer.confirm(f"Replace {target} with {path}?", default=False):
+            raise typer.Exit(1)
+    state.STATE.close()
+    done = service.restore(target, path, state.now())
+    kept = f"; the replaced database is kept as {done.kept}" if done.kept else ""
+    output.say(f"Restored {target} from {path}{kept}")
+
+
+@app.command()
+def check() -> None:
+    """Check the database: integrity, foreign keys, search index, schema version.
+
+    Exits with 4 when something is damaged.
+    Example: relate check
+    """
+    from relate.services import backup as service
+
+    db = state.database()
+    health = service.check(db)
+    lines = [
+        ("integrity", "; ".join(health.integrity) or "ok"),
+        ("foreign keys", "; ".join(health.foreign_keys) or "ok"),
+        ("search index", "; ".join(health.search) or "ok"),
+        ("schema", f"{health.revision}" + (" (current)" if health.current else "")),
+    ]
+    for name, value in lines:
+        sys.stdout.write(f"{name}: {value}\n")
+    if not health.ok:
+        raise StorageError(f"{db.path} is damaged", hint="restore a backup with relate restore")

@@ -18,6 +18,7 @@ from relate.storage.database import Database, default_path, open_database
 class AppState:
     db_path: Path | None = None
     debug: bool = False
+    label: str = "relate"  # the command line, named by `relate undo`
     _db: Database | None = None
 
     def path(self) -> Path:
@@ -26,6 +27,7 @@ class AppState:
     def database(self) -> Database:
         if self._db is None:
             self._db = open_database(self.path())
+            self._db.label = self.label
         return self._db
 
     def close(self) -> None:

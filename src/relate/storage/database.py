@@ -18,10 +18,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from relate.errors import StorageError
+from relate.storage import journal as journal_module
 from relate.storage.schema import APPLICATION_ID, HEAD, REVISIONS
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 5000
+BUSY_TIMEOUT_MS = 5000  # how long a write waits for another writer; RELATE_BUSY_TIMEOUT (s)
 OWNER_ONLY = stat.S_IRUSR | stat.S_IWUSR
 
 
@@ -35,6 +36,21 @@ def default_path() -> Path:
     return user_data_path("relate", appauthor=False) / "relate.db"
 
 
+def busy_timeout_ms() -> int:
+    """How long to wait for another writer: ``RELATE_BUSY_TIMEOUT`` seconds, else 5 s."""
+    configured = os.environ.get("RELATE_BUSY_TIMEOUT", "").strip()
+    if configured:
+        try:
+            seconds = float(configured)
+        except ValueError:
+            raise StorageError(
+                f"RELATE_BUSY_TIMEOUT={configured!r} is not a number of seconds"
+            ) from None
+        if seconds >= 0:
+            return int(seconds * 1000)
+    return BUSY_TIMEOUT_MS
+
+
 class Database:
     """An open relate database: a stdlib connection in autocommit mode.
 
@@ -45,6 +61,9 @@ class Database:
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
         self.conn = conn
+        # What ``relate undo`` will say it undid; the CLI sets the command line.
+        self.label = "a change"
+        self._journal_ready = False
 
     def execute(self, sql: str, params: dict[str, object] | None = None) -> sqlite3.Cursor:
         try:
@@ -53,19 +72,27 @@ class Database:
             raise storage_error(exc, self.path) from exc
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write command = one transaction.
+    def transaction(self, *, journal: bool = True) -> Iterator[sqlite3.Connection]:
+        """One write command = one transaction = one undo step.
 
         ``BEGIN IMMEDIATE`` takes the write lock before reading anything, so a busy
         database is waited out (busy timeout) instead of failing half-way, and a
-        failed commit is rolled back rather than left holding the lock.
+        failed commit is rolled back rather than left holding the lock. With
+        ``journal`` (the default) every change is recorded for ``relate undo`` in the
+        same transaction, so the journal can never disagree with the data.
         """
         try:
+            if journal and not self._journal_ready:
+                journal_module.install(self.conn)  # before the lock: keeps it short
+                self._journal_ready = True
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise storage_error(exc, self.path) from exc
         try:
+            step = journal_module.begin_step(self.conn, self.label) if journal else None
             yield self.conn
+            if step is not None:
+                journal_module.end_step(self.conn, step)
             self.conn.execute("COMMIT")
         except BaseException as exc:
             if self.conn.in_transaction:
@@ -99,7 +126,7 @@ def _create_file(path: Path) -> None:
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, OWNER_ONLY))
 
 
-def _check_identity(path: Path) -> None:
+def check_identity(path: Path) -> None:
     """Refuse a foreign file before SQLite so much as opens it."""
     with path.open("rb") as handle:
         header = handle.read(100)
@@ -116,7 +143,7 @@ def _check_identity(path: Path) -> None:
 
 def _connect(path: Path) -> sqlite3.Connection:
     try:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms() / 1000)
     except sqlite3.Error as exc:
         raise storage_error(exc, path) from exc
     conn.row_factory = sqlite3.Row
@@ -178,13 +205,13 @@ def open_database(path: Path) -> Database:
         fresh = path.stat().st_size == 0
         if fresh:
             _migrate(path)
-        _check_identity(path)
+        check_identity(path)
     except OSError as exc:
         raise StorageError(f"cannot read {path}: {exc.strerror}") from exc
 
     conn = _connect(path)
     try:
-        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
         revision = _revision(conn)
     except sqlite3.DatabaseError as exc:
         conn.close()
@@ -202,8 +229,11 @@ def open_database(path: Path) -> Database:
         print(f"relate: upgraded {path} to schema {HEAD}", file=sys.stderr)
         conn = _connect(path)
     try:
-        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
         conn.execute("PRAGMA foreign_keys=ON")
+        # Rows deleted by ON DELETE CASCADE or REPLACE reach the undo journal's
+        # triggers even when the delete itself runs inside a trigger.
+        conn.execute("PRAGMA recursive_triggers=ON")
         # FULL: in WAL mode a commit survives a power cut, not only a crash; a log is
         # years of someone's work and one fsync per command is cheap.
         conn.execute("PRAGMA synchronous=FULL")

@@ -263,3 +263,27 @@ class Gift(SQLModel, table=True):
     occasion: str | None = None
     given_on: date | None = None
     created_at: datetime
+
+
+# --- 0003: the undo journal ---------------------------------------------------------
+
+
+class UndoStep(SQLModel, table=True):
+    """One write command (``relate undo`` reverts the newest first)."""
+
+    __tablename__ = "undo_step"
+
+    id: int | None = Field(default=None, primary_key=True)
+    label: str  # the command line, one line, shortened
+    created_at: datetime
+
+
+class UndoEntry(SQLModel, table=True):
+    """One inverse SQL statement of a step, recorded by TEMP triggers (services/undo.py)."""
+
+    __tablename__ = "undo_entry"
+    __table_args__ = (Index("ix_undo_entry_step", "step_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    step_id: int = Field(foreign_key="undo_step.id", ondelete="CASCADE")
+    sql: str

@@ -1,0 +1,215 @@
+"""Backup, restore and check: copies made with SQLite's online backup API.
+
+The backup API copies the database page by page inside one read transaction, so
+the copy is consistent even while other processes write (WAL readers never block
+writers). Restoring copies a backup *into* the open database the same way, inside
+one write transaction: other relate processes see the old data or the new, never a
+mix, and no stale -wal file can ever be replayed over a replaced file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from relate.errors import RelateError, StorageError
+from relate.storage.database import (
+    OWNER_ONLY,
+    Database,
+    check_identity,
+    open_database,
+    storage_error,
+)
+from relate.storage.schema import HEAD, REVISIONS
+
+
+def default_path(db_path: Path, now: datetime, kind: str = "backup") -> Path:
+    """``relate-backup-20261124-093000.db`` next to the database; never an existing file."""
+    base = f"{db_path.stem}-{kind}-{now:%Y%m%d-%H%M%S}"
+    candidate = db_path.with_name(base + ".db")
+    number = 1
+    while candidate.exists():
+        number += 1
+        candidate = db_path.with_name(f"{base}-{number}.db")
+    return candidate
+
+
+def _private_temp(dest: Path) -> Path:
+    """An owner-only empty file beside ``dest`` (same filesystem, so renaming is atomic)."""
+    temp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
+    with contextlib.suppress(FileNotFoundError):
+        temp.unlink()
+    os.close(os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, OWNER_ONLY))
+    return temp
+
+
+def copy_database(source: sqlite3.Connection, dest: Path) -> None:
+    """Write a consistent, self-contained (rollback-journal) copy of ``source`` to ``dest``."""
+    try:
+        temp = _private_temp(dest)
+    except OSError as exc:
+        raise StorageError(f"cannot write {dest}: {exc.strerror}") from exc
+    try:
+        target = sqlite3.connect(temp, isolation_level=None)
+        try:
+            source.backup(target)
+            # One file, no -wal beside it: a backup must survive being copied alone.
+            target.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            target.close()
+        with open(temp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, dest)
+    except sqlite3.Error as exc:
+        raise storage_error(exc, dest) from exc
+    except OSError as exc:
+        raise StorageError(f"cannot write {dest}: {exc.strerror}") from exc
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temp.unlink()
+
+
+def backup(db: Database, dest: Path | None, now: datetime, *, force: bool = False) -> Path:
+    """Copy the open database to ``dest`` (a file, a folder, or None for the default)."""
+    if dest is None:
+        dest = default_path(db.path, now)
+    elif dest.is_dir():
+        dest = default_path(dest / db.path.name, now)
+    if dest.resolve() == db.path.resolve():
+        raise RelateError(f"{dest} is the database itself; choose another file")
+    if dest.exists() and not force:
+        raise RelateError(
+            f"{dest} exists; not overwriting it", hint="choose another name or add --force"
+        )
+    copy_database(db.conn, dest)
+    return dest
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+
+
+def inspect(path: Path) -> str:
+    """Check that ``path`` is an intact relate database this relate can read; its revision."""
+    if not path.is_file():
+        raise RelateError(f"{path} does not exist or is not a file")
+    try:
+        check_identity(path)
+    except OSError as exc:
+        raise StorageError(f"cannot read {path}: {exc.strerror}") from exc
+    try:
+        conn = _open_read_only(path)
+        try:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise StorageError(f"{path} is not a usable relate database: {exc}") from exc
+    revision = str(row[0]) if row else ""
+    if revision not in REVISIONS:
+        raise StorageError(
+            f"{path} was written by a newer relate (schema {revision})",
+            hint="upgrade relate to restore it",
+        )
+    if verdict != "ok":
+        raise StorageError(f"{path} is damaged ({verdict}); not restoring it")
+    return revision
+
+
+@dataclass(frozen=True)
+class Restored:
+    kept: Path | None  # the replaced database, kept as a backup
+    revision: str
+
+
+def restore(db_path: Path, source: Path, now: datetime) -> Restored:
+    """Replace the database at ``db_path`` with the backup ``source``, keeping the old one."""
+    revision = inspect(source)
+    if source.resolve() == db_path.resolve():
+        raise RelateError(f"{source} is the database itself")
+    try:
+        current: Database | None = open_database(db_path) if db_path.exists() else None
+    except StorageError:
+        current = None  # damaged, foreign or newer: replace the file itself, keeping it
+    if current is None:
+        return Restored(_replace_file(db_path, source, now), revision)
+    try:
+        kept = default_path(db_path, now, "before-restore")
+        copy_database(current.conn, kept)
+        src = _open_read_only(source)
+        try:
+            src.backup(current.conn)
+        except sqlite3.Error as exc:
+            raise storage_error(exc, db_path) from exc
+        finally:
+            src.close()
+    finally:
+        current.close()
+    return Restored(kept, revision)
+
+
+def _replace_file(db_path: Path, source: Path, now: datetime) -> Path | None:
+    """Restore over a file relate cannot open: move it (and its -wal) aside, then rename."""
+    src = _open_read_only(source)
+    temp = db_path.with_name(f".{db_path.name}.restore")
+    try:
+        copy_database(src, temp)
+    finally:
+        src.close()
+    kept = None
+    try:
+        if db_path.exists():
+            kept = default_path(db_path, now, "before-restore")
+            os.replace(db_path, kept)
+            wal = Path(f"{db_path}-wal")
+            if wal.exists():
+                os.replace(wal, Path(f"{kept}-wal"))
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{db_path}-shm").unlink()
+        os.replace(temp, db_path)
+    except OSError as exc:
+        raise StorageError(f"cannot replace {db_path}: {exc.strerror}") from exc
+    return kept
+
+
+@dataclass(frozen=True)
+class Health:
+    integrity: list[str]
+    foreign_keys: list[str]
+    search: list[str]
+    revision: str
+
+    @property
+    def ok(self) -> bool:
+        return not (self.integrity or self.foreign_keys or self.search)
+
+    @property
+    def current(self) -> bool:
+        return self.revision == HEAD
+
+
+def check(db: Database) -> Health:
+    """Integrity, foreign keys and the full-text indexes of the open database."""
+    conn = db.conn
+    try:
+        integrity = [str(r[0]) for r in conn.execute("PRAGMA integrity_check(20)")]
+        fks = [
+            f"{r[0]} row {r[1]} points to a missing {r[2]}"
+            for r in conn.execute("PRAGMA foreign_key_check")
+        ]
+        revision = str(conn.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+    except sqlite3.DatabaseError as exc:
+        return Health([str(exc)], [], [], "unknown")
+    search = []
+    for table in ("contact_fts", "interaction_fts"):
+        try:
+            conn.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
+        except sqlite3.DatabaseError as exc:
+            if "malformed" in str(exc) or "corrupt" in str(exc):
+                search.append(f"{table}: {exc}")
+    return Health([] if integrity == ["ok"] else integrity, fks, search, revision)

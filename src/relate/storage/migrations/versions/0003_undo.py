@@ -1,0 +1,44 @@
+"""Undo journal: every write command is a step whose inverse SQL is recorded.
+
+Revision ID: 0003_undo
+Revises: 0002_practice
+Create Date: 2026-11-24
+
+The entries are written by TEMP triggers that relate creates on its own write
+connection (relate.services.undo), so other programs writing the file are not
+slowed down and never fail on a missing helper table.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003_undo"
+down_revision = "0002_practice"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "undo_step",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("label", sa.String(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_table(
+        "undo_entry",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("step_id", sa.Integer(), nullable=False),
+        sa.Column("sql", sa.String(), nullable=False),
+        sa.ForeignKeyConstraint(["step_id"], ["undo_step.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    with op.batch_alter_table("undo_entry", schema=None) as batch_op:
+        batch_op.create_index("ix_undo_entry_step", ["step_id"], unique=False)
+
+
+def downgrade() -> None:
+    raise NotImplementedError("relate never downgrades a database; restore a backup instead")
