@@ -101,3 +101,23 @@ def test_open_concerns_are_on_the_agenda_until_resolved(relate: Relate, ann: Non
     assert "open 4d" in ok(relate("today"))
     ok(relate("resolve", "1", "Refunded"))
     assert as_json(relate("today", "-f", "json")) == []
+
+
+def test_referrals_owner_stage_history_and_revisit(relate: Relate, ann: None) -> None:
+    assert ok(relate("add", "Cleo", "--referred-by", "ann", "--owner", "maria")) == (
+        "Added #3 Cleo\n"
+    )
+    ok(relate("edit", "cleo", "--stage", "exploration", env={"RELATE_NOW": "2026-10-01T10:00"}))
+    out = ok(relate("edit", "cleo", "--stage", "dissolution", "--revisit", "in 6 months"))
+    assert out == "Updated #3 Cleo\nReminder #1 to revisit on 2027-05-24\n"
+    card = as_json(relate("show", "cleo", "-f", "json"))
+    assert (card["referred_by"], card["owner"]) == ("Ann Smith", "maria")
+    assert card["stages"] == [
+        {"stage": "exploration", "on": "2026-10-01"},
+        {"stage": "dissolution", "on": "2026-11-24"},
+    ]
+    assert as_json(relate("show", "ann", "-f", "json"))["referred"] == [{"id": 3, "name": "Cleo"}]
+    [reminder] = as_json(relate("reminders", "-f", "json"))
+    assert (reminder["text"], reminder["contact"]) == ("Revisit Cleo", "Cleo")
+    plain = ok(relate("show", "ann"))
+    assert "Referred: #3 Cleo" in plain

@@ -26,11 +26,20 @@ from relate.cli.options import (
     TagOption,
     TypeOption,
 )
+from relate.cli.parsing import moment
 from relate.errors import UsageError
 from relate.render import output
 from relate.services import contacts as service
-from relate.services import timeline
+from relate.services import reminders, timeline
 from relate.services.matching import resolve_contact
+
+OwnerOption = Annotated[
+    str | None,
+    typer.Option("--owner", help="Who owns this relationship, when a team shares the file."),
+]
+ReferredByOption = Annotated[
+    str | None, typer.Option("--referred-by", help="The contact who introduced them.")
+]
 
 LIST_COLUMNS = (
     output.Column("ID", "id", style="dim", justify="right"),
@@ -94,6 +103,8 @@ def add(
     stage: StageOption = None,
     priority: PriorityOption = None,
     note: NoteOption = None,
+    owner: OwnerOption = None,
+    referred_by: ReferredByOption = None,
 ) -> None:
     """Add a contact and print its id.
 
@@ -116,7 +127,10 @@ def add(
         priority=priority,
         note=note,
     )
-    ref = service.add_contact(state.database(), data, state.now())
+    db = state.database()
+    data.owner = owner
+    data.referred_by_id = resolve_contact(db, referred_by).id if referred_by else None
+    ref = service.add_contact(db, data, state.now())
     output.say(f"Added {ref.label()}")
 
 
@@ -149,6 +163,15 @@ def edit(
     no_cadence: Annotated[
         bool, typer.Option("--no-cadence", help="Stop tracking a contact cadence.")
     ] = False,
+    owner: OwnerOption = None,
+    referred_by: ReferredByOption = None,
+    revisit: Annotated[
+        str | None,
+        typer.Option(
+            "--revisit",
+            help="Remind you to revisit them on this date (after a cooling-off period).",
+        ),
+    ] = None,
 ) -> None:
     """Change a contact. List options (--email, --tag, ...) add; --remove-*/--untag remove.
 
@@ -178,8 +201,22 @@ def edit(
     data.remove_tags = untag or []
     data.remove_aliases = remove_alias or []
     data.clear_cadence = no_cadence
+    data.owner = owner
+    data.referred_by_id = resolve_contact(db, referred_by).id if referred_by else None
+    revisit_on = moment(revisit) if revisit else None
     service.edit_contact(db, ref, data, state.now())
     output.say(f"Updated #{ref.id} {name.strip() if name else ref.name}")
+    if revisit_on is not None:
+        new_id = reminders.add_reminder(
+            db,
+            contact_id=ref.id,
+            text=f"Revisit {ref.name}",
+            due=revisit_on[0],
+            all_day=revisit_on[1],
+            rrule=None,
+            now=state.now(),
+        )
+        output.say(f"Reminder #{new_id} to revisit on {revisit_on[0].date().isoformat()}")
 
 
 @app.command("list")
@@ -242,8 +279,9 @@ def show(
     record = service.get_record(db, ref)
     history = timeline.timeline(db, ref, limit)
     yearly = timeline.important_dates(db, ref)
+    practice = timeline.relationship(db, ref)
     if chosen == "json":
-        output.write_object({**record, "dates": yearly, "timeline": history})
+        output.write_object({**record, "dates": yearly, **practice, "timeline": history})
     elif chosen == "csv":
         output.write_csv([record], service.CONTACT_FIELDS)
     else:
@@ -262,6 +300,19 @@ def show(
                 ("Priority", record["priority"]),
                 ("Birthday", record["birthday"]),
                 ("Last contact", record["last_contact"]),
+                ("Owner", record["owner"]),
+                ("Referred by", record["referred_by"]),
+                ("Referred", [f"#{r['id']} {r['name']}" for r in practice["referred"]]),
+                ("Stages", [f"{s['stage']} ({s['on']})" for s in practice["stages"]]),
+                (
+                    "Engagements",
+                    [f"#{e['id']} {e['title']} ({e['status']})" for e in practice["engagements"]],
+                ),
+                (
+                    "Feedback",
+                    [f"{f['score']}/10 ({f['received_on']})" for f in practice["feedback"]],
+                ),
+                ("Open concerns", [f"#{c['id']} {c['text']}" for c in practice["concerns"]]),
                 ("Archived", "yes" if record["archived"] else None),
                 ("Notes", record["notes"]),
             ],

@@ -24,7 +24,8 @@ take `--format table|plain|csv|json`; exit codes are in [exit codes](exit-codes.
 def markdown() -> str:
     import typer.main
 
-    from relate.cli.main import app
+    import relate.cli.main  # noqa: F401  (registers every command)
+    from relate.cli.app import app
 
     root: Any = typer.main.get_command(app)
     context_class = root.context_class

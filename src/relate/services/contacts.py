@@ -90,6 +90,8 @@ class ContactInput:
     priority: int | None = None
     notes: str | None = None
     birthday: MonthDay | None = None
+    owner: str | None = None  # who owns the relationship when a team shares the file
+    referred_by_id: int | None = None  # who introduced them
     # Edit only: values to take away, and "clear" switches.
     remove_aliases: list[str] = field(default_factory=list)
     remove_emails: list[str] = field(default_factory=list)
@@ -100,9 +102,10 @@ class ContactInput:
 
 INSERT_CONTACT = statement(
     """INSERT INTO contact (name, name_key, org_id, role, relationship_type, stage,
-        cadence_days, priority, notes, created_at, updated_at, next_due_on)
+        cadence_days, priority, notes, created_at, updated_at, next_due_on, owner,
+        referred_by_id)
     VALUES (:name, :name_key, :org_id, :role, :type, :stage, :cadence_days, :priority,
-        :notes, :now, :now, :next_due_on)"""
+        :notes, :now, :now, :next_due_on, :owner, :referred_by_id)"""
 )
 FIND_ORG = statement("SELECT id FROM organisation WHERE name_key = :key")
 INSERT_ORG = statement(
@@ -154,6 +157,8 @@ UPDATE_CONTACT = statement(
         cadence_days = :cadence_days,
         priority = coalesce(:priority, priority),
         notes = coalesce(:notes, notes),
+        owner = coalesce(:owner, owner),
+        referred_by_id = coalesce(:referred_by_id, referred_by_id),
         next_due_on = :next_due_on,
         updated_at = :now
     WHERE id = :id"""
@@ -231,6 +236,8 @@ def insert_contact(conn: sqlite3.Connection, data: ContactInput, now: datetime) 
             "notes": data.notes or "",
             "now": stamp,
             "next_due_on": due.isoformat() if due else None,
+            "owner": data.owner,
+            "referred_by_id": data.referred_by_id,
         },
     )
     contact_id = int(cursor.lastrowid or 0)
@@ -273,6 +280,8 @@ def update_contact(
             "priority": data.priority,
             "notes": data.notes,
             "next_due_on": due.isoformat() if due else None,
+            "owner": data.owner,
+            "referred_by_id": data.referred_by_id,
             "now": stamp,
         },
     )
@@ -330,7 +339,8 @@ _RECORD_SELECT = """SELECT c.id, c.name,
         ELSE printf('%04d-%02d-%02d', d.year, d.month, d.day) END
         FROM important_date d WHERE d.contact_id = c.id AND d.kind = 'birthday'
         ORDER BY d.id LIMIT 1) AS birthday,
-    c.notes, c.archived_at IS NOT NULL AS archived, c.last_contact_at
+    c.notes, c.archived_at IS NOT NULL AS archived, c.last_contact_at, c.owner,
+    (SELECT r.name FROM contact r WHERE r.id = c.referred_by_id) AS referred_by
 FROM contact c LEFT JOIN organisation o ON o.id = c.org_id"""
 
 RECORD_BY_ID = statement(_RECORD_SELECT + " WHERE c.id = :id")
@@ -393,6 +403,8 @@ def iter_records(db: Database, where: ContactFilter) -> Iterator[dict[str, objec
 def get_record(db: Database, ref: ContactRef) -> dict[str, object]:
     row = db.execute(RECORD_BY_ID, {"id": ref.id}).fetchone()
     record = record_from_row(row)
+    record["owner"] = row["owner"]
+    record["referred_by"] = row["referred_by"]
     record["last_contact"] = (
         clock.local_day_of(str(row["last_contact_at"])).isoformat()
         if row["last_contact_at"]

@@ -56,3 +56,53 @@ def important_dates(db: Database, ref: ContactRef) -> list[dict[str, object]]:
         }
         for row in db.execute(DATES, {"id": ref.id})
     ]
+
+
+STAGES = statement(
+    "SELECT stage, changed_at FROM stage_change WHERE contact_id = :id ORDER BY changed_at, id"
+)
+REFERRALS = statement(
+    "SELECT id, name FROM contact WHERE referred_by_id = :id ORDER BY name COLLATE NOCASE"
+)
+ENGAGEMENTS = statement(
+    """SELECT id, title, status, value_cents, currency, started_on, ended_on, satisfaction
+    FROM engagement WHERE contact_id = :id ORDER BY started_on DESC, id DESC"""
+)
+FEEDBACK = statement(
+    "SELECT score, received_on, note FROM feedback WHERE contact_id = :id ORDER BY received_on"
+)
+OPEN_CONCERNS = statement(
+    """SELECT id, text, opened_at FROM concern
+    WHERE contact_id = :id AND resolved_at IS NULL ORDER BY opened_at"""
+)
+
+
+def relationship(db: Database, ref: ContactRef) -> dict[str, list[dict[str, object]]]:
+    """The practice records around a contact: stage history, who they referred,
+    engagements, feedback scores and open concerns."""
+    params: dict[str, object] = {"id": ref.id}
+    return {
+        "stages": [
+            {"stage": row["stage"], "on": clock.local_day_of(str(row["changed_at"])).isoformat()}
+            for row in db.execute(STAGES, params)
+        ],
+        "referred": [
+            {"id": row["id"], "name": row["name"]} for row in db.execute(REFERRALS, params)
+        ],
+        "engagements": [
+            {
+                **dict(row),
+                "value": None if row["value_cents"] is None else row["value_cents"] / 100,
+            }
+            for row in db.execute(ENGAGEMENTS, params)
+        ],
+        "feedback": [dict(row) for row in db.execute(FEEDBACK, params)],
+        "concerns": [
+            {
+                "id": row["id"],
+                "text": row["text"],
+                "opened": clock.local_day_of(str(row["opened_at"])).isoformat(),
+            }
+            for row in db.execute(OPEN_CONCERNS, params)
+        ],
+    }
