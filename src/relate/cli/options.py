@@ -15,12 +15,48 @@ FormatOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+def complete_contact(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion of a contact name: a prefix lookup on the indexed name keys.
+
+    Runs in the completion process (``_RELATE_COMPLETE=...``), so it must be quick and
+    quiet: no database is created, and any failure simply offers nothing.
+    """
+    from pathlib import Path
+
+    from relate.services.matching import complete_names
+    from relate.storage.database import default_path, open_database
+
+    try:
+        chosen = ctx.find_root().params.get("db")
+        path = Path(chosen).expanduser() if chosen else default_path()
+        if not path.is_file():
+            return []
+        db = open_database(path)
+        try:
+            names = complete_names(db, incomplete)
+        finally:
+            db.close()
+    except Exception:
+        return []
+    # Typer keeps only values that start with exactly what was typed; matching is
+    # case-insensitive, so "an" offers "an" + "n Smith" (relate resolves any case).
+    size = len(incomplete)
+    return [
+        name if name.startswith(incomplete) else incomplete + name[size:]
+        for name in names
+        if name[:size].casefold() == incomplete.casefold()
+    ]
+
+
 ContactArg = Annotated[
     str,
     typer.Argument(
         help="A contact: #id, name or alias (any case and accents), a unique prefix, "
         "or a close spelling.",
         show_default=False,
+        autocompletion=complete_contact,
     ),
 ]
 EmailOption = Annotated[

@@ -1,0 +1,349 @@
+"""Time relate's commands as whole processes, as a user or a script runs them.
+
+    python benchmarks/run.py                 # 1k, 10k, 100k contacts (20 interactions each)
+    python benchmarks/run.py --quick         # 10k only, fewer runs: about a minute
+    python benchmarks/run.py --sizes 10000 --runs 15
+
+For each size the cached database (benchmarks/data/, built by generate.py on first
+use) is used through ``RELATE_DB``, with ``RELATE_NOW`` and ``TZ`` pinned. Every
+command gets one warm-up run, then ``--runs`` timed runs, interleaved round-robin so
+machine noise falls on all commands alike. The table gives the median, the spread
+(min-max), the ratio to the floor process measured in the same run, peak RSS of the
+process, and whether the issue's targets (issue 5, docs/performance.md) are met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+
+INTERACTIONS_PER_CONTACT = 20
+REFERENCE_SIZE = 10_000
+NOW = generate.DEFAULT_NOW
+SEARCH_WORD = "renovation"
+COMPLETE_PREFIX = "an"
+
+# The floor: the least any Python tool can do for an agenda. Open the file with stdlib
+# sqlite3 and run indexed, LIMITed agenda queries; print the rows.
+FLOOR = """
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+today = sys.argv[2]
+for r in c.execute("SELECT id, text, coalesce(snoozed_until, due_at) AS d FROM reminder "
+        "WHERE done_at IS NULL AND coalesce(snoozed_until, due_at) < :t ORDER BY d LIMIT 10",
+        {"t": today}):
+    print(*r, sep="\\t")
+for r in c.execute("SELECT id, name, next_due_on FROM contact WHERE archived_at IS NULL "
+        "AND next_due_on IS NOT NULL AND next_due_on <= :t ORDER BY next_due_on LIMIT 10",
+        {"t": today}):
+    print(*r, sep="\\t")
+"""
+
+
+def relate_command() -> list[str]:
+    """The console script next to this interpreter (what users run), else -m relate."""
+    script = Path(sys.executable).parent / "relate"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", "relate"]
+
+
+@dataclass
+class Bench:
+    size: int
+    name: str
+    argv: list[str]
+    env: dict[str, str] = field(default_factory=dict)
+    runs: int | None = None  # fewer runs for long ones
+    rows: int | None = None  # for rows/s
+    times: list[float] = field(default_factory=list)
+    rss_kb: list[int] = field(default_factory=list)
+    failed: str | None = None
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+
+def run_once(bench: Bench, base_env: dict[str, str]) -> None:
+    env = {**base_env, **bench.env}
+    started = time.perf_counter()
+    proc = subprocess.Popen(bench.argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    err = proc.stderr.read()
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        bench.failed = f"exit {proc.returncode}: {err.decode(errors='replace').strip()[:200]}"
+        return
+    bench.times.append(elapsed)
+    bench.rss_kb.append(usage.ru_maxrss)
+
+
+def build(size: int, env: dict[str, str]) -> Path:
+    """The cached database for ``size``, generated in a child process (so this
+    process stays small: a child's peak RSS counts the parent's pages at fork)."""
+    argv = [
+        sys.executable,
+        str(HERE / "generate.py"),
+        "--contacts",
+        str(size),
+        "--interactions",
+        str(size * INTERACTIONS_PER_CONTACT),
+        "--now",
+        NOW,
+    ]
+    proc = subprocess.run(argv, env=env, stdout=subprocess.PIPE, text=True, check=True)
+    return Path(proc.stdout.strip().splitlines()[-1])
+
+
+def pick_name(db: Path) -> str:
+    """A full name that resolves to exactly one live contact (an exact-name lookup)."""
+    conn = sqlite3.connect(db)
+    try:
+        count = conn.execute("SELECT count(*) FROM contact").fetchone()[0]
+        row = conn.execute(
+            """SELECT min(name) FROM contact WHERE archived_at IS NULL
+            AND name_key NOT IN (SELECT alias_key FROM contact_alias)
+            GROUP BY name_key HAVING count(*) = 1 ORDER BY name_key LIMIT 1 OFFSET :n""",
+            {"n": count // 40},
+        ).fetchone()
+    finally:
+        conn.close()
+    return str(row[0])
+
+
+def benches_for(size: int, db: Path, log_db: Path, with_startup: bool) -> list[Bench]:
+    relate = relate_command()
+    name = pick_name(db)
+    rows = size * INTERACTIONS_PER_CONTACT
+    today = NOW[:10]
+    benches = [
+        Bench(size, "floor (sqlite3 agenda query)", [sys.executable, "-c", FLOOR, str(db), today])
+    ]
+    if with_startup:
+        benches += [
+            Bench(size, "python -c pass", [sys.executable, "-c", "pass"]),
+            Bench(size, "relate --help", [*relate, "--help"]),
+        ]
+    benches += [
+        Bench(size, "relate today", [*relate, "today"]),
+        Bench(size, "relate today --format json", [*relate, "today", "--format", "json"]),
+        Bench(size, "relate list --format csv", [*relate, "list", "--format", "csv"]),
+        Bench(
+            size,
+            "relate log NAME TEXT",
+            [*relate, "log", name, "Call about the renovation", "--kind", "call"],
+            env={"RELATE_DB": str(log_db)},
+        ),
+        Bench(size, f"relate search {SEARCH_WORD}", [*relate, "search", SEARCH_WORD]),
+        Bench(size, "relate show NAME", [*relate, "show", name]),
+        Bench(
+            size,
+            f"complete 'relate show {COMPLETE_PREFIX}'",
+            [*relate],
+            env={
+                "_RELATE_COMPLETE": "complete_bash",
+                "COMP_WORDS": f"relate show {COMPLETE_PREFIX}",
+                "COMP_CWORD": "2",
+            },
+        ),
+    ]
+    export = Bench(
+        size,
+        "relate export interactions --format csv",
+        [*relate, "export", "interactions", "--format", "csv"],
+        rows=rows,
+    )
+    if export_available(db):
+        export.runs = 3 if size > REFERENCE_SIZE else 5
+        benches.append(export)
+    else:
+        export.failed = "n/a (not available)"
+        benches.append(export)
+    return benches
+
+
+def export_available(db: Path) -> bool:
+    proc = subprocess.run(
+        [*relate_command(), "export", "--help"],
+        env={**os.environ, "RELATE_DB": str(db)},
+        capture_output=True,
+    )
+    return proc.returncode == 0
+
+
+@dataclass
+class Target:
+    text: str
+    ok: bool | None
+
+
+def targets(benches: list[Bench]) -> dict[tuple[int, str], Target]:
+    by = {(b.size, b.name): b for b in benches if b.times}
+    sizes = sorted({b.size for b in benches})
+    out: dict[tuple[int, str], Target] = {}
+
+    def get(size: int, name: str) -> Bench | None:
+        return by.get((size, name))
+
+    for size in sizes:
+        floor = get(size, "floor (sqlite3 agenda query)")
+        today = get(size, "relate today")
+        if floor and today and size == REFERENCE_SIZE:
+            out[(size, today.name)] = Target("<= 5x floor", today.median <= 5 * floor.median)
+        ref_today = get(REFERENCE_SIZE, "relate today")
+        if today and ref_today and size > REFERENCE_SIZE:
+            ratio = today.median / ref_today.median
+            out[(size, today.name)] = Target(f"<= 2x 10k ({ratio:.2f}x)", ratio <= 2)
+        passing = get(size, "python -c pass")
+        helping = get(size, "relate --help")
+        if passing and helping:
+            ratio = helping.median / passing.median
+            out[(size, helping.name)] = Target(f"<= 8x pass ({ratio:.1f}x)", ratio <= 8)
+        log = get(size, "relate log NAME TEXT")
+        if floor and log:
+            out[(size, log.name)] = Target("<= 6x floor", log.median <= 6 * floor.median)
+        completion = get(size, f"complete 'relate show {COMPLETE_PREFIX}'")
+        if completion and today:
+            # "as fast as today", with 10% for noise between two equal-cost processes
+            out[(size, completion.name)] = Target(
+                "<= today (+10%)", completion.median <= 1.1 * today.median
+            )
+        export = get(size, "relate export interactions --format csv")
+        if export and export.rows:
+            rate = export.rows / export.median
+            rss = max(export.rss_kb) / 1024
+            ok = rate >= 150_000
+            text = ">= 150k rows/s"
+            if export.rows == 200_000:
+                ok = ok and rss < 80
+                text += ", RSS < 80 MB"
+            small = get(REFERENCE_SIZE, export.name)
+            if small and size > REFERENCE_SIZE:
+                growth = rss - max(small.rss_kb) / 1024
+                ok = ok and growth < 10
+                text += f", RSS +{growth:.1f} MB < 10"
+            out[(size, export.name)] = Target(text, ok)
+    return out
+
+
+def table(benches: list[Bench]) -> str:
+    checks = targets(benches)
+    floors = {b.size: b.median for b in benches if b.name.startswith("floor") and b.times}
+    header = (
+        "contacts",
+        "command",
+        "median ms",
+        "spread ms",
+        "x floor",
+        "peak RSS MB",
+        "rows/s",
+        "target",
+        "result",
+    )
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for b in benches:
+        if not b.times:
+            cells = [f"{b.size:,}", f"`{b.name}`", b.failed or "n/a", "", "", "", "", "", ""]
+        else:
+            ms = b.median * 1000
+            spread = f"{min(b.times) * 1000:.0f}-{max(b.times) * 1000:.0f}"
+            ratio = f"{b.median / floors[b.size]:.1f}" if b.size in floors else ""
+            rate = f"{b.rows / b.median:,.0f}" if b.rows else ""
+            check = checks.get((b.size, b.name))
+            result = "" if check is None else ("PASS" if check.ok else "FAIL")
+            cells = [
+                f"{b.size:,}",
+                f"`{b.name}`",
+                f"{ms:.0f}",
+                spread,
+                ratio,
+                f"{max(b.rss_kb) / 1024:.0f}",
+                rate,
+                check.text if check else "",
+                result,
+            ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--sizes",
+        default="1000,10000,100000",
+        help="contact counts, comma-separated (20 interactions each)",
+    )
+    parser.add_argument("--runs", type=int, default=10, help="timed runs per command")
+    parser.add_argument("--quick", action="store_true", help="10k contacts, 5 runs")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    runs = args.runs
+    if args.quick:
+        sizes, runs = [REFERENCE_SIZE], min(runs, 5)
+
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    base_env = {**os.environ, "RELATE_NOW": NOW, "TZ": "UTC", "NO_COLOR": "1"}
+    base_env.pop("TTY_COMPATIBLE", None)
+    # Installed packages have their bytecode cached; measure that, not recompiling
+    # every module on every run (the warm-up writes the cache).
+    base_env.pop("PYTHONDONTWRITEBYTECODE", None)
+    startup_size = REFERENCE_SIZE if REFERENCE_SIZE in sizes else sizes[0]
+
+    all_benches: list[Bench] = []
+    with tempfile.TemporaryDirectory(prefix="relate-bench-") as tmp:
+        for size in sizes:
+            began = time.perf_counter()
+            db = build(size, base_env)
+            log_db = Path(tmp) / f"log-{size}.db"
+            shutil.copyfile(db, log_db)  # logs grow a copy, never the cached file
+            env = {**base_env, "RELATE_DB": str(db)}
+            benches = benches_for(size, db, log_db, size == startup_size)
+            live = [b for b in benches if b.failed is None]
+            for bench in live:  # warm-up: page cache, .pyc files, a migration if any
+                run_once(bench, env)
+                bench.times.clear()
+                bench.rss_kb.clear()
+            for round_ in range(runs):
+                for bench in live:
+                    if bench.failed is None and round_ < (bench.runs or runs):
+                        run_once(bench, env)
+            all_benches += benches
+            print(
+                f"measured {size:,} contacts in {time.perf_counter() - began:.0f} s",
+                file=sys.stderr,
+            )
+            for bench in benches:
+                if bench.failed and bench.times == []:
+                    print(f"  {bench.name}: {bench.failed}", file=sys.stderr)
+
+    python = sys.version.split()[0]
+    print(
+        f"relate benchmarks: Python {python}, SQLite {sqlite3.sqlite_version}, "
+        f"{os.cpu_count()} CPUs; {runs} runs after a warm-up; RELATE_NOW={NOW}"
+    )
+    print()
+    print(table(all_benches))
+    failed = [b for b in all_benches if b.failed and b.failed != "n/a (not available)"]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
