@@ -173,10 +173,15 @@ def test_multi_valued_fields_are_joined_with_semicolons_in_csv(relate: Relate) -
 
 
 def test_rich_table_on_request_shows_data_not_markup(relate: Relate) -> None:
-    relate("add", "[red]Mallory[/red]")
+    relate("add", "[red]Mallory[/red]", "--tag", "client")
     out = relate("list", "--format", "table", env={"COLUMNS": "120"}).stdout
     assert "[red]Mallory[/red]" in out
-    assert "\x1b[" not in relate("list", "-f", "table", env={"NO_COLOR": "1"}).stdout
+    coloured = relate("list", "-f", "table", env={"FORCE_COLOR": "1"}).stdout
+    assert "\x1b[36m" in coloured  # tags in cyan
+    plain = relate("list", "-f", "table", env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).stdout
+    assert "[red]Mallory[/red]" in plain
+    assert "\x1b[36m" not in plain
+    assert "\x1b[" not in relate("list", "-f", "csv", env={"FORCE_COLOR": "1"}).stdout
 
 
 def test_archive_hides_from_list_and_unarchive_brings_back(relate: Relate) -> None:
