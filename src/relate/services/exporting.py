@@ -1,0 +1,182 @@
+"""Exporting: contacts, interactions, reminders and important dates as flat records.
+
+Every export is a generator over one SQLite cursor, so an export of 200,000
+interactions holds one row at a time whatever the size of the history. Lists
+(participants, tags) come folded into one column by ``group_concat`` with the unit
+separator and are split in Python, as ``services.contacts`` does for contacts.
+
+Timestamps are local ISO 8601 with the UTC offset (``2026-11-24T09:30:00+00:00``);
+calendar days are ``YYYY-MM-DD``; a date without a year is ``--MM-DD``. The column
+lists below are public interface (docs/import-export.md): add at the end, never
+rename or reorder.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+from relate import clock
+from relate.errors import UsageError
+from relate.services.contacts import CONTACT_FIELDS, ContactFilter, iter_records
+from relate.storage.database import Database
+from relate.storage.sql import statement
+
+KINDS = ("contacts", "interactions", "reminders", "dates")
+
+INTERACTION_FIELDS = ("id", "occurred_at", "kind", "contact_ids", "contacts", "tags", "text")
+REMINDER_FIELDS = (
+    "id",
+    "kind",
+    "contact_id",
+    "contact",
+    "text",
+    "due",
+    "all_day",
+    "rrule",
+    "snoozed_until",
+    "done_at",
+)
+DATE_FIELDS = ("id", "contact_id", "contact", "kind", "label", "date", "lead_days")
+
+FIELDS: dict[str, tuple[str, ...]] = {
+    "contacts": CONTACT_FIELDS,
+    "interactions": INTERACTION_FIELDS,
+    "reminders": REMINDER_FIELDS,
+    "dates": DATE_FIELDS,
+}
+
+_SEP = "\x1f"
+
+# Ordered by the indexed occurred_at, so SQLite streams rows without sorting them.
+INTERACTIONS = statement(
+    """SELECT i.id, i.occurred_at, i.kind,
+    (SELECT group_concat(contact_id, char(31)) FROM
+        (SELECT contact_id FROM interaction_contact WHERE interaction_id = i.id
+         ORDER BY contact_id)) AS contact_ids,
+    (SELECT group_concat(name, char(31)) FROM
+        (SELECT c.name FROM interaction_contact ic JOIN contact c ON c.id = ic.contact_id
+         WHERE ic.interaction_id = i.id ORDER BY ic.contact_id)) AS contacts,
+    (SELECT group_concat(tag, char(31)) FROM
+        (SELECT tag FROM interaction_tag WHERE interaction_id = i.id ORDER BY tag_key)) AS tags,
+    i.text
+FROM interaction i ORDER BY i.occurred_at, i.id"""
+)
+REMINDERS = statement(
+    """SELECT r.id, r.kind, r.contact_id, c.name AS contact, r.text, r.due_at, r.all_day,
+        r.rrule, r.snoozed_until, r.done_at
+    FROM reminder r LEFT JOIN contact c ON c.id = r.contact_id ORDER BY r.id"""
+)
+DATES = statement(
+    """SELECT d.id, d.contact_id, c.name AS contact, d.kind, d.label, d.month, d.day, d.year,
+        d.lead_days
+    FROM important_date d JOIN contact c ON c.id = d.contact_id ORDER BY d.id"""
+)
+
+
+def local_time(stored: str | None) -> str | None:
+    """A stored UTC timestamp as local ISO 8601 with its offset, to the second."""
+    if not stored:
+        return None
+    return clock.from_storage(stored).replace(microsecond=0).isoformat()
+
+
+def local_day(stored: str) -> str:
+    return clock.local_day_of(stored).isoformat()
+
+
+def month_day_text(month: int, day: int, year: int | None) -> str:
+    return f"--{month:02d}-{day:02d}" if year is None else f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _split(raw: str | None) -> list[str]:
+    return raw.split(_SEP) if raw else []
+
+
+def iter_interactions(db: Database) -> Iterator[dict[str, object]]:
+    for row in db.execute(INTERACTIONS):
+        yield {
+            "id": row["id"],
+            "occurred_at": local_time(row["occurred_at"]),
+            "kind": row["kind"],
+            "contact_ids": [int(value) for value in _split(row["contact_ids"])],
+            "contacts": _split(row["contacts"]),
+            "tags": _split(row["tags"]),
+            "text": row["text"],
+        }
+
+
+def _reminder(row: sqlite3.Row) -> dict[str, object]:
+    all_day = bool(row["all_day"])
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "contact_id": row["contact_id"],
+        "contact": row["contact"],
+        "text": row["text"],
+        "due": local_day(row["due_at"]) if all_day else local_time(row["due_at"]),
+        "all_day": all_day,
+        "rrule": row["rrule"],
+        "snoozed_until": local_time(row["snoozed_until"]),
+        "done_at": local_time(row["done_at"]),
+    }
+
+
+def iter_reminders(db: Database) -> Iterator[dict[str, object]]:
+    for row in db.execute(REMINDERS):
+        yield _reminder(row)
+
+
+def iter_dates(db: Database) -> Iterator[dict[str, object]]:
+    for row in db.execute(DATES):
+        yield {
+            "id": row["id"],
+            "contact_id": row["contact_id"],
+            "contact": row["contact"],
+            "kind": row["kind"],
+            "label": row["label"],
+            "date": month_day_text(row["month"], row["day"], row["year"]),
+            "lead_days": row["lead_days"],
+        }
+
+
+def iter_contacts(db: Database) -> Iterator[dict[str, object]]:
+    """Every contact, archived ones included, in id order (stable for diffs)."""
+    return iter_records(db, ContactFilter(include_archived=True, by_id=True))
+
+
+SOURCES: dict[str, Callable[[Database], Iterator[dict[str, object]]]] = {
+    "contacts": iter_contacts,
+    "interactions": iter_interactions,
+    "reminders": iter_reminders,
+    "dates": iter_dates,
+}
+
+
+def records(db: Database, kind: str) -> Iterator[dict[str, object]]:
+    if kind not in SOURCES:
+        raise UsageError(f"cannot export {kind!r}", hint="use one of " + ", ".join(KINDS))
+    return SOURCES[kind](db)
+
+
+# --- spreadsheet safety --------------------------------------------------------------
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def excel_safe_cell(text: str) -> str:
+    """Prefix a would-be formula with an apostrophe, so a spreadsheet shows it as text."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def excel_safe(
+    rows: Iterable[Mapping[str, Any]], columns: Iterable[str]
+) -> Iterator[dict[str, str]]:
+    """Rows as CSV text cells, each neutralised with ``excel_safe_cell``."""
+    from relate.render.output import csv_cell
+
+    keys = tuple(columns)
+    for row in rows:
+        yield {key: excel_safe_cell(csv_cell(row.get(key))) for key in keys}
