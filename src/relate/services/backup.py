@@ -206,9 +206,18 @@ def check(db: Database) -> Health:
     except sqlite3.DatabaseError as exc:
         return Health([str(exc)], [], [], "unknown")
     search = []
-    for table in ("contact_fts", "interaction_fts"):
+    for table, content in (("contact_fts", "contact"), ("interaction_fts", "interaction")):
         try:
             conn.execute(f"INSERT INTO {table}({table}) VALUES ('integrity-check')")
+            # Rows the index misses or keeps after they are gone (another program wrote
+            # the file without relate's triggers).
+            drift = conn.execute(
+                f"SELECT (SELECT count(*) FROM {content} WHERE id NOT IN"
+                f" (SELECT id FROM {table}_docsize)) + (SELECT count(*) FROM {table}_docsize"
+                f" WHERE id NOT IN (SELECT id FROM {content}))"
+            ).fetchone()[0]
+            if drift:
+                search.append(f"{table}: {drift} rows out of step with {content}")
         except sqlite3.DatabaseError as exc:
             if "malformed" in str(exc) or "corrupt" in str(exc):
                 search.append(f"{table}: {exc}")

@@ -1,0 +1,196 @@
+"""relate backup, restore and check."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from typer.testing import Result
+
+from conftest import rows
+
+Relate = Callable[..., Result]
+
+
+def _ok(result: Result) -> str:
+    assert result.exit_code == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_backup_is_consistent_while_another_connection_writes(
+    relate: Relate, db_path: Path, tmp_path: Path
+) -> None:
+    _ok(relate("add", "Ann"))
+    stop = threading.Event()
+    written = []
+
+    def writer() -> None:
+        conn = sqlite3.connect(db_path, isolation_level=None, timeout=10)
+        number = 0
+        while not stop.is_set():
+            number += 1
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute(
+                "INSERT INTO interaction (kind, occurred_at, text, created_at)"
+                " VALUES ('note', '2026-01-01 00:00:00.000000', ?, '2026-01-01 00:00:00.000000')",
+                (f"note {number}",),
+            )
+            conn.execute("INSERT INTO interaction_contact VALUES (last_insert_rowid(), 1)")
+            conn.execute("COMMIT")
+            written.append(number)
+        conn.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        copies = []
+        for number in range(5):
+            target = tmp_path / f"copy{number}.db"
+            assert _ok(relate("backup", str(target))).strip() == f"Backed up to {target}"
+            copies.append(target)
+    finally:
+        stop.set()
+        thread.join()
+    assert written
+    for copy in copies:
+        assert rows(copy, "PRAGMA integrity_check") == [("ok",)]
+        # Every interaction in the copy has its participant: no half-written command.
+        assert rows(copy, "SELECT count(*) FROM interaction") == rows(
+            copy, "SELECT count(*) FROM interaction_contact"
+        )
+        assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+        assert not Path(f"{copy}-wal").exists()
+
+
+def test_default_backup_goes_next_to_the_database_with_a_timestamp(
+    relate: Relate, db_path: Path
+) -> None:
+    first = Path(_ok(relate("backup")).split("Backed up to ")[1].strip())
+    second = Path(_ok(relate("backup")).split("Backed up to ")[1].strip())
+    assert first.parent == db_path.parent
+    assert first.name == "relate-backup-20261124-093000.db"
+    assert second != first and second.exists()
+
+
+def test_backup_never_overwrites_without_force(relate: Relate, tmp_path: Path) -> None:
+    target = tmp_path / "mine.db"
+    target.write_text("precious")
+    result = relate("backup", str(target))
+    assert result.exit_code == 1
+    assert target.read_text() == "precious"
+    _ok(relate("backup", str(target), "--force"))
+    assert rows(target, "SELECT count(*) FROM contact") == [(0,)]
+
+
+def test_restore_brings_back_the_backup_and_keeps_the_replaced_file(
+    relate: Relate, db_path: Path, tmp_path: Path, checked: Callable[[], None]
+) -> None:
+    _ok(relate("add", "Ann"))
+    _ok(relate("log", "ann", "before the backup"))
+    backup = tmp_path / "backup.db"
+    _ok(relate("backup", str(backup)))
+    _ok(relate("add", "Bob"))
+    _ok(relate("delete", "ann", "--yes"))
+
+    out = _ok(relate("restore", str(backup), "--yes"))
+    assert "Restored" in out and "kept as" in out
+    kept = Path(out.split("kept as ")[1].strip())
+    assert rows(kept, "SELECT name FROM contact") == [("Bob",)]
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert rows(db_path, "SELECT name FROM contact") == [("Ann",)]
+    assert "before the backup" in _ok(relate("search", "backup"))
+    checked()
+
+
+def test_restore_needs_confirmation_off_a_terminal(
+    relate: Relate, db_path: Path, tmp_path: Path
+) -> None:
+    backup = tmp_path / "backup.db"
+    _ok(relate("backup", str(backup)))
+    _ok(relate("add", "Ann"))
+    result = relate("restore", str(backup))
+    assert result.exit_code == 2
+    assert "add --yes" in result.stderr
+    assert rows(db_path, "SELECT name FROM contact") == [("Ann",)]
+
+
+def test_restore_refuses_a_file_that_is_not_a_relate_database(
+    relate: Relate, db_path: Path, tmp_path: Path
+) -> None:
+    _ok(relate("add", "Ann"))
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE songs (title)")
+    conn.commit()
+    conn.close()
+    text = tmp_path / "notes.txt"
+    text.write_text("hello " * 100)
+    for bad in (other, text, tmp_path / "missing.db"):
+        result = relate("restore", str(bad), "--yes")
+        assert result.exit_code in (1, 4), result.stderr
+        assert result.stderr.count("\n") == 1
+    assert rows(db_path, "SELECT name FROM contact") == [("Ann",)]
+
+
+def test_restore_over_a_damaged_database(relate: Relate, db_path: Path, tmp_path: Path) -> None:
+    _ok(relate("add", "Ann"))
+    backup = tmp_path / "backup.db"
+    _ok(relate("backup", str(backup)))
+    db_path.write_bytes(b"garbage" * 1000)
+    assert relate("list").exit_code == 4
+    out = _ok(relate("restore", str(backup), "--yes"))
+    kept = Path(out.split("kept as ")[1].strip())
+    assert kept.read_bytes() == b"garbage" * 1000
+    assert rows(db_path, "SELECT name FROM contact") == [("Ann",)]
+
+
+def test_check_reports_ok_and_the_schema(relate: Relate) -> None:
+    out = _ok(relate("check"))
+    assert out.splitlines() == [
+        "integrity: ok",
+        "foreign keys: ok",
+        "search index: ok",
+        "schema: 0003_undo (current)",
+    ]
+
+
+def test_check_exits_4_on_a_broken_foreign_key(relate: Relate, db_path: Path) -> None:
+    _ok(relate("add", "Ann"))
+    conn = sqlite3.connect(db_path)  # foreign keys off: another program's mistake
+    conn.execute("INSERT INTO contact_email (contact_id, email, email_key) VALUES (99, 'x', 'x')")
+    conn.commit()
+    conn.close()
+    result = relate("check")
+    assert result.exit_code == 4
+    assert "contact_email row" in result.stdout
+    assert result.stderr.startswith("relate: error:") and "damaged" in result.stderr
+
+
+def test_check_exits_4_on_a_damaged_search_index(relate: Relate, db_path: Path) -> None:
+    _ok(relate("add", "Ann"))
+    conn = sqlite3.connect(db_path)
+    conn.execute("DROP TRIGGER contact_fts_ai")  # another program wrote without the index
+    conn.execute(
+        "INSERT INTO contact (name, name_key, created_at, updated_at) VALUES ('Bo', 'bo', 'x', 'x')"
+    )
+    conn.commit()
+    conn.close()
+    result = relate("check")
+    assert result.exit_code == 4
+    assert "search index: contact_fts" in result.stdout
+
+
+def test_check_exits_4_on_a_damaged_file(relate: Relate, db_path: Path) -> None:
+    for number in range(30):
+        _ok(relate("add", f"Person {number}", "--note", "n" * 500))
+    data = bytearray(db_path.read_bytes())
+    page = 4096
+    for offset in range(3 * page, len(data) - page, page):
+        data[offset + 8 : offset + 200] = b"\xff" * 192
+    db_path.write_bytes(bytes(data))
+    result = relate("check")
+    assert result.exit_code == 4
+    assert "Traceback" not in result.stderr

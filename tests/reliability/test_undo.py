@@ -1,0 +1,179 @@
+"""relate undo: every write command can be taken back, newest first."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from typer.testing import Result
+
+from relate.storage.database import open_database
+from relate.storage.journal import JOURNALED_TABLES, KEEP_STEPS
+
+Relate = Callable[..., Result]
+
+
+def _ok(result: Result) -> str:
+    assert result.exit_code == 0, result.stdout + result.stderr
+    return result.stdout + result.stderr
+
+
+def _dump(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
+    conn = sqlite3.connect(db_path)
+    try:
+        return {
+            t: [tuple(r) for r in conn.execute(f'SELECT rowid, * FROM "{t}" ORDER BY rowid')]
+            for t in JOURNALED_TABLES
+        }
+    finally:
+        conn.close()
+
+
+def test_undo_says_what_it_undid_and_reverts_a_log(relate: Relate, db_path: Path) -> None:
+    _ok(relate("add", "Ann Smith"))
+    _ok(relate("log", "ann", "Call about the redesign; wants a quote by Friday", "-k", "call"))
+    out = _ok(relate("undo"))
+    assert out.strip() == 'Undid: relate log ann "Call about the redesign…" -k call (3 changes)'
+    shown = json.loads(_ok(relate("show", "ann", "--format", "json")))
+    assert shown["timeline"] == []
+    assert shown["last_contact"] is None
+    assert "Nothing found" in _ok(relate("search", "redesign"))
+
+
+def test_deleted_contact_comes_back_with_everything(
+    relate: Relate, db_path: Path, checked: Callable[[], None]
+) -> None:
+    _ok(relate("add", "Ann Smith", "--email", "ann@acme.com", "--org", "Acme", "--tag", "vip"))
+    _ok(relate("add", "Bob Jones"))
+    _ok(relate("date", "ann", "birthday", "1985-03-14"))
+    _ok(relate("log", "ann", "Lunch about the rebrand", "--follow-up", "friday"))
+    _ok(relate("log", "ann", "Workshop together", "--with", "bob"))
+    _ok(relate("remind", "ann", "Send the proposal", "--on", "thursday", "--every", "weekly"))
+    _ok(relate("done", "2"))  # a recurring reminder: completion history and a new due date
+    before = _dump(db_path)
+
+    _ok(relate("delete", "ann", "--yes"))
+    assert relate("show", "ann").exit_code == 3
+    assert _dump(db_path) != before
+
+    assert "Undid: relate delete ann --yes" in _ok(relate("undo"))
+    assert _dump(db_path) == before
+    checked()
+    shown = json.loads(_ok(relate("show", "ann", "--format", "json")))
+    assert {d["label"] for d in shown["dates"]} == {"birthday"}
+    texts = [entry["text"] for entry in shown["timeline"]]
+    assert "Lunch about the rebrand" in texts and "Workshop together" in texts
+    assert "Send the proposal" in texts
+    # The full-text index follows: the restored log is found again.
+    assert "rebrand" in _ok(relate("search", "rebrand"))
+    assert "Ann Smith" in _ok(relate("search", "ann"))
+
+
+def test_repeated_undo_walks_back_to_an_empty_database(relate: Relate, db_path: Path) -> None:
+    empty = _dump(db_path)
+    _ok(relate("add", "Ann"))
+    _ok(relate("log", "ann", "hello"))
+    _ok(relate("remind", "ann", "call back", "--on", "friday"))
+    _ok(relate("snooze", "1", "--until", "monday"))
+    _ok(relate("done", "1"))
+    _ok(relate("edit", "ann", "--name", "Ann Smith", "--every", "monthly"))
+    for _ in range(6):
+        _ok(relate("undo"))
+    assert _dump(db_path) == empty
+    result = relate("undo")
+    assert result.exit_code == 1
+    assert result.stderr == "relate: error: nothing to undo\n"
+
+
+def test_reads_and_failed_commands_leave_nothing_to_undo(relate: Relate) -> None:
+    _ok(relate("list"))
+    assert relate("log", "nobody", "text").exit_code == 3
+    assert relate("add", "   ").exit_code != 0
+    assert relate("undo").exit_code == 1
+    assert "Nothing to undo." in _ok(relate("undo", "--list"))
+
+
+def test_at_least_fifty_steps_are_kept(db_path: Path) -> None:
+    from datetime import datetime
+
+    from relate.services import contacts, undo
+
+    db = open_database(db_path)
+    try:
+        for number in range(KEEP_STEPS + 20):
+            contacts.add_contact(
+                db,
+                contacts.ContactInput(name=f"Person {number}"),
+                datetime(2026, 1, 1).astimezone(),
+            )
+        steps = db.execute("SELECT count(*) FROM undo_step").fetchone()[0]
+        assert 50 <= steps == KEEP_STEPS
+        for _ in range(50):
+            undo.undo_last(db)
+        remaining = db.execute("SELECT count(*) FROM contact").fetchone()[0]
+        assert remaining == KEEP_STEPS + 20 - 50
+    finally:
+        db.close()
+
+
+def test_undo_list_shows_newest_first(relate: Relate) -> None:
+    _ok(relate("add", "Ann"))
+    _ok(relate("add", "Bob"))
+    lines = _ok(relate("undo", "--list")).splitlines()
+    assert lines[0].endswith("relate add Bob (1 change)")
+    assert lines[1].endswith("relate add Ann (1 change)")
+
+
+def test_label_is_one_line_even_for_multi_line_text(relate: Relate) -> None:
+    _ok(relate("add", "Ann"))
+    _ok(relate("log", "ann", "line one\nline two\n" + "x" * 500))
+    out = _ok(relate("undo"))
+    assert out.count("\n") == 1 and len(out) < 120
+
+
+def test_text_with_nul_bytes_and_quotes_comes_back_byte_for_byte(db_path: Path) -> None:
+    from datetime import datetime
+
+    from relate.services import contacts, undo
+    from relate.services.matching import ContactRef
+
+    name = 'Robert\'); DROP TABLE contact;--\x00 "x" \U0001f600'
+    db = open_database(db_path)
+    try:
+        ref = contacts.add_contact(
+            db, contacts.ContactInput(name=name, notes="a\x00b"), datetime(2026, 1, 1).astimezone()
+        )
+        contacts.delete_contact(db, ContactRef(ref.id, name))
+        undo.undo_last(db)
+        row = db.execute("SELECT name, notes FROM contact WHERE id = ?", (ref.id,)).fetchone()
+        assert (row[0], row[1]) == (name, "a\x00b")
+    finally:
+        db.close()
+
+
+def test_every_table_with_user_data_is_journaled(db_path: Path) -> None:
+    conn = sqlite3.connect(db_path)
+    tables = {
+        r[0]
+        for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        if not r[0].startswith(("sqlite_", "undo_", "alembic_")) and "_fts" not in r[0]
+    }
+    conn.close()
+    assert tables == set(JOURNALED_TABLES)
+
+
+def test_a_tampered_journal_is_refused(relate: Relate, db_path: Path) -> None:
+    _ok(relate("add", "Ann"))
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "UPDATE undo_entry SET sql = ?",
+        ("ATTACH DATABASE '/tmp/evil.db' AS evil",),
+    )
+    conn.commit()
+    conn.close()
+    result = relate("undo")
+    assert result.exit_code == 4
+    assert "did not write" in result.stderr
+    assert relate("show", "ann").exit_code == 0
