@@ -34,6 +34,8 @@ class Contact(SQLModel, table=True):
             "next_due_on",
             sqlite_where=text("archived_at IS NULL AND next_due_on IS NOT NULL"),
         ),
+        # 0003: deleting a contact looks up who it referred.
+        Index("ix_contact_referred_by", "referred_by_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -60,7 +62,10 @@ class Contact(SQLModel, table=True):
 
 class ContactAlias(SQLModel, table=True):
     __tablename__ = "contact_alias"
-    __table_args__ = (Index("ix_contact_alias_key", "alias_key"),)
+    __table_args__ = (
+        Index("ix_contact_alias_key", "alias_key"),
+        Index("ix_contact_alias_contact", "contact_id"),  # 0003: cascading deletes
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE")
