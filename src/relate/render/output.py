@@ -8,8 +8,6 @@ import) is loaded only when a table is really drawn for a person.
 
 from __future__ import annotations
 
-import csv
-import json
 import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
@@ -81,6 +79,8 @@ def write_csv(
 ) -> None:
     """RFC 4180 CSV with a header row (CRLF line ends, minimal quoting)."""
     out = stream or sys.stdout
+    import csv  # here, not at the top: a table or plain run never pays for it
+
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
     for record in records:
@@ -89,6 +89,8 @@ def write_csv(
 
 def write_json(records: Iterable[Mapping[str, Any]], stream: IO[str] | None = None) -> None:
     """A JSON array, written item by item so a large export never sits in memory."""
+    import json
+
     out = stream or sys.stdout
     first = True
     out.write("[")
@@ -100,6 +102,8 @@ def write_json(records: Iterable[Mapping[str, Any]], stream: IO[str] | None = No
 
 
 def write_jsonl(records: Iterable[Mapping[str, Any]], stream: IO[str] | None = None) -> None:
+    import json
+
     out = stream or sys.stdout
     for record in records:
         out.write(json.dumps(record, ensure_ascii=False))
@@ -107,6 +111,8 @@ def write_jsonl(records: Iterable[Mapping[str, Any]], stream: IO[str] | None = N
 
 
 def write_object(record: Mapping[str, Any], stream: IO[str] | None = None) -> None:
+    import json
+
     out = stream or sys.stdout
     out.write(json.dumps(record, ensure_ascii=False, indent=2))
     out.write("\n")

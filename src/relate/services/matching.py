@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from anyascii import anyascii
-
 from relate.errors import AmbiguousError, NotFoundError
 from relate.storage.database import Database
 from relate.storage.sql import statement
@@ -29,6 +27,8 @@ def fold(text: str) -> str:
 
     Scripts without a Latin transliteration (rare) fall back to the case-folded text.
     """
+    from anyascii import anyascii  # its tables load on first use, not at every start
+
     squeezed = _SPACES.sub(" ", text.strip())
     ascii_form = anyascii(squeezed).strip()
     return (ascii_form or squeezed).casefold()
