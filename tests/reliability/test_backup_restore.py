@@ -11,6 +11,7 @@ from pathlib import Path
 from typer.testing import Result
 
 from conftest import rows
+from relate.storage.schema import HEAD
 
 Relate = Callable[..., Result]
 
@@ -153,7 +154,7 @@ def test_check_reports_ok_and_the_schema(relate: Relate) -> None:
         "integrity: ok",
         "foreign keys: ok",
         "search index: ok",
-        "schema: 0003_undo (current)",
+        f"schema: {HEAD} (current)",
     ]
 
 

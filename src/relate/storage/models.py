@@ -36,6 +36,13 @@ class Contact(SQLModel, table=True):
         ),
         # 0003: deleting a contact looks up who it referred.
         Index("ix_contact_referred_by", "referred_by_id"),
+        # 0004: the most late per cadence are the first entries of each cadence's run.
+        Index(
+            "ix_contact_cadence_due",
+            "cadence_days",
+            "next_due_on",
+            sqlite_where=text("archived_at IS NULL AND next_due_on IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
