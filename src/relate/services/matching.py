@@ -124,7 +124,9 @@ def resolve_contact(db: Database, query: str) -> ContactRef:
         raise NotFoundError("no contact given", hint="name a contact or give its #id")
     id_match = re.fullmatch(r"#\s*(\d+)", text)
     if id_match:
-        row = db.execute(BY_ID, {"id": int(id_match.group(1))}).fetchone()
+        number = int(id_match.group(1))
+        # Past SQLite's 64-bit integers no contact can exist (and binding would overflow).
+        row = db.execute(BY_ID, {"id": number}).fetchone() if number < 2**63 else None
         if row is None:
             raise NotFoundError(f"no contact {text}")
         return _refs([row])[0]

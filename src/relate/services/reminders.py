@@ -45,7 +45,8 @@ LIST_REMINDERS = statement(
 
 def parse_item_id(text: str) -> int:
     """``12``, ``#12``, ``r12`` or ``f12``: the ids the agenda shows."""
-    match = re.fullmatch(r"\s*[#rRfF]?\s*(\d+)\s*", text)
+    # At most 18 digits: SQLite ids are 64-bit; a longer number can name no item.
+    match = re.fullmatch(r"\s*[#rRfF]?\s*(\d{1,18})\s*", text)
     if not match:
         raise RelateError(f"{text!r} is not a reminder or follow-up id", hint="e.g. 12 or #12")
     return int(match.group(1))
