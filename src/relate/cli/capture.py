@@ -209,12 +209,7 @@ def list_reminders(
     """
     chosen = output.resolve_format(fmt)
     records = reminders.list_reminders(state.database(), all_)
-    if chosen == "csv":
-        output.write_csv(records, REMINDER_FIELDS)
-    elif chosen == "json":
-        output.write_json(records)
-    else:
-        output.write_table(records, REMINDER_COLUMNS, chosen, title="Reminders")
+    output.write_records(records, REMINDER_FIELDS, REMINDER_COLUMNS, chosen, "Reminders")
 
 
 @app.command("date")

@@ -243,12 +243,7 @@ def list_(
         include_archived=archived,
     )
     records = service.iter_records(state.database(), where)
-    if chosen == "csv":
-        output.write_csv(records, service.CONTACT_FIELDS)
-    elif chosen == "json":
-        output.write_json(records)
-    else:
-        output.write_table(list(records), LIST_COLUMNS, chosen)
+    output.write_records(records, service.CONTACT_FIELDS, LIST_COLUMNS, chosen)
 
 
 TIMELINE_COLUMNS = (
@@ -326,6 +321,13 @@ def show(
             output.write_table(history, TIMELINE_COLUMNS, chosen, title="Timeline")
 
 
+def _set_archived(contact: str, archived: bool) -> None:
+    db = state.database()
+    ref = resolve_contact(db, contact)
+    service.set_archived(db, ref, archived, state.now())
+    output.say(f"{'Archived' if archived else 'Unarchived'} {ref.label()}")
+
+
 @app.command()
 def archive(contact: ContactArg) -> None:
     """Archive a contact: kept with their history, hidden from lists and the agenda.
@@ -334,10 +336,7 @@ def archive(contact: ContactArg) -> None:
     Example:
       relate archive "Old Client"
     """
-    db = state.database()
-    ref = resolve_contact(db, contact)
-    service.set_archived(db, ref, True, state.now())
-    output.say(f"Archived {ref.label()}")
+    _set_archived(contact, True)
 
 
 @app.command()
@@ -348,10 +347,7 @@ def unarchive(contact: ContactArg) -> None:
     Example:
       relate unarchive "Old Client"
     """
-    db = state.database()
-    ref = resolve_contact(db, contact)
-    service.set_archived(db, ref, False, state.now())
-    output.say(f"Unarchived {ref.label()}")
+    _set_archived(contact, False)
 
 
 @app.command()

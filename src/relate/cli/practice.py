@@ -27,6 +27,7 @@ CONCERN_COLUMNS = (
     output.Column("Resolved", "resolved"),
     output.Column("Resolution", "resolution"),
 )
+GIFT_FIELDS = ("id", "description", "status", "occasion", "given_on")
 GIFT_COLUMNS = (
     output.Column("ID", "id", style="dim", justify="right"),
     output.Column("Gift", "description"),
@@ -82,12 +83,7 @@ def concerns(
     """
     chosen = output.resolve_format(fmt)
     records = practice.list_concerns(state.database(), all_)
-    if chosen == "csv":
-        output.write_csv(records, CONCERN_FIELDS)
-    elif chosen == "json":
-        output.write_json(records)
-    else:
-        output.write_table(records, CONCERN_COLUMNS, chosen, title="Concerns")
+    output.write_records(records, CONCERN_FIELDS, CONCERN_COLUMNS, chosen, "Concerns")
 
 
 @app.command()
@@ -194,12 +190,7 @@ def gifts(contact: ContactArg, fmt: FormatOption = None) -> None:
     chosen = output.resolve_format(fmt)
     db = state.database()
     records = practice.list_gifts(db, resolve_contact(db, contact))
-    if chosen == "csv":
-        output.write_csv(records, ("id", "description", "status", "occasion", "given_on"))
-    elif chosen == "json":
-        output.write_json(records)
-    else:
-        output.write_table(records, GIFT_COLUMNS, chosen, title="Gifts")
+    output.write_records(records, GIFT_FIELDS, GIFT_COLUMNS, chosen, "Gifts")
 
 
 @app.command()

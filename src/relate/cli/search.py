@@ -41,11 +41,7 @@ def search(
     chosen = output.resolve_format(fmt)
     hits = service.search(state.database(), query, limit)
     records = [hit.record() for hit in hits]
-    if chosen == "csv":
-        output.write_csv(records, service.RECORD_FIELDS)
-    elif chosen == "json":
-        output.write_json(records)
-    elif not hits:
+    if not hits and chosen in ("table", "plain"):
         output.say(f"Nothing found for {query!r}.")
     else:
-        output.write_table(records, SEARCH_COLUMNS, chosen)
+        output.write_records(records, service.RECORD_FIELDS, SEARCH_COLUMNS, chosen)

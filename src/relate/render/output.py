@@ -195,3 +195,19 @@ def say(message: str) -> None:
 
 def warn(message: str) -> None:
     sys.stderr.write(f"relate: warning: {message}\n")
+
+
+def write_records(
+    records: Iterable[Mapping[str, Any]],
+    fields: Sequence[str],
+    columns: Sequence[Column],
+    fmt: str,
+    title: str | None = None,
+) -> None:
+    """A listing in the chosen format: CSV/JSON carry every field, tables the columns."""
+    if fmt == "csv":
+        write_csv(records, fields)
+    elif fmt == "json":
+        write_json(records)
+    else:
+        write_table(list(records), columns, fmt, title=title)
