@@ -36,9 +36,13 @@ def resolve_format(requested: str | None, allowed: Sequence[str] = FORMATS) -> s
 
 def join_list(values: Iterable[str]) -> str:
     """Join a multi-valued field for CSV: ``;`` between values, ``\\;``/``\\\\`` inside one."""
+    items = list(values)
+    plain = "".join(items)
+    if "\\" not in plain and LIST_SEPARATOR not in plain:  # the common case: nothing to escape
+        return LIST_SEPARATOR.join(items)
     return LIST_SEPARATOR.join(
         value.replace("\\", "\\\\").replace(LIST_SEPARATOR, "\\" + LIST_SEPARATOR)
-        for value in values
+        for value in items
     )
 
 
@@ -65,12 +69,14 @@ def split_list(text: str) -> list[str]:
 
 def csv_cell(value: object) -> str:
     """One value as CSV text: lists joined, booleans as true/false, None as empty."""
+    if type(value) is str:  # most cells: checked first, exports call this per value
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
-        return join_list(str(item) for item in value)
+        return join_list([item if type(item) is str else str(item) for item in value])
     return str(value)
 
 
