@@ -115,18 +115,19 @@ def _write(db: Database, kind: str, fmt: str, out: IO[str], excel_safe: bool) ->
 
         write_calendar(db, out, state.now())
         return
-    rows = exporting.records(db, kind)
     if fmt == "vcard":
         from relate.services.vcard import write_vcards
 
-        write_vcards(rows, out)
+        write_vcards(exporting.records(db, kind), out)
     elif fmt == "csv":
-        columns = exporting.FIELDS[kind]
-        output.write_csv(exporting.excel_safe(rows, columns) if excel_safe else rows, columns, out)
+        cells = exporting.csv_rows(db, kind)
+        output.write_csv_rows(
+            exporting.excel_safe(cells) if excel_safe else cells, exporting.FIELDS[kind], out
+        )
     elif fmt == "json":
-        output.write_json(rows, out)
+        output.write_json(exporting.records(db, kind), out)
     else:
-        output.write_jsonl(rows, out)
+        output.write_jsonl(exporting.records(db, kind), out)
 
 
 @app.command("import")
