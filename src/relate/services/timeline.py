@@ -62,7 +62,8 @@ STAGES = statement(
     "SELECT stage, changed_at FROM stage_change WHERE contact_id = :id ORDER BY changed_at, id"
 )
 REFERRALS = statement(
-    "SELECT id, name FROM contact WHERE referred_by_id = :id ORDER BY name COLLATE NOCASE"
+    # Ordered by id (when they were added), which the referred_by_id index yields as is.
+    "SELECT id, name FROM contact WHERE referred_by_id = :id ORDER BY id"
 )
 ENGAGEMENTS = statement(
     """SELECT id, title, status, value_cents, currency, started_on, ended_on, satisfaction
