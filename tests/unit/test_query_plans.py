@@ -1,0 +1,55 @@
+"""The statements behind the hot commands read through indexes, never a full scan.
+
+A full scan is what makes a command slower as the history grows; timing belongs in
+benchmarks/, but the plan is deterministic and cheap to check here.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from relate.services import agenda, contacts, important_dates, matching, reminders, search
+from relate.services import timeline as timeline_service
+
+HOT = {
+    "agenda overdue/due": agenda.OPEN_ITEMS,
+    "agenda cadence": agenda.CADENCE_ITEMS,
+    "agenda dates": important_dates.DATES_IN_WINDOW,
+    "agenda concerns": agenda.CONCERN_ITEMS,
+    "match by id": matching.BY_ID,
+    "match exact": matching.EXACT,
+    "match prefix": matching.PREFIX,
+    "show card": contacts.RECORD_BY_ID,
+    "show timeline": timeline_service.TIMELINE,
+    "show referrals": timeline_service.REFERRALS,
+    "show engagements": timeline_service.ENGAGEMENTS,
+    "show concerns": timeline_service.OPEN_CONCERNS,
+    "search rank": search.RANK_INTERACTIONS,
+    "search hit": search.INTERACTION_HIT,
+    "done/snooze": reminders.GET_REMINDER,
+}
+
+
+def full_scans(plan: list[str]) -> list[str]:
+    allowed = (
+        "SCAN (subquery",
+        "SCAN interaction_fts VIRTUAL",
+        "SCAN contact_fts VIRTUAL",
+        "SCAN cadence",  # the agenda's CTE over the distinct cadences, a handful of rows
+        "SCAN k USING INDEX ix_concern_open",  # a partial index of open concerns only
+    )
+    return [line for line in plan if line.startswith("SCAN") and not line.startswith(allowed)]
+
+
+@pytest.mark.parametrize("name", sorted(HOT))
+def test_hot_statement_uses_indexes(name: str, db_path: Path) -> None:
+    conn = sqlite3.connect(db_path)
+    params: defaultdict[str, object] = defaultdict(lambda: 1)
+    params.update(query='"call"', key="ann", today="2026-11-24", start="", end="z")
+    plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + HOT[name], params)]
+    conn.close()
+    assert full_scans(plan) == [], plan
