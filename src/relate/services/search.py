@@ -106,42 +106,33 @@ def _day(stamp: object) -> str | None:
     return clock.local_day_of(str(stamp)).isoformat() if stamp else None
 
 
+def _contact_hit(row: sqlite3.Row, snippet: str) -> Hit:
+    contact_id = int(row["id"])
+    return Hit(
+        "contact",
+        contact_id,
+        str(row["name"]),
+        contact_id,
+        _day(row["last_contact_at"]),
+        None,
+        snippet,
+    )
+
+
 def search(db: Database, text: str, limit: int = 50) -> list[Hit]:
     query = to_fts_query(text)
     params = {"query": query, "limit": limit}
     hits: list[Hit] = []
     try:
         seen: set[int] = set()
-        words = text.split()
-        if len(words) == 1 and not text.startswith('"'):
-            for row in db.conn.execute(
-                SEARCH_TAGS, {"tag": fold(text.rstrip("*")), "limit": limit}
-            ):
+        if len(text.split()) == 1 and not text.startswith('"'):
+            tag = {"tag": fold(text.rstrip("*")), "limit": limit}
+            for row in db.conn.execute(SEARCH_TAGS, tag):
                 seen.add(int(row["id"]))
-                hits.append(
-                    Hit(
-                        "contact",
-                        row["id"],
-                        row["name"],
-                        row["id"],
-                        _day(row["last_contact_at"]),
-                        None,
-                        f"tag: {row['tag']}",
-                    )
-                )
+                hits.append(_contact_hit(row, f"tag: {row['tag']}"))
         for row in db.conn.execute(SEARCH_CONTACTS, params):
             if int(row["id"]) not in seen:
-                hits.append(
-                    Hit(
-                        "contact",
-                        row["id"],
-                        row["name"],
-                        row["id"],
-                        _day(row["last_contact_at"]),
-                        None,
-                        row["snippet"] or "",
-                    )
-                )
+                hits.append(_contact_hit(row, row["snippet"] or ""))
         ranked = [r[0] for r in db.conn.execute(RANK_INTERACTIONS, params).fetchall()]
         details = (
             db.conn.execute(INTERACTION_HIT, {"query": query, "id": rowid}).fetchone()
