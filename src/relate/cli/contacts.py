@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 import typer
 
@@ -32,6 +33,7 @@ from relate.render import output
 from relate.services import contacts as service
 from relate.services import reminders, timeline
 from relate.services.matching import resolve_contact
+from relate.storage.database import Database
 
 OwnerOption = Annotated[
     str | None,
@@ -52,39 +54,33 @@ LIST_COLUMNS = (
 )
 
 
-def _input(
-    *,
-    name: str | None = None,
-    alias: list[str] | None = None,
-    email: list[str] | None = None,
-    phone: list[str] | None = None,
-    tag: list[str] | None = None,
-    org: str | None = None,
-    role: str | None = None,
-    every: str | None = None,
-    birthday: str | None = None,
-    type_: str | None = None,
-    stage: str | None = None,
-    priority: str | None = None,
-    note: str | None = None,
-) -> service.ContactInput:
-    today = state.today()
+def _input(db: Database, options: Mapping[str, Any]) -> service.ContactInput:
+    """The contact fields add and edit share, read from the command's parameters
+    (``locals()``), each parsed by the domain's own rules."""
+
+    def given(name: str) -> Any:
+        return options.get(name)
+
+    type_, stage, every = given("type_"), given("stage"), given("every")
+    priority, birthday, referred_by = given("priority"), given("birthday"), given("referred_by")
     return service.ContactInput(
-        name=name,
-        aliases=alias or [],
-        emails=email or [],
-        phones=phone or [],
-        tags=tag or [],
-        org=org,
-        role=role,
+        name=given("name"),
+        aliases=given("alias") or [],
+        emails=given("email") or [],
+        phones=given("phone") or [],
+        tags=given("tag") or [],
+        org=given("org"),
+        role=given("role"),
         relationship_type=service.choose(type_, service.RELATIONSHIP_TYPES, "relationship type")
         if type_
         else None,
         stage=service.choose(stage, service.STAGES, "stage") if stage else None,
         cadence_days=dates.parse_cadence(every) if every else None,
         priority=service.parse_priority(priority) if priority else None,
-        notes=note,
-        birthday=dates.parse_month_day(birthday, today) if birthday else None,
+        notes=given("note"),
+        birthday=dates.parse_month_day(birthday, state.today()) if birthday else None,
+        owner=given("owner"),
+        referred_by_id=resolve_contact(db, referred_by).id if referred_by else None,
     )
 
 
@@ -112,24 +108,8 @@ def add(
     Example:
       relate add "Ann Smith" --email ann@acme.com --org Acme --every "2 weeks"
     """
-    data = _input(
-        name=name,
-        alias=alias,
-        email=email,
-        phone=phone,
-        tag=tag,
-        org=org,
-        role=role,
-        every=every,
-        birthday=birthday,
-        type_=type_,
-        stage=stage,
-        priority=priority,
-        note=note,
-    )
     db = state.database()
-    data.owner = owner
-    data.referred_by_id = resolve_contact(db, referred_by).id if referred_by else None
+    data = _input(db, locals())
     ref = service.add_contact(db, data, state.now())
     output.say(f"Added {ref.label()}")
 
@@ -181,28 +161,12 @@ def edit(
     """
     db = state.database()
     ref = resolve_contact(db, contact)
-    data = _input(
-        name=name,
-        alias=alias,
-        email=email,
-        phone=phone,
-        tag=tag,
-        org=org,
-        role=role,
-        every=every,
-        birthday=birthday,
-        type_=type_,
-        stage=stage,
-        priority=priority,
-        note=note,
-    )
+    data = _input(db, locals())
     data.remove_emails = remove_email or []
     data.remove_phones = remove_phone or []
     data.remove_tags = untag or []
     data.remove_aliases = remove_alias or []
     data.clear_cadence = no_cadence
-    data.owner = owner
-    data.referred_by_id = resolve_contact(db, referred_by).id if referred_by else None
     revisit_on = moment(revisit) if revisit else None
     service.edit_contact(db, ref, data, state.now())
     output.say(f"Updated #{ref.id} {name.strip() if name else ref.name}")
