@@ -98,7 +98,6 @@ def write_csv_rows(
 ) -> None:
     """Like ``write_csv`` for rows that are already CSV cells (the export hot path)."""
     import csv
-
     import io
     from itertools import islice
 
