@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from typer.testing import Result
 
+from helpers import Relate, as_json, ok
 from relate.services.practice import net_promoter_score
-
-Relate = Callable[..., Result]
-
-
-def ok(result: Result) -> str:
-    assert result.exit_code == 0, result.stderr
-    return result.stdout
-
-
-def as_json(result: Result) -> Any:
-    return json.loads(ok(result))
 
 
 @pytest.fixture

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
-from typer.testing import Result
-
-Relate = Callable[..., Result]
+from helpers import Relate, ok
 
 
 def at(day: str, time: str = "09:00") -> dict[str, str]:
@@ -23,11 +20,6 @@ def agenda(relate: Relate, day: str) -> list[dict[str, Any]]:
         {k: item[k] for k in ("id", "kind", "contact", "due", "text", "overdue_days")}
         for item in items
     ]
-
-
-def ok(result: Result) -> str:
-    assert result.exit_code == 0, result.stderr
-    return result.stdout
 
 
 def birthday(contact: str, due: str, text: str, ahead: int) -> dict[str, Any]:
