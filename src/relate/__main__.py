@@ -1,3 +1,3 @@
-from relate.cli.main import main
+from relate.cli.entry import main
 
 main()

@@ -1,0 +1,63 @@
+"""The executable imports only the module of the command it runs, and knows them all."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import typer.main
+
+from relate.cli.entry import COMMAND_MODULES
+from relate.cli.main import app
+
+
+def test_every_command_is_mapped_to_the_module_that_defines_it() -> None:
+    group = typer.main.get_command(app)
+    actual = {
+        name: command.callback.__module__.rsplit(".", 1)[1]  # type: ignore[attr-defined]
+        for name, command in group.commands.items()  # type: ignore[attr-defined]
+    }
+    assert actual == COMMAND_MODULES
+
+
+def _relate_modules(args: list[str], db_path: Path) -> set[str]:
+    env = {**os.environ, "RELATE_DB": str(db_path), "RELATE_NOW": "2026-11-24T09:30"}
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "relate", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return {
+        line.rsplit("|", 1)[1].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:") and "relate.cli." in line
+    }
+
+
+def test_a_run_imports_only_its_command_module(db_path: Path) -> None:
+    # (-X importtime does not list a module loaded by importlib.import_module, which
+    # is how the entry point loads the one it needs; the others would show.)
+    others = {f"relate.cli.{module}" for module in set(COMMAND_MODULES.values())}
+    assert _relate_modules(["today"], db_path) & others <= {"relate.cli.agenda"}
+    assert _relate_modules(["list"], db_path) & others <= {"relate.cli.contacts"}
+    assert _relate_modules(["--help"], db_path) >= others
+
+
+def test_help_still_lists_every_command(db_path: Path) -> None:
+    env = {**os.environ, "RELATE_DB": str(db_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "relate", "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    listed = {
+        line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()
+    }
+    assert listed == set(COMMAND_MODULES)
