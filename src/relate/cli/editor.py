@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-import tempfile
 
 from relate.errors import RelateError
 
@@ -46,6 +44,9 @@ def edit(template: str) -> str:
     "emacsclient -t" work. The file is private: a log can hold anything.
     """
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    import subprocess  # only when an editor really opens: ~1.5 ms of every `log` start
+    import tempfile
+
     handle, name = tempfile.mkstemp(prefix="relate-", suffix=".txt")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
