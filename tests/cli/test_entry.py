@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import typer.main
@@ -61,3 +62,26 @@ def test_help_still_lists_every_command(db_path: Path) -> None:
         line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()
     }
     assert listed == set(COMMAND_MODULES)
+
+
+def test_a_reader_that_stops_early_is_not_an_error(db_path: Path, now: datetime) -> None:
+    from relate.services.contacts import ContactInput, insert_contact
+    from relate.storage.database import open_database
+
+    db = open_database(db_path)
+    with db.transaction() as conn:
+        for n in range(3000):  # far more than a pipe buffer holds
+            insert_contact(conn, ContactInput(name=f"Person {n:04}"), now)
+    db.close()
+    env = {**os.environ, "RELATE_DB": str(db_path)}
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "relate", "list"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert reader.stdout is not None and reader.stderr is not None
+    assert reader.stdout.readline() == b"id\tname\torg\ttags\tstage\tcadence\te-mail\n"
+    reader.stdout.close()  # like `relate list | head -1`
+    assert reader.stderr.read() == b""
+    assert reader.wait() == 0

@@ -54,6 +54,13 @@ class RelateGroup(TyperGroup):
             raise typer.Exit(int(ExitCode.ENVIRONMENT)) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            # `relate list | head`: the reader has gone, which is not an error. Point
+            # stdout at /dev/null so the interpreter's final flush stays quiet too.
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except OSError as exc:
             if STATE.debug:
                 raise
