@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from typer.testing import Result
@@ -19,3 +23,21 @@ def ok(result: Result) -> str:
 
 def as_json(result: Result) -> Any:
     return json.loads(ok(result))
+
+
+def imported_modules(args: list[str], db_path: Path) -> set[str]:
+    """Every module a ``python -m relate ARGS`` process imports (``-X importtime``)."""
+    env = {**os.environ, "RELATE_DB": str(db_path), "RELATE_NOW": "2026-11-24T09:30"}
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "relate", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return {
+        line.rsplit("|", 1)[1].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import typer.main
 
+from helpers import imported_modules
 from relate.cli.entry import COMMAND_MODULES
 from relate.cli.main import app
 
@@ -24,20 +25,7 @@ def test_every_command_is_mapped_to_the_module_that_defines_it() -> None:
 
 
 def _relate_modules(args: list[str], db_path: Path) -> set[str]:
-    env = {**os.environ, "RELATE_DB": str(db_path), "RELATE_NOW": "2026-11-24T09:30"}
-    result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "relate", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    return {
-        line.rsplit("|", 1)[1].strip()
-        for line in result.stderr.splitlines()
-        if line.startswith("import time:") and "relate.cli." in line
-    }
+    return {name for name in imported_modules(args, db_path) if name.startswith("relate.cli.")}
 
 
 def test_a_run_imports_only_its_command_module(db_path: Path) -> None:
