@@ -18,10 +18,4 @@ from relate.cli import (  # noqa: F401  (each module registers its commands)
 )
 from relate.cli.app import app
 
-__all__ = ["app", "main"]
-
-
-def main() -> None:
-    from relate.cli.entry import main as run
-
-    run()
+__all__ = ["app"]

@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 
 from relate import clock
+from relate.dates import MonthDay
 from relate.errors import UsageError
 from relate.services.contacts import CONTACT_FIELDS, ContactFilter, iter_records
 from relate.storage.database import Database
@@ -84,10 +85,6 @@ def local_time(stored: str | None) -> str | None:
 
 def local_day(stored: str) -> str:
     return clock.local_day_of(stored).isoformat()
-
-
-def month_day_text(month: int, day: int, year: int | None) -> str:
-    return f"--{month:02d}-{day:02d}" if year is None else f"{year:04d}-{month:02d}-{day:02d}"
 
 
 def _split(raw: str | None) -> list[str]:
@@ -195,7 +192,7 @@ def iter_dates(db: Database) -> Iterator[dict[str, object]]:
             "contact": row["contact"],
             "kind": row["kind"],
             "label": row["label"],
-            "date": month_day_text(row["month"], row["day"], row["year"]),
+            "date": MonthDay(row["month"], row["day"], row["year"]).iso(),
             "lead_days": row["lead_days"],
         }
 

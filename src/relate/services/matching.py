@@ -142,7 +142,10 @@ def resolve_contact(db: Database, query: str) -> ContactRef:
         if len(refs) == 1:
             return refs[0]
         if len(refs) > 1:
-            return _prefer_exact_spelling(text, refs) or _raise(_ambiguous(text, refs))
+            preferred = _prefer_exact_spelling(text, refs)
+            if preferred is None:
+                raise _ambiguous(text, refs)
+            return preferred
     return _fuzzy(db, text, key)
 
 
@@ -157,10 +160,6 @@ def _prefer_exact_spelling(text: str, refs: list[ContactRef]) -> ContactRef | No
     # "Sören" and "Soren" fold alike; if exactly one is spelled as typed, it wins.
     exact = [ref for ref in refs if ref.name.casefold() == text.casefold()]
     return exact[0] if len(exact) == 1 else None
-
-
-def _raise(error: Exception) -> ContactRef:
-    raise error
 
 
 def _fuzzy(db: Database, text: str, key: str) -> ContactRef:
