@@ -254,6 +254,7 @@ class _Discard(io.StringIO):
         return len(text)
 
 
+@pytest.mark.slow
 def test_export_memory_does_not_grow_with_the_history(db: Database) -> None:
     _bulk_interactions(db, 2_000)
     small = _peak_export_bytes(db)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -43,6 +44,7 @@ FUZZ = settings(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     command=st.sampled_from(
@@ -83,6 +85,7 @@ def test_arbitrary_arguments_exit_with_a_documented_code(
     checked()
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.binary(max_size=2000))
 def test_any_bytes_on_stdin_are_logged_or_refused(
@@ -106,6 +109,7 @@ def test_a_one_megabyte_note_round_trips(relate: Relate) -> None:
     assert note.strip() in result.stdout
 
 
+@pytest.mark.slow
 @FUZZ
 @given(query=text)
 def test_search_queries_never_crash(relate: Relate, query: str) -> None:
@@ -220,4 +224,4 @@ class CliModel(RuleBasedStateMachine):
 
 
 CliModel.TestCase.settings = settings(max_examples=8, stateful_step_count=12, deadline=None)
-TestCliModel = CliModel.TestCase
+TestCliModel = pytest.mark.slow(CliModel.TestCase)

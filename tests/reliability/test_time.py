@@ -33,6 +33,7 @@ def _agenda(relate: Relate, at: str) -> list[dict[str, object]]:
     return list(json.loads(result.stdout))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("first", [date(2026, 3, 27), date(2026, 10, 23)])
 def test_agenda_across_a_dst_change_never_loses_or_doubles_items(
     relate: Relate, copenhagen: None, first: date

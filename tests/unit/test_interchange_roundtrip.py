@@ -80,6 +80,7 @@ def test_format_cadence_values_used_here_read_back() -> None:
     assert [format_cadence(d) for d in (45, 14)] == ["every 45 days", "every 2 weeks"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["csv", "json"])
 @settings(
     max_examples=60,
