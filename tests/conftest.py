@@ -20,7 +20,6 @@ from relate.storage.database import Database, open_database
 
 TODAY = date(2026, 11, 24)  # a Tuesday
 NOW = datetime(2026, 11, 24, 9, 30)
-SHARED_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -13,6 +13,7 @@ from typing import Any
 from typer.testing import Result
 
 Relate = Callable[..., Result]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"  # real files; sources in LICENSES/
 
 
 def ok(result: Result) -> str:

@@ -1,4 +1,4 @@
-"""vCard import against real-world files (../shared/fixtures/vcard) and vCard 4.0 export."""
+"""vCard import against real-world files (tests/fixtures/vcard) and vCard 4.0 export."""
 
 from __future__ import annotations
 
@@ -10,12 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
+from helpers import FIXTURES
 from relate.services.vcard import normalise, parse_birthday, read_cards, split_cards
 
-VCARDS = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "vcard"
-needs_fixtures = pytest.mark.skipif(
-    not VCARDS.is_dir(), reason=f"real-world vCard samples not found at {VCARDS}"
-)
+VCARDS = FIXTURES / "vcard"
 ANY = object()
 
 
@@ -92,13 +90,13 @@ def contacts_of(relate: Callable[..., Result]) -> list[dict[str, object]]:
     return list(json.loads(result.stdout))
 
 
-@needs_fixtures
 def test_every_sample_file_has_an_expectation() -> None:
-    on_disk = {path.name for path in VCARDS.glob("*.vcf")}
+    on_disk = {
+        path.name for pattern in ("ezvcard-*.vcf", "khard-*.vcf") for path in VCARDS.glob(pattern)
+    }
     assert on_disk == set(EXPECTED) | {BROKEN}
 
 
-@needs_fixtures
 @pytest.mark.parametrize("filename", sorted(EXPECTED))
 def test_real_world_sample_imports(filename: str, relate: Callable[..., Result]) -> None:
     expected = EXPECTED[filename]
@@ -126,7 +124,6 @@ def test_real_world_sample_imports(filename: str, relate: Callable[..., Result])
         assert expected.phone in holder["phones"]  # type: ignore[operator]
 
 
-@needs_fixtures
 def test_card_details_survive(relate: Callable[..., Result]) -> None:
     relate("import", str(VCARDS / "ezvcard-gmail-single.vcf"))
     relate("import", str(VCARDS / "khard-category.vcf"))
@@ -141,7 +138,6 @@ def test_card_details_survive(relate: Callable[..., Result]) -> None:
     assert by_name["ACME Inc."]["org"] == "ACME Inc."
 
 
-@needs_fixtures
 def test_quoted_printable_names_are_decoded_and_nameless_cards_use_email(
     relate: Callable[..., Result],
 ) -> None:
@@ -151,7 +147,6 @@ def test_quoted_printable_names_are_decoded_and_nameless_cards_use_email(
     assert "Ñ Ñ Ñ Ñ Ñ Ñ Ñ Ñ Ñ Ñ Ñ" in names  # folded over two quoted-printable lines
 
 
-@needs_fixtures
 def test_text_birthday_is_skipped_with_a_warning(relate: Callable[..., Result]) -> None:
     result = relate("import", str(VCARDS / "khard-text-bday.vcf"))
     assert result.exit_code == 0
@@ -159,7 +154,6 @@ def test_text_birthday_is_skipped_with_a_warning(relate: Callable[..., Result]) 
     assert contacts_of(relate)[0]["birthday"] is None
 
 
-@needs_fixtures
 def test_broken_file_names_file_and_line_and_writes_nothing(
     relate: Callable[..., Result],
 ) -> None:
