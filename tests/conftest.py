@@ -68,6 +68,15 @@ def now() -> datetime:
 
 
 @pytest.fixture
+def screen() -> Iterator[Callable[..., None]]:
+    """The terminal seam's facts for this test: ``screen(stdin_is_terminal=True, width=60)``."""
+    from relate import terminal
+
+    yield terminal.pretend
+    terminal.pretend()
+
+
+@pytest.fixture
 def relate() -> Callable[..., Result]:
     """Run the CLI in-process: ``relate("add", "Ann")``; stdout and stderr kept apart."""
     from relate.cli.main import app

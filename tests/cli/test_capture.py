@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -162,9 +163,13 @@ def _editor(tmp_path: Path, body: str) -> str:
 
 
 def test_log_opens_the_editor_on_a_terminal(
-    relate: Relate, people: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    relate: Relate,
+    people: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    screen: Callable[..., None],
 ) -> None:
-    monkeypatch.setattr("relate.cli.editor.stdin_is_terminal", lambda: True)
+    screen(stdin_is_terminal=True)
     monkeypatch.setenv("VISUAL", _editor(tmp_path, "Typed in the editor"))
     assert ok(relate("log", "ann", "--kind", "call")).startswith("Logged #1 call")
     card = as_json(relate("show", "ann", "-f", "json"))
@@ -172,9 +177,13 @@ def test_log_opens_the_editor_on_a_terminal(
 
 
 def test_an_empty_editor_message_aborts(
-    relate: Relate, people: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    relate: Relate,
+    people: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    screen: Callable[..., None],
 ) -> None:
-    monkeypatch.setattr("relate.cli.editor.stdin_is_terminal", lambda: True)
+    screen(stdin_is_terminal=True)
     monkeypatch.setenv("VISUAL", _editor(tmp_path, ""))
     result = relate("log", "ann")
     assert result.exit_code == 1

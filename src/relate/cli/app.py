@@ -10,14 +10,14 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from relate import __version__
+from relate import __version__, terminal
 from relate.cli.state import STATE
 from relate.errors import ExitCode, RelateError
 from relate.storage.database import storage_error
 
 
 def report(message: str) -> None:
-    sys.stderr.write(f"relate: error: {message}\n")
+    terminal.current().write(f"relate: error: {message}\n", stderr=True)
 
 
 def _shell_word(arg: str) -> str:
@@ -40,6 +40,7 @@ class RelateGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         # What `relate undo` will name this command: its own command line.
         STATE.label = command_label([*getattr(ctx, "_protected_args", []), *ctx.args])
+        terminal.never_fail_on_encoding()
         try:
             return super().invoke(ctx)
         except RelateError as exc:
@@ -55,11 +56,8 @@ class RelateGroup(TyperGroup):
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except BrokenPipeError:
-            # `relate list | head`: the reader has gone, which is not an error. Point
-            # stdout at /dev/null so the interpreter's final flush stays quiet too.
-            import os
-
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            # `relate list | head`: the reader has gone, which is not an error.
+            terminal.current().reader_gone()
             raise typer.Exit(0) from None
         except OSError as exc:
             if STATE.debug:

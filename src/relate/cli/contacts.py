@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Mapping
 from typing import Annotated, Any
 
 import typer
 
-from relate import dates
+from relate import dates, terminal
 from relate.cli import state
 from relate.cli.app import app
 from relate.cli.options import (
@@ -28,7 +27,6 @@ from relate.cli.options import (
     TypeOption,
 )
 from relate.cli.parsing import moment
-from relate.errors import UsageError
 from relate.render import output
 from relate.services import contacts as service
 from relate.services import reminders, timeline
@@ -329,10 +327,10 @@ def delete(
     """
     db = state.database()
     ref = resolve_contact(db, contact)
-    if not yes:
-        if not sys.stdin.isatty():
-            raise UsageError(f"not deleting {ref.label()} without confirmation", hint="add --yes")
-        if not typer.confirm(f"Delete {ref.label()} and their history?", default=False):
-            raise typer.Exit(1)
+    terminal.current().confirm(
+        f"Delete {ref.label()} and their history?",
+        yes=yes,
+        refusal=f"not deleting {ref.label()} without confirmation",
+    )
     service.delete_contact(db, ref)
     output.say(f"Deleted {ref.label()}")

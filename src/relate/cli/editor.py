@@ -5,16 +5,13 @@ from __future__ import annotations
 import os
 import sys
 
+from relate import terminal
 from relate.errors import RelateError
 
 TEMPLATE = """
 # Write what happened with {who} ({kind}). Lines starting with '#' are ignored,
 # and an empty message aborts the log.
 """
-
-
-def stdin_is_terminal() -> bool:
-    return sys.stdin.isatty()
 
 
 def _strip_comments(text: str) -> str:
@@ -25,7 +22,7 @@ def _strip_comments(text: str) -> str:
 def read_text(argument: str | None, who: str, kind: str) -> str:
     if argument is not None and argument != "-":
         return argument.strip()
-    if argument == "-" or not stdin_is_terminal():
+    if argument == "-" or not terminal.current().stdin_is_terminal:
         data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else b""
         text = data.decode("utf-8", errors="replace").replace("\x00", "").strip()
         if not text:

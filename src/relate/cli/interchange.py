@@ -15,6 +15,7 @@ from typing import IO, Annotated
 
 import typer
 
+from relate import terminal
 from relate.cli import state
 from relate.cli.app import app
 from relate.errors import UsageError
@@ -96,14 +97,8 @@ def export(
     if excel_safe and chosen != "csv":
         raise UsageError("--excel-safe applies to CSV only")
     db = state.database()
-    try:
-        with _destination(output_path) as out:
-            _write(db, kind, chosen, out, excel_safe)
-    except BrokenPipeError:
-        # `relate export ... | head`: the reader has gone; that is not an error.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        raise typer.Exit(0) from None
+    with _destination(output_path) as out:
+        _write(db, kind, chosen, out, excel_safe)
 
 
 def _write(db: Database, kind: str, fmt: str, out: IO[str], excel_safe: bool) -> None:
@@ -185,6 +180,7 @@ def import_(
             output.say(f"line {action.line}: {action.action} {action.name}{duplicate}")
     counts = f"{summary.added} added, {summary.updated} updated, {summary.skipped} skipped"
     if dry_run:
-        sys.stderr.write(f"Dry run of {summary.where}, nothing written: would be {counts}\n")
+        talk = f"Dry run of {summary.where}, nothing written: would be {counts}\n"
     else:
-        sys.stderr.write(f"Imported {summary.where}: {counts}\n")
+        talk = f"Imported {summary.where}: {counts}\n"
+    terminal.current().write(talk, stderr=True)

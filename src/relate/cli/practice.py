@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import timedelta
 from typing import Annotated
 
 import typer
 
-from relate import dates
+from relate import dates, terminal
 from relate.cli import state
 from relate.cli.app import app
 from relate.cli.options import ContactArg, FormatOption
-from relate.errors import UsageError
 from relate.render import output
 from relate.services import practice
 from relate.services.matching import resolve_contact
@@ -148,9 +146,10 @@ def close(
       relate close 2 --satisfaction 9
     """
     if satisfaction is None:
-        if not sys.stdin.isatty():
-            raise UsageError("closing an engagement needs --satisfaction 0-10")
-        satisfaction = typer.prompt("How satisfied was the client (0-10)?", type=int)
+        satisfaction = terminal.current().ask_number(
+            "How satisfied was the client (0-10)?",
+            refusal="closing an engagement needs --satisfaction 0-10",
+        )
     day = dates.parse_date(end, state.today()) if end else state.today()
     number = parse_item_id(engagement_id)
     closed = practice.close_engagement(state.database(), number, satisfaction, day, cancelled)

@@ -8,9 +8,10 @@ from typing import Annotated
 
 import typer
 
+from relate import terminal
 from relate.cli import state
 from relate.cli.app import app
-from relate.errors import StorageError, UsageError
+from relate.errors import StorageError
 from relate.render import output
 
 
@@ -74,11 +75,11 @@ def restore(
 
     target = state.STATE.path()
     service.inspect(path)
-    if not yes:
-        if not sys.stdin.isatty():
-            raise UsageError(f"not replacing {target} without confirmation", hint="add --yes")
-        if not typer.confirm(f"Replace {target} with {path}?", default=False):
-            raise typer.Exit(1)
+    terminal.current().confirm(
+        f"Replace {target} with {path}?",
+        yes=yes,
+        refusal=f"not replacing {target} without confirmation",
+    )
     state.STATE.close()
     done = service.restore(target, path, state.now())
     kept = f"; the replaced database is kept as {done.kept}" if done.kept else ""

@@ -77,7 +77,15 @@ def _write_rich(agenda: Agenda) -> None:
     console = output.console()
     console.print(Text(f"Agenda for {agenda.today:%A %d %B %Y}", style="bold"))
     rows = {
-        name: [(_ref(item), item.contact or "—", item.text, _when(item, agenda)) for item in items]
+        name: [
+            (
+                _ref(item),
+                output.plain_cell(item.contact or "—"),
+                output.plain_cell(item.text),
+                _when(item, agenda),
+            )
+            for item in items
+        ]
         for name, items in agenda.sections.items()
     }
     # One width per column across sections, so the screen reads as one aligned list.

@@ -8,26 +8,21 @@ import) is loaded only when a table is really drawn for a person.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
+from relate import terminal
 from relate.errors import UsageError
 
 FORMATS = ("table", "plain", "csv", "json")
 LIST_SEPARATOR = ";"
 
 
-def stdout_is_terminal() -> bool:
-    # TTY_COMPATIBLE=1 is Rich's own switch to force terminal output; honour it too.
-    return sys.stdout.isatty() or os.environ.get("TTY_COMPATIBLE") == "1"
-
-
 def resolve_format(requested: str | None, allowed: Sequence[str] = FORMATS) -> str:
     if requested is None:
-        return "table" if stdout_is_terminal() else "plain"
+        return "table" if terminal.current().stdout_is_terminal else "plain"
     value = requested.strip().lower()
     if value not in allowed:
         raise UsageError(f"unknown format {requested!r}", hint="use one of " + ", ".join(allowed))
@@ -158,18 +153,21 @@ class Column:
 
 
 def plain_cell(value: object) -> str:
-    """A value for the plain (piped) layout: one line, no tabs."""
+    """A value for a person (tables, plain lines): one line, no tabs, no control codes."""
     if isinstance(value, list | tuple):
         value = ", ".join(str(item) for item in value)
     text = "" if value is None else str(value)
-    return text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    return terminal.visible(text.replace("\t", " ").replace("\r", " ").replace("\n", " "))
 
 
 def console(stderr: bool = False) -> Any:
-    """A Rich console; Rich itself honours NO_COLOR, FORCE_COLOR and the terminal width."""
+    """A Rich console as wide as the terminal seam says; Rich honours FORCE_COLOR."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    screen = terminal.current()
+    return Console(
+        stderr=stderr, highlight=False, width=screen.width, no_color=not screen.colour or None
+    )
 
 
 def write_table(
@@ -221,11 +219,11 @@ def write_fields(
 
 def say(message: str) -> None:
     """A confirmation for people (``Added #12 Ann Smith``): stdout, one line."""
-    sys.stdout.write(message + "\n")
+    terminal.current().write(message + "\n")
 
 
 def warn(message: str) -> None:
-    sys.stderr.write(f"relate: warning: {message}\n")
+    terminal.current().write(f"relate: warning: {message}\n", stderr=True)
 
 
 def write_records(
