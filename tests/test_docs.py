@@ -37,6 +37,7 @@ def test_the_docs_pages_exist_and_the_readme_links_them() -> None:
     for page in (
         "getting-started",
         "commands",
+        "json",
         "dates",
         "import-export",
         "configuration",
