@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,6 +13,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from typer.testing import CliRunner, Result
 
 from conftest import assert_clean
+from relate.storage.database import open_database
 
 Relate = Callable[..., Result]
 
@@ -133,6 +135,8 @@ class CliModel(RuleBasedStateMachine):
         self.runner = CliRunner()
         self.folder = tempfile.TemporaryDirectory()
         os.environ["RELATE_DB"] = os.path.join(self.folder.name, "model.db")
+        # Reading commands never create a database; the model starts from an empty one.
+        open_database(Path(os.environ["RELATE_DB"])).close()
         # Model: contact id -> (name, frozenset of log texts); open reminder ids; history.
         self.contacts: dict[int, tuple[str, frozenset[str]]] = {}
         self.reminders: dict[int, int] = {}  # reminder id -> contact id

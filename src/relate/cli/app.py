@@ -11,6 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from relate import __version__, terminal
+from relate.cli.entry import VALUED_ROOT_OPTIONS, command_index
 from relate.cli.state import STATE
 from relate.errors import ExitCode, RelateError
 from relate.storage.database import storage_error
@@ -34,8 +35,35 @@ def command_label(args: list[str]) -> str:
     return " ".join(["relate", *(_shell_word(a) for a in args)])
 
 
+def hoist_root_options(args: list[str]) -> list[str]:
+    """Move ``--db PATH`` given after the command to the front: ``relate today --db x.db``
+    means ``relate --db x.db today``. Nothing after ``--`` moves."""
+    command = command_index(args)
+    if command is None:
+        return args
+    moved: list[str] = []
+    kept = args[: command + 1]
+    tail = args[command + 1 :]
+    index = 0
+    while index < len(tail):
+        arg = tail[index]
+        if arg == "--":
+            kept.extend(tail[index:])
+            break
+        if arg in VALUED_ROOT_OPTIONS and index + 1 < len(tail):
+            moved.extend(tail[index : index + 2])
+            index += 2
+            continue
+        (moved if arg.startswith("--db=") else kept).append(arg)
+        index += 1
+    return moved + kept
+
+
 class RelateGroup(TyperGroup):
     """Runs a command and turns every failure into one stderr line and an exit code."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_root_options(args))
 
     def invoke(self, ctx: Any) -> Any:
         # What `relate undo` will name this command: its own command line.

@@ -135,7 +135,7 @@ def remind(
         raise UsageError("a reminder needs a contact and a text (or --no-contact TEXT)")
     if not on:
         raise UsageError("a reminder needs a due date", hint="add --on, e.g. --on friday")
-    db = state.database()
+    db = state.database(create=True)
     ref = resolve_contact(db, contact) if contact else None
     due, all_day = moment(on)
     rule = dates.parse_recurrence(every) if every else None

@@ -106,7 +106,7 @@ def add(
     Example:
       relate add "Ann Smith" --email ann@acme.com --org Acme --every "2 weeks"
     """
-    db = state.database()
+    db = state.database(create=True)
     data = _input(db, locals())
     ref = service.add_contact(db, data, state.now())
     output.say(f"Added {ref.label()}")

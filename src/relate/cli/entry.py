@@ -35,25 +35,30 @@ COMMAND_MODULES = {
         ),
         "practice",
     ),
-    **dict.fromkeys(("undo", "backup", "restore", "check"), "safety"),
+    **dict.fromkeys(("undo", "backup", "restore", "check", "where"), "safety"),
     "search": "search",
 }
 
 # Root options that take a value (the word after them is not a command name).
-_VALUED_ROOT_OPTIONS = ("--db",)
+VALUED_ROOT_OPTIONS = ("--db",)
+
+
+def command_index(args: list[str]) -> int | None:
+    """Where in ``args`` the command word is: the first word that is not a root option."""
+    skip = False
+    for index, arg in enumerate(args):
+        if skip:
+            skip = False
+        elif arg in VALUED_ROOT_OPTIONS:
+            skip = True
+        elif not arg.startswith("-"):
+            return index
+    return None
 
 
 def _command_word(args: list[str]) -> str | None:
-    """The first word of ``args`` that is not a root option: the command to run."""
-    skip = False
-    for arg in args:
-        if skip:
-            skip = False
-        elif arg in _VALUED_ROOT_OPTIONS:
-            skip = True
-        elif not arg.startswith("-"):
-            return arg
-    return None
+    index = command_index(args)
+    return None if index is None else args[index]
 
 
 def _arguments() -> list[str]:

@@ -163,7 +163,7 @@ def import_(
 
     raw = sys.stdin.buffer.read() if str(file) == "-" else None
     summary = importing.import_file(
-        state.database(),
+        state.database(create=not dry_run),
         file,
         fmt=fmt,
         policy=on_duplicate.strip().lower(),

@@ -1,4 +1,4 @@
-"""Safety commands: undo, backup, restore, check."""
+"""Safety commands: undo, backup, restore, check, where."""
 
 from __future__ import annotations
 
@@ -107,3 +107,25 @@ def check() -> None:
         sys.stdout.write(f"{name}: {value}\n")
     if not health.ok:
         raise StorageError(f"{db.path} is damaged", hint="restore a backup with relate restore")
+
+
+_WHY = {
+    "--db": "chosen by --db",
+    "RELATE_DB": "chosen by the RELATE_DB environment variable",
+    "default": "the default (neither --db nor RELATE_DB is set)",
+}
+
+
+@app.command()
+def where() -> None:
+    """Print which database file relate uses, and why: --db, RELATE_DB or the default.
+
+    The first line is the path alone, for scripts. Creates nothing.
+    Example: relate where
+    """
+    target = state.STATE.path().absolute()
+    sys.stdout.write(f"{target}\n")
+    status = (
+        "exists" if target.exists() else "does not exist yet: relate add or relate import starts it"
+    )
+    sys.stdout.write(f"{_WHY[state.STATE.source()]}; {status}\n")

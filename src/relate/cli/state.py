@@ -1,11 +1,14 @@
 """What every command needs: the database (opened on first use) and the clock.
 
 Set by the root callback from ``--db``/``RELATE_DB``; commands call ``database()``
-and ``now()`` instead of reaching for globals of their own.
+and ``now()`` instead of reaching for globals of their own. Only the commands that
+can start a database (``add``, ``import``, ``remind``) ask for ``create=True``; every
+other command fails on a missing file instead of leaving an empty database behind.
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -24,9 +27,17 @@ class AppState:
     def path(self) -> Path:
         return self.db_path or default_path()
 
-    def database(self) -> Database:
+    def source(self) -> str:
+        """Why ``path()`` is the database in use (for ``relate where``)."""
+        if self.db_path is not None:
+            return "--db"
+        if os.environ.get("RELATE_DB"):
+            return "RELATE_DB"
+        return "default"
+
+    def database(self, *, create: bool = False) -> Database:
         if self._db is None:
-            self._db = open_database(self.path())
+            self._db = open_database(self.path(), create=create)
             self._db.label = self.label
         return self._db
 
@@ -39,8 +50,8 @@ class AppState:
 STATE = AppState()
 
 
-def database() -> Database:
-    return STATE.database()
+def database(*, create: bool = False) -> Database:
+    return STATE.database(create=create)
 
 
 def now() -> datetime:

@@ -18,11 +18,13 @@ from pathlib import Path
 
 from relate.errors import RelateError, StorageError
 from relate.storage.database import (
-    OWNER_ONLY,
     Database,
     check_identity,
     open_database,
+    private_temp,
+    remove_temp,
     storage_error,
+    temp_beside,
 )
 from relate.storage.schema import HEAD, REVISIONS
 
@@ -38,19 +40,10 @@ def default_path(db_path: Path, now: datetime, kind: str = "backup") -> Path:
     return candidate
 
 
-def _private_temp(dest: Path) -> Path:
-    """An owner-only empty file beside ``dest`` (same filesystem, so renaming is atomic)."""
-    temp = dest.with_name(f".{dest.name}.{os.getpid()}.tmp")
-    with contextlib.suppress(FileNotFoundError):
-        temp.unlink()
-    os.close(os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, OWNER_ONLY))
-    return temp
-
-
 def copy_database(source: sqlite3.Connection, dest: Path) -> None:
     """Write a consistent, self-contained (rollback-journal) copy of ``source`` to ``dest``."""
     try:
-        temp = _private_temp(dest)
+        temp = private_temp(dest)
     except OSError as exc:
         raise StorageError(f"cannot write {dest}: {exc.strerror}") from exc
     try:
@@ -69,8 +62,7 @@ def copy_database(source: sqlite3.Connection, dest: Path) -> None:
     except OSError as exc:
         raise StorageError(f"cannot write {dest}: {exc.strerror}") from exc
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()
+        remove_temp(temp)
 
 
 def backup(db: Database, dest: Path | None, now: datetime, *, force: bool = False) -> Path:
@@ -156,7 +148,7 @@ def restore(db_path: Path, source: Path, now: datetime) -> Restored:
 def _replace_file(db_path: Path, source: Path, now: datetime) -> Path | None:
     """Restore over a file relate cannot open: move it (and its -wal) aside, then rename."""
     src = _open_read_only(source)
-    temp = db_path.with_name(f".{db_path.name}.restore")
+    temp = temp_beside(db_path)
     try:
         copy_database(src, temp)
     finally:

@@ -119,11 +119,107 @@ def storage_error(exc: sqlite3.Error, path: Path) -> StorageError:
     return StorageError(f"cannot use {path}: {text}")
 
 
-def _create_file(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    # O_EXCL: owner-only from the first byte, never a window with the umask's mode.
-    with contextlib.suppress(FileExistsError):
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, OWNER_ONLY))
+# Files relate builds beside their destination carry this mark and the pid of the
+# process building them, so a later run can tell a killed run's leftovers from work
+# in progress: ``.relate.db.4242.relate-tmp`` (and its ``-journal``/``-wal``).
+TEMP_MARK = ".relate-tmp"
+
+
+def temp_beside(dest: Path) -> Path:
+    """Where to build ``dest``: same folder (renaming is atomic), hidden, this pid."""
+    return dest.with_name(f".{dest.name}.{os.getpid()}{TEMP_MARK}")
+
+
+def private_temp(dest: Path) -> Path:
+    """An empty owner-only file beside ``dest``, from the first byte (O_EXCL)."""
+    temp = temp_beside(dest)
+    remove_temp(temp)
+    os.close(os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, OWNER_ONLY))
+    return temp
+
+
+def remove_temp(temp: Path) -> None:
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{temp}{suffix}").unlink()
+
+
+def _pid_alive(pid: int) -> bool:
+    if sys.platform == "win32":  # os.kill(pid, 0) would terminate it there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process
+    return True
+
+
+def remove_stale_temps(folder: Path) -> None:
+    """Delete the temporary copies a killed relate left in ``folder`` (#9.14)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if not name.startswith(".") or TEMP_MARK not in name:
+            continue
+        pid = name.split(TEMP_MARK)[0].rsplit(".", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+
+
+def _fsync(path: Path) -> None:
+    with contextlib.suppress(OSError):  # a folder cannot be opened on every platform
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _create(path: Path, *, over_empty: bool = False) -> None:
+    """Build a new database beside ``path`` and move it into place only when complete.
+
+    A kill or Ctrl-C during a first run then leaves no file (or the empty file that
+    was there) rather than a half-built one relate would refuse (#9.6).
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        temp = private_temp(path)
+    except OSError as exc:
+        raise StorageError(f"cannot create {path}: {exc.strerror}") from exc
+    try:
+        _build(temp)
+        _fsync(temp)
+        if over_empty:
+            if path.stat().st_size == 0:
+                os.replace(temp, path)
+        else:
+            try:
+                # link, not rename: never replaces a database another first run made.
+                os.link(temp, path)
+            except FileExistsError:
+                pass  # another relate created it meanwhile; use that one
+            except OSError:  # a filesystem without hard links
+                if not path.exists():
+                    os.replace(temp, path)
+        _fsync(path.parent)
+    except OSError as exc:
+        raise StorageError(f"cannot create {path}: {exc.strerror}") from exc
+    finally:
+        remove_temp(temp)
+
+
+def missing_database(path: Path) -> StorageError:
+    return StorageError(
+        f"there is no relate database at {path}",
+        hint="start one with `relate add NAME` or `relate import FILE`;"
+        " `relate where` says which file is used",
+    )
 
 
 def check_identity(path: Path) -> None:
@@ -155,11 +251,31 @@ def _revision(conn: sqlite3.Connection) -> str | None:
     return None if row is None else str(row[0])
 
 
-def _migrate(path: Path) -> None:
+def _build(path: Path) -> None:
+    """Give the empty file at ``path`` the newest schema (no one else knows it yet)."""
     from relate.storage import migrate
 
-    # Two first runs at once must not both build the schema: Alembic runs under an
-    # advisory lock on the file, and the second one finds the work done.
+    try:
+        migrate.upgrade(path)
+    except Exception as exc:  # SQLAlchemy wraps sqlite3's errors
+        raise StorageError(f"cannot prepare {path}: {exc}".splitlines()[0]) from exc
+    _finish(path)
+
+
+def _finish(path: Path) -> None:
+    conn = _connect(path)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        # Fold the schema into the main file so its header (application id) is current.
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
+def _migrate(path: Path) -> None:
+    """Upgrade an existing file to the newest schema, one transaction per migration."""
+    # Two runs at once must not both upgrade: Alembic runs under an advisory lock on
+    # the file, and the second one finds the work done.
     with path.open("rb") as handle:
         if sys.platform != "win32":
             import fcntl
@@ -171,17 +287,25 @@ def _migrate(path: Path) -> None:
         finally:
             conn.close()
         if current != HEAD:
-            try:
-                migrate.upgrade(path)
-            except Exception as exc:  # SQLAlchemy wraps sqlite3's errors
-                raise StorageError(f"cannot prepare {path}: {exc}".splitlines()[0]) from exc
-        conn = _connect(path)
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            # Fold the schema into the main file so its header (application id) is current.
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            conn.close()
+            _build(path)
+        else:
+            _finish(path)
+
+
+def _close_untouched(conn: sqlite3.Connection, path: Path) -> None:
+    """Close without the checkpoint SQLite runs when its last connection closes.
+
+    A refused file must keep every byte, its -wal included: a read-only connection
+    opened meanwhile is the last to close, and read-only connections never write.
+    """
+    try:
+        witness = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        witness.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+    except sqlite3.Error:
+        conn.close()
+        return
+    conn.close()
+    witness.close()
 
 
 def _revision_or_none(conn: sqlite3.Connection) -> str | None:
@@ -191,20 +315,32 @@ def _revision_or_none(conn: sqlite3.Connection) -> str | None:
         return None
 
 
-def open_database(path: Path) -> Database:
-    """Open (creating or upgrading as needed) the relate database at ``path``."""
+def open_database(path: Path, *, create: bool = True) -> Database:
+    """Open (creating or upgrading as needed) the relate database at ``path``.
+
+    Without ``create`` a missing file is an error: commands that only read never
+    leave a new database behind (a typo in --db must not start a second one).
+    """
     path = path.expanduser()
-    if not path.exists():
-        try:
-            _create_file(path)
-        except OSError as exc:
-            raise StorageError(f"cannot create {path}: {exc.strerror}") from exc
-    if path.is_dir():
-        raise StorageError(f"{path} is a folder, not a relate database")
     try:
-        fresh = path.stat().st_size == 0
-        if fresh:
-            _migrate(path)
+        info: os.stat_result | None = path.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise StorageError(f"cannot read {path}: {exc.strerror}") from exc
+    if info is None:
+        if not create:
+            raise missing_database(path)
+        _create(path)
+    elif stat.S_ISDIR(info.st_mode):
+        raise StorageError(f"{path} is a folder, not a relate database")
+    elif not stat.S_ISREG(info.st_mode):
+        # A FIFO or a device would block or feed garbage: never open one.
+        raise StorageError(f"{path} is not a regular file; it was left untouched")
+    elif info.st_size == 0:
+        _create(path, over_empty=True)
+    remove_stale_temps(path.parent)
+    try:
         check_identity(path)
     except OSError as exc:
         raise StorageError(f"cannot read {path}: {exc.strerror}") from exc
@@ -214,17 +350,18 @@ def open_database(path: Path) -> Database:
         conn.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
         revision = _revision(conn)
     except sqlite3.DatabaseError as exc:
-        conn.close()
+        _close_untouched(conn, path)
         if isinstance(exc, sqlite3.OperationalError) and "no such table" in str(exc):
             raise StorageError(f"{path} has no relate schema; it was left untouched") from exc
         raise storage_error(exc, path) from exc
     if revision != HEAD:
-        conn.close()
         if revision not in REVISIONS:
+            _close_untouched(conn, path)
             raise StorageError(
                 f"{path} was written by a newer relate (schema {revision})",
                 hint="upgrade relate to open it",
             )
+        conn.close()
         _migrate(path)
         print(f"relate: upgraded {path} to schema {HEAD}", file=sys.stderr)
         conn = _connect(path)
