@@ -124,8 +124,8 @@ def where() -> None:
     Example: relate where
     """
     target = state.STATE.path().absolute()
-    sys.stdout.write(f"{target}\n")
+    output.say(str(target))
     status = (
         "exists" if target.exists() else "does not exist yet: relate add or relate import starts it"
     )
-    sys.stdout.write(f"{_WHY[state.STATE.source()]}; {status}\n")
+    output.say(f"{_WHY[state.STATE.source()]}; {status}")
