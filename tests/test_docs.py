@@ -44,6 +44,7 @@ def test_the_docs_pages_exist_and_the_readme_links_them() -> None:
         "exit-codes",
         "data-safety",
         "performance",
+        "architecture",
     ):
         assert (ROOT / "docs" / f"{page}.md").is_file(), page
         assert f"docs/{page}.md" in readme, page
