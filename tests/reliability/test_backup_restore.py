@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from typer.testing import Result
 
 from conftest import rows
@@ -195,3 +196,86 @@ def test_check_exits_4_on_a_damaged_file(relate: Relate, db_path: Path) -> None:
     result = relate("check")
     assert result.exit_code == 4
     assert "Traceback" not in result.stderr
+
+
+def test_restore_keeps_a_write_that_commits_while_it_runs(
+    relate: Relate, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from relate.services import backup as service
+
+    _ok(relate("add", "Ann"))
+    backup = tmp_path / "backup.db"
+    _ok(relate("backup", str(backup)))
+    real_copy = service.copy_database
+    writers: list[threading.Thread] = []
+    acknowledged: list[str] = []
+
+    def write_a_log() -> None:
+        conn = sqlite3.connect(db_path, isolation_level=None, timeout=10)
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(
+            "INSERT INTO interaction (kind, occurred_at, text, created_at)"
+            " VALUES ('note', '2026-01-01 00:00:00', 'typed during the restore', '2026-01-01')"
+        )
+        conn.execute("COMMIT")
+        conn.close()
+        acknowledged.append("typed during the restore")
+
+    def copy_then_race(source: sqlite3.Connection, dest: Path) -> None:
+        real_copy(source, dest)
+        if "before-restore" in dest.name and not writers:
+            # Another terminal's `relate log` right after the replaced data was kept.
+            writers.append(threading.Thread(target=write_a_log))
+            writers[0].start()
+            writers[0].join(0.5)  # it commits at once unless the restore holds the lock
+
+    monkeypatch.setattr(service, "copy_database", copy_then_race)
+    out = _ok(relate("restore", str(backup), "--yes"))
+    writers[0].join()
+    kept = Path(out.split("kept as ")[1].strip())
+    assert acknowledged
+    found = rows(kept, "SELECT text FROM interaction") + rows(
+        db_path, "SELECT text FROM interaction"
+    )
+    assert found == [("typed during the restore",)]
+
+
+def test_a_kill_while_restoring_over_a_damaged_file_leaves_a_database_at_the_path(
+    relate: Relate, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from relate.services import backup as service
+
+    backup = tmp_path / "backup.db"
+    _ok(relate("backup", str(backup)))
+    db_path.write_bytes(b"garbage" * 1000)
+    real_replace = os.replace
+
+    def killed_before_the_new_file_is_in_place(src: object, dst: object) -> None:
+        if Path(str(dst)) == db_path:
+            raise KeyboardInterrupt
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patched:
+        patched.setattr(service.os, "replace", killed_before_the_new_file_is_in_place)
+        assert relate("restore", str(backup), "--yes").exit_code == 130
+    assert db_path.read_bytes() == b"garbage" * 1000
+    _ok(relate("restore", str(backup), "--yes"))
+    assert rows(db_path, "SELECT count(*) FROM contact") == [(0,)]
+
+
+def test_undo_right_after_restore_does_not_reach_into_the_backup(
+    relate: Relate, db_path: Path, tmp_path: Path
+) -> None:
+    _ok(relate("add", "Ann"))
+    _ok(relate("add", "Bob"))
+    backup = tmp_path / "backup.db"
+    _ok(relate("backup", str(backup)))
+    _ok(relate("add", "Cy"))
+    _ok(relate("restore", str(backup), "--yes"))
+    result = relate("undo")
+    assert result.exit_code == 1
+    assert "nothing to undo" in result.stderr
+    assert rows(db_path, "SELECT name FROM contact ORDER BY id") == [("Ann",), ("Bob",)]
+    assert rows(backup, "SELECT count(*) FROM undo_step") == [(2,)]  # the backup is untouched
