@@ -54,11 +54,11 @@ def test_deleted_contact_comes_back_with_everything(
     _ok(relate("done", "2"))  # a recurring reminder: completion history and a new due date
     before = _dump(db_path)
 
-    _ok(relate("delete", "ann", "--yes"))
+    _ok(relate("delete", "ann smith", "--yes"))  # delete takes only an exact name
     assert relate("show", "ann").exit_code == 3
     assert _dump(db_path) != before
 
-    assert "Undid: relate delete ann --yes" in _ok(relate("undo"))
+    assert "Undid: relate delete \"ann smith\" --yes" in _ok(relate("undo"))
     assert _dump(db_path) == before
     checked()
     shown = json.loads(_ok(relate("show", "ann", "--format", "json")))

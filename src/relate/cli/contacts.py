@@ -16,6 +16,7 @@ from relate.cli.options import (
     ContactArg,
     EmailOption,
     EveryOption,
+    ExactContactArg,
     FormatOption,
     NoteOption,
     OrgOption,
@@ -285,13 +286,14 @@ def show(
 
 def _set_archived(contact: str, archived: bool) -> None:
     db = state.database()
-    ref = resolve_contact(db, contact)
+    # Archiving hides a person from the agenda: like delete, only a sure name will do.
+    ref = resolve_contact(db, contact, exact=archived)
     service.set_archived(db, ref, archived, state.now())
     output.say(f"{'Archived' if archived else 'Unarchived'} {ref.label()}")
 
 
 @app.command()
-def archive(contact: ContactArg) -> None:
+def archive(contact: ExactContactArg) -> None:
     """Archive a contact: kept with their history, hidden from lists and the agenda.
 
     \b
@@ -314,7 +316,7 @@ def unarchive(contact: ContactArg) -> None:
 
 @app.command()
 def delete(
-    contact: ContactArg,
+    contact: ExactContactArg,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete a contact with their dates, reminders and the logs only they were in.
@@ -326,7 +328,7 @@ def delete(
       relate delete "Spam Person" --yes
     """
     db = state.database()
-    ref = resolve_contact(db, contact)
+    ref = resolve_contact(db, contact, exact=True)
     terminal.current().confirm(
         f"Delete {ref.label()} and their history?",
         yes=yes,

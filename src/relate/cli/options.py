@@ -59,6 +59,16 @@ ContactArg = Annotated[
         autocompletion=complete_contact,
     ),
 ]
+# For commands that destroy or hide: a near miss there would act on the wrong person.
+ExactContactArg = Annotated[
+    str,
+    typer.Argument(
+        help="A contact: #id, the full name or an alias (any case and accents), "
+        "nothing less.",
+        show_default=False,
+        autocompletion=complete_contact,
+    ),
+]
 EmailOption = Annotated[
     list[str] | None, typer.Option("--email", "-e", help="E-mail address (repeatable).")
 ]

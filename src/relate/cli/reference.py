@@ -15,9 +15,12 @@ edit by hand. Every command takes the global options before its name:
 `relate --db FILE COMMAND ...` (see [configuration](configuration.md)).
 
 Contacts are named the same way everywhere: `#12`, a name or alias in any case and
-without accents, a unique prefix, or a close spelling; ambiguity is an error that
-lists the candidates. Dates follow [the date grammar](dates.md). Listing commands
-take `--format table|plain|csv|json`; exit codes are in [exit codes](exit-codes.md).
+without accents, a unique prefix, or a clearly best close spelling of a whole name,
+word of it or alias; ambiguity is an error that lists the candidates. `delete` and
+`archive` take only the `#id`, the full name or an alias (see
+[naming people](getting-started.md#naming-people)). Dates follow
+[the date grammar](dates.md). Listing commands take `--format table|plain|csv|json`;
+exit codes are in [exit codes](exit-codes.md).
 """
 
 

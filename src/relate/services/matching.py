@@ -1,9 +1,17 @@
 """Resolving what a user typed ("ann", "#12", "soren") to exactly one contact.
 
 Order: ``#id``; exact name or alias; a unique prefix of the name, an alias or a word
-of either; a unique fuzzy match. Ties are never guessed: the error lists them.
+of either; a close spelling. Ties are never guessed: the error lists them.
 Comparison is on a folded key (transliterated to ASCII, case-folded), so "soren"
 finds "Søren" and "strasse" finds "Straße".
+
+A close spelling is compared with whole things a person is called (the full name,
+each word of it, each alias), never with a piece inside a word: "ana" is near
+"Anna" but must not find "Saldaña". It is accepted only when it is clearly better
+than every other contact's; otherwise the candidates are listed.
+
+Destructive commands (``exact=True``) take only an id, an exact name or an exact
+alias: a near miss there deletes the wrong person.
 """
 
 from __future__ import annotations
@@ -15,8 +23,13 @@ from relate.errors import AmbiguousError, NotFoundError
 from relate.storage.database import Database
 from relate.storage.sql import statement
 
-FUZZY_MIN_SCORE = 80.0
-FUZZY_MARGIN = 8.0  # the best fuzzy match must beat the runner-up by this much
+# Similarity (0-100, rapidfuzz's normalised edit distance) of a close spelling:
+# 80 lets one wrong letter through in a five-letter name ("anah"/"anna" is 75,
+# "kowalsky"/"kowalski" 87.5), and the best must beat every other contact by the margin.
+CLOSE_SPELLING = 80.0
+CLEAR_MARGIN = 8.0
+NEAR_SPELLING = 60.0  # suggested in a "did you mean" when nothing is close
+MIN_CLOSE_LENGTH = 3  # shorter typing is only ever a prefix
 MAX_CANDIDATES = 8
 
 _SPACES = re.compile(r"\s+")
@@ -72,11 +85,11 @@ WORD_PREFIX = statement(
     JOIN contact c ON c.id = a.contact_id WHERE a.alias_key LIKE '% ' || :key || '%' ESCAPE '\\'
     ORDER BY 1 LIMIT :limit"""
 )
+# (contact id, folded key, is it the name): read from the covering key indexes.
 ALL_KEYS = statement(
-    """SELECT id, name, name_key AS key, archived_at IS NOT NULL AS archived FROM contact
+    """SELECT id, name_key, 1 FROM contact
     UNION ALL
-    SELECT c.id, c.name, a.alias_key, c.archived_at IS NOT NULL FROM contact_alias a
-    JOIN contact c ON c.id = a.contact_id"""
+    SELECT contact_id, alias_key, 0 FROM contact_alias"""
 )
 
 # Shell completion: names (and aliases) whose folded key starts with what was typed,
@@ -101,15 +114,15 @@ def _refs(rows: list[object]) -> list[ContactRef]:
     return [ContactRef(int(r[0]), str(r[1]), bool(r[2])) for r in rows]  # type: ignore[index]
 
 
-def _candidates_text(refs: list[ContactRef]) -> str:
+def _candidates_text(refs: list[ContactRef], total: int | None = None) -> str:
     shown = ", ".join(ref.label() for ref in refs[:MAX_CANDIDATES])
-    more = len(refs) - MAX_CANDIDATES
+    more = (len(refs) if total is None else total) - min(len(refs), MAX_CANDIDATES)
     return shown + (f" and {more} more" if more > 0 else "")
 
 
-def _ambiguous(query: str, refs: list[ContactRef]) -> AmbiguousError:
+def _ambiguous(query: str, refs: list[ContactRef], total: int | None = None) -> AmbiguousError:
     return AmbiguousError(
-        f"{query!r} matches several contacts: {_candidates_text(refs)}",
+        f"{query!r} matches several contacts: {_candidates_text(refs, total)}",
         hint="use the #id or more of the name",
     )
 
@@ -118,7 +131,9 @@ def _like_escape(key: str) -> str:
     return key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def resolve_contact(db: Database, query: str) -> ContactRef:
+def resolve_contact(db: Database, query: str, *, exact: bool = False) -> ContactRef:
+    """The one contact ``query`` names. With ``exact`` only ``#id``, the exact name or
+    an exact alias (folded) count, for commands that destroy or hide."""
     text = query.strip()
     if not text:
         raise NotFoundError("no contact given", hint="name a contact or give its #id")
@@ -132,11 +147,12 @@ def resolve_contact(db: Database, query: str) -> ContactRef:
         return _refs([row])[0]
 
     key = fold(text)
-    lookups: tuple[tuple[str, dict[str, object]], ...] = (
-        (EXACT, {"key": key}),
-        (PREFIX, {"key": key, "limit": MAX_CANDIDATES + 1}),
-        (WORD_PREFIX, {"key": _like_escape(key), "limit": MAX_CANDIDATES + 1}),
-    )
+    lookups: list[tuple[str, dict[str, object]]] = [(EXACT, {"key": key})]
+    if not exact:
+        lookups += [
+            (PREFIX, {"key": key, "limit": MAX_CANDIDATES + 1}),
+            (WORD_PREFIX, {"key": _like_escape(key), "limit": MAX_CANDIDATES + 1}),
+        ]
     for sql, params in lookups:
         refs = _dedupe(_refs(db.execute(sql, params).fetchall()))
         if len(refs) == 1:
@@ -146,7 +162,9 @@ def resolve_contact(db: Database, query: str) -> ContactRef:
             if preferred is None:
                 raise _ambiguous(text, refs)
             return preferred
-    return _fuzzy(db, text, key)
+    if exact:
+        raise _not_exact(db, text, key)
+    return _close_spelling(db, text, key)
 
 
 def _dedupe(refs: list[ContactRef]) -> list[ContactRef]:
@@ -162,28 +180,71 @@ def _prefer_exact_spelling(text: str, refs: list[ContactRef]) -> ContactRef | No
     return exact[0] if len(exact) == 1 else None
 
 
-def _fuzzy(db: Database, text: str, key: str) -> ContactRef:
+def _ranked_spellings(db: Database, key: str) -> list[tuple[float, int]]:
+    """(score, contact id) of every contact whose best whole spelling (full name, a word
+    of it, an alias) is at least near ``key``, best first.
+
+    Keys come from their covering indexes; whole keys are scored in one pass, words
+    once each (names share words), and only the best few words are traced back to
+    their contacts: a typo costs about one scan of the keys, at any size.
+    """
     from rapidfuzz import fuzz, process
 
-    rows = db.execute(ALL_KEYS).fetchall()
-    keys = [str(row["key"]) for row in rows]
-    scored = process.extract(key, keys, scorer=fuzz.WRatio, limit=MAX_CANDIDATES * 2)
-    best: dict[int, tuple[float, ContactRef]] = {}
-    for _choice, score, index in scored:
-        row = rows[index]
-        ref = ContactRef(int(row["id"]), str(row["name"]), bool(row["archived"]))
-        if ref.id not in best or best[ref.id][0] < score:
-            best[ref.id] = (float(score), ref)
-    ranked = sorted(best.values(), key=lambda item: -item[0])
-    good = [(score, ref) for score, ref in ranked if score >= FUZZY_MIN_SCORE]
-    if len(good) == 1 or (len(good) > 1 and good[0][0] - good[1][0] >= FUZZY_MARGIN):
-        return good[0][1]
-    if len(good) > 1:
-        raise _ambiguous(text, [ref for _score, ref in good])
-    near = [ref for score, ref in ranked if score >= 60.0][:5]
+    cursor = db.conn.cursor()
+    cursor.row_factory = None  # plain tuples: a Row per key costs more than the scoring
+    rows: list[tuple[int, str, int]] = cursor.execute(ALL_KEYS).fetchall()
+    best: dict[int, float] = {}
+
+    def credit(score: float, contact_id: int) -> None:
+        best[contact_id] = max(score, best.get(contact_id, 0.0))
+
+    keys = [row[1] for row in rows]
+    for _key, score, index in process.extract(
+        key, keys, scorer=fuzz.ratio, score_cutoff=NEAR_SPELLING, limit=None
+    ):
+        credit(float(score), rows[index][0])
+    names = [row for row in rows if row[2] and " " in row[1]]
+    words = list(set(" ".join(row[1] for row in names).split(" ")))
+    hits = process.extract(key, words, scorer=fuzz.ratio, score_cutoff=NEAR_SPELLING, limit=None)
+    top = max([float(hit[1]) for hit in hits] + list(best.values()) + [0.0])
+    for word, score, _index in hits[:MAX_CANDIDATES]:
+        if score < top - CLEAR_MARGIN and len(best) > MAX_CANDIDATES:
+            break
+        for contact_id, name_key, _is_name in names:
+            if word in name_key and word in name_key.split(" "):
+                credit(float(score), contact_id)
+    return sorted(((score, cid) for cid, score in best.items()), key=lambda s: (-s[0], s[1]))
+
+
+def _refs_by_id(db: Database, ids: list[int]) -> list[ContactRef]:
+    return [_refs([db.execute(BY_ID, {"id": cid}).fetchone()])[0] for cid in ids]
+
+
+def _close_spelling(db: Database, text: str, key: str) -> ContactRef:
+    ranked = _ranked_spellings(db, key) if len(key) >= MIN_CLOSE_LENGTH else []
+    if ranked and ranked[0][0] >= CLOSE_SPELLING:
+        top = ranked[0][0]
+        runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+        if top - runner_up >= CLEAR_MARGIN:
+            return _refs_by_id(db, [ranked[0][1]])[0]
+        contenders = [cid for score, cid in ranked if top - score < CLEAR_MARGIN]
+        shown = _refs_by_id(db, contenders[:MAX_CANDIDATES])
+        raise _ambiguous(text, shown, len(contenders))
+    near = _refs_by_id(db, [cid for _score, cid in ranked[:5]])
     if near:
         raise NotFoundError(f"no contact matches {text!r}; did you mean {_candidates_text(near)}?")
     raise NotFoundError(f"no contact matches {text!r}", hint="see `relate list`")
+
+
+def _not_exact(db: Database, text: str, key: str) -> NotFoundError:
+    near = _refs_by_id(db, [cid for _score, cid in _ranked_spellings(db, key)[:5]])
+    prefixed = _refs(db.execute(PREFIX, {"key": key, "limit": 5}).fetchall())
+    suggestions = _dedupe(prefixed + near)[:5]
+    maybe = f"; did you mean {_candidates_text(suggestions)}?" if suggestions else ""
+    return NotFoundError(
+        f"no contact is named exactly {text!r}{maybe}",
+        hint="this command takes only a #id, the full name or an alias",
+    )
 
 
 def complete_names(db: Database, typed: str, limit: int = COMPLETION_LIMIT) -> list[str]:
