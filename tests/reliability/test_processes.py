@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -86,18 +87,62 @@ def test_sigkill_during_a_large_import_leaves_all_or_nothing(db_path: Path, tmp_
     assert check.returncode == 0, check.stdout + check.stderr
 
 
-def test_sigkill_during_log_leaves_whole_commands(db_path: Path) -> None:
+PAUSED_RELATE = Path(__file__).with_name("paused_relate.py")
+
+
+def _holds_write_lock(db_path: Path) -> bool:
+    conn = sqlite3.connect(db_path, timeout=0)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        return "locked" in str(exc)
+    conn.execute("ROLLBACK")
+    conn.close()
+    return False
+
+
+def test_sigkill_during_log_leaves_whole_commands(db_path: Path, tmp_path: Path) -> None:
+    """Kill `relate log` inside its transaction, before each of its statements in turn
+    (the child says where it stopped and the test sees it holding the write lock)."""
     assert run_process(db_path, "add", "Ann").returncode == 0
-    for attempt in range(12):
-        process = _start(db_path, "log", "ann", f"attempt {attempt}", "--follow-up", "friday")
-        time.sleep(0.02 + 0.025 * attempt)  # from start-up into the write
+    killed_before: list[str] = []
+    for pause_at in range(1, 200):
+        marker = tmp_path / f"paused-{pause_at}"
+        log = ("log", "ann", f"attempt {pause_at}", "--follow-up", "friday")
+        process = subprocess.Popen(
+            [sys.executable, str(PAUSED_RELATE), str(marker), str(pause_at), *log],
+            env=process_env(db_path),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + 60
+        while process.poll() is None and not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if not marker.exists():  # past the transaction's last statement: it ran to the end
+            _, stderr = process.communicate(timeout=60)
+            assert process.returncode == 0, stderr
+            break
+        paused_before = marker.read_text()
+        assert _holds_write_lock(db_path), f"paused before {paused_before!r} without the lock"
         process.send_signal(signal.SIGKILL)
         process.wait()
+        assert process.returncode == -signal.SIGKILL
+        killed_before.append(paused_before)
         assert integrity(db_path) == "ok"
-        logged = rows(db_path, "SELECT count(*) FROM interaction")[0][0]
-        # Every log that exists is whole: its participant, its follow-up, its undo step.
-        assert rows(db_path, "SELECT count(*) FROM interaction_contact") == [(logged,)]
-        assert rows(db_path, "SELECT count(*) FROM reminder") == [(logged,)]
-        assert rows(db_path, "SELECT count(*) FROM undo_step") == [(logged + 1,)]
+        # Nothing of a killed log is left: no interaction, participant, follow-up or step.
+        assert rows(db_path, "SELECT count(*) FROM interaction") == [(0,)], paused_before
+        assert rows(db_path, "SELECT count(*) FROM interaction_contact") == [(0,)]
+        assert rows(db_path, "SELECT count(*) FROM reminder") == [(0,)]
+        assert rows(db_path, "SELECT count(*) FROM undo_step") == [(1,)]
+    # The kills landed before the log's first write, between its writes, and with
+    # everything written but not committed; then an unkilled log commits whole.
+    assert any(sql.startswith("INSERT INTO interaction ") for sql in killed_before)
+    assert any(sql.startswith("INSERT INTO reminder") for sql in killed_before)
+    assert killed_before[-1] == "COMMIT", killed_before
+    assert rows(db_path, "SELECT count(*) FROM interaction") == [(1,)]
+    assert rows(db_path, "SELECT count(*) FROM interaction_contact") == [(1,)]
+    assert rows(db_path, "SELECT count(*) FROM reminder") == [(1,)]
+    assert rows(db_path, "SELECT count(*) FROM undo_step") == [(2,)]
     check = run_process(db_path, "check")
     assert check.returncode == 0, check.stdout + check.stderr

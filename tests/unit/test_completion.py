@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from typer.testing import Result
 
+from helpers import Relate, ok
 from relate.cli.options import complete_contact
 from relate.services.matching import complete_names
 from relate.storage.database import Database
@@ -23,13 +22,11 @@ class _Ctx:
         return _Root()
 
 
-def test_names_complete_by_folded_prefix_of_name_or_alias(
-    relate: Callable[..., Result], db: Database
-) -> None:
-    relate("add", "Søren Kierkegaard")
-    relate("add", "Ann Smith", "--alias", "Nancy")
-    relate("add", "Anna Jones")
-    relate("add", "Bob Andersen")
+def test_names_complete_by_folded_prefix_of_name_or_alias(relate: Relate, db: Database) -> None:
+    ok(relate("add", "Søren Kierkegaard"))
+    ok(relate("add", "Ann Smith", "--alias", "Nancy"))
+    ok(relate("add", "Anna Jones"))
+    ok(relate("add", "Bob Andersen"))
     assert complete_names(db, "an") == ["Ann Smith", "Anna Jones"]
     assert complete_names(db, "sor") == ["Søren Kierkegaard"]
     assert complete_names(db, "nan") == ["Ann Smith"]
@@ -37,10 +34,10 @@ def test_names_complete_by_folded_prefix_of_name_or_alias(
 
 
 def test_completion_keeps_what_was_typed_and_never_creates_a_database(
-    relate: Callable[..., Result], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    relate: Relate, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    relate("add", "Ann Smith")
-    relate("add", "Anna Jones")
+    ok(relate("add", "Ann Smith"))
+    ok(relate("add", "Anna Jones"))
     ctx: Any = _Ctx()
     # The shell keeps only values starting with the typed text, so its case is kept.
     assert complete_contact(ctx, "an") == ["ann Smith", "anna Jones"]
