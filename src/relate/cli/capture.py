@@ -31,10 +31,10 @@ REMINDER_FIELDS = (
     "done",
 )
 REMINDER_COLUMNS = (
-    output.Column("ID", "id", style="dim", justify="right"),
-    output.Column("Due", "due"),
-    output.Column("Time", "time"),
-    output.Column("Kind", "kind"),
+    output.Column("ID", "id", style="dim", justify="right", keep=True),
+    output.Column("Due", "due", keep=True),
+    output.Column("Time", "time", keep=True),
+    output.Column("Kind", "kind", keep=True),
     output.Column("Contact", "contact", style="bold"),
     output.Column("Text", "text"),
     output.Column("Every", "every", style="cyan"),

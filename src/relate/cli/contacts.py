@@ -43,7 +43,7 @@ ReferredByOption = Annotated[
 ]
 
 LIST_COLUMNS = (
-    output.Column("ID", "id", style="dim", justify="right"),
+    output.Column("ID", "id", style="dim", justify="right", keep=True),
     output.Column("Name", "name", style="bold"),
     output.Column("Org", "org"),
     output.Column("Tags", "tags", style="cyan"),
@@ -210,9 +210,9 @@ def list_(
 
 
 TIMELINE_COLUMNS = (
-    output.Column("When", "when", style="cyan"),
-    output.Column("ID", "id", style="dim", justify="right"),
-    output.Column("Kind", "kind"),
+    output.Column("When", "when", style="cyan", keep=True),
+    output.Column("ID", "id", style="dim", justify="right", keep=True),
+    output.Column("Kind", "kind", keep=True),
     output.Column("Text", "text"),
 )
 

@@ -18,20 +18,20 @@ from relate.services.reminders import parse_item_id
 
 CONCERN_FIELDS = ("id", "contact", "contact_id", "opened", "text", "resolved", "resolution")
 CONCERN_COLUMNS = (
-    output.Column("ID", "id", style="dim", justify="right"),
-    output.Column("Opened", "opened"),
+    output.Column("ID", "id", style="dim", justify="right", keep=True),
+    output.Column("Opened", "opened", keep=True),
     output.Column("Contact", "contact", style="bold"),
     output.Column("Concern", "text"),
-    output.Column("Resolved", "resolved"),
+    output.Column("Resolved", "resolved", keep=True),
     output.Column("Resolution", "resolution"),
 )
 GIFT_FIELDS = ("id", "description", "status", "occasion", "given_on")
 GIFT_COLUMNS = (
-    output.Column("ID", "id", style="dim", justify="right"),
+    output.Column("ID", "id", style="dim", justify="right", keep=True),
     output.Column("Gift", "description"),
-    output.Column("Status", "status"),
+    output.Column("Status", "status", keep=True),
     output.Column("Occasion", "occasion"),
-    output.Column("Given", "given_on"),
+    output.Column("Given", "given_on", keep=True),
 )
 
 
@@ -232,7 +232,7 @@ def report(
         (
             output.Column("Stage", "stage"),
             output.Column("Type", "type"),
-            output.Column("Contacts", "contacts", justify="right"),
+            output.Column("Contacts", "contacts", justify="right", keep=True),
         ),
         chosen,
         title="Contacts",
@@ -240,9 +240,9 @@ def report(
     output.write_table(
         monthly,
         (
-            output.Column("Month", "month"),
-            output.Column("Interactions", "interactions", justify="right"),
-            output.Column("People", "people", justify="right"),
+            output.Column("Month", "month", keep=True),
+            output.Column("Interactions", "interactions", justify="right", keep=True),
+            output.Column("People", "people", justify="right", keep=True),
         ),
         chosen,
         title="Contact frequency",

@@ -13,11 +13,11 @@ from relate.render import output
 from relate.services import search as service
 
 SEARCH_COLUMNS = (
-    output.Column("Type", "type", style="dim"),
-    output.Column("ID", "id", style="dim", justify="right"),
-    output.Column("When", "when"),
+    output.Column("Type", "type", style="dim", keep=True),
+    output.Column("ID", "id", style="dim", justify="right", keep=True),
+    output.Column("When", "when", keep=True),
     output.Column("Who", "contact", style="bold"),
-    output.Column("Kind", "kind"),
+    output.Column("Kind", "kind", keep=True),
     output.Column("Text", "text"),
 )
 

@@ -70,7 +70,17 @@ def write(agenda: Agenda, fmt: str, stream: IO[str] | None = None) -> None:
     _write_rich(agenda)
 
 
+# Below this many cells for the text beside who and when, the text goes under them.
+NARROWEST_TEXT = 30
+NARROWEST_CONTACT = 10
+
+
 def _write_rich(agenda: Agenda) -> None:
+    """Sections as aligned rows: ref, who, what, when. The when is never shortened and
+    the text never loses a character: it wraps (folding a word longer than the line);
+    only the contact may be shortened with "…". On a narrow screen the text goes under
+    the contact, as wide as the line allows."""
+    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
@@ -89,10 +99,18 @@ def _write_rich(agenda: Agenda) -> None:
         for name, items in agenda.sections.items()
     }
     # One width per column across sections, so the screen reads as one aligned list.
-    widths = [
-        max((len(row[column]) for section in rows.values() for row in section), default=0)
-        for column in range(3)
-    ]
+    ref_w, contact_w, text_w, when_w = (
+        max((cell_len(row[column]) for section in rows.values() for row in section), default=0)
+        for column in range(4)
+    )
+    padding = 2 * 4  # one space either side of each column
+    room = console.width - ref_w - when_w - padding
+    stacked = room - contact_w < min(text_w, NARROWEST_TEXT)
+    if stacked:  # two columns: ref, and a body of "who ... when" over the text
+        body_w = max(console.width - ref_w - 4, when_w + 2 + NARROWEST_CONTACT)
+        contact_w = min(contact_w, body_w - when_w - 2)
+    else:
+        text_w = min(text_w, room - contact_w)
     for name, section in rows.items():
         if not section:
             continue
@@ -104,12 +122,22 @@ def _write_rich(agenda: Agenda) -> None:
             box=None,
             padding=(0, 1),
         )
-        table.add_column(style="dim", justify="right", no_wrap=True, min_width=widths[0])
-        table.add_column(style="bold", no_wrap=True, min_width=widths[1])
-        table.add_column(min_width=min(widths[2], 60))
-        table.add_column(style="red" if name == OVERDUE else "cyan", no_wrap=True)
+        table.add_column(style="dim", justify="right", no_wrap=True, width=ref_w)
+        when_style = "red" if name == OVERDUE else "cyan"
+        if stacked:
+            table.add_column(width=body_w, overflow="fold")
+        else:
+            table.add_column(style="bold", no_wrap=True, width=contact_w, overflow="ellipsis")
+            table.add_column(width=text_w, overflow="fold")
+            table.add_column(style=when_style, no_wrap=True, width=when_w)
         for ref, contact, text, when in section:
-            table.add_row(ref, Text(contact), Text(text), when)
+            if stacked:
+                who = Text(contact, style="bold")
+                who.truncate(contact_w, overflow="ellipsis", pad=True)
+                head = Text.assemble(who, "  ", (when, when_style))
+                table.add_row(ref, Text.assemble(head, "\n", text))
+            else:
+                table.add_row(ref, Text(contact), Text(text), when)
         console.print(table)
         if agenda.hidden(name) > 0:
             more = f"  … and {agenda.hidden(name)} more (relate today --all)"

@@ -146,10 +146,15 @@ def write_object(record: Mapping[str, Any], stream: IO[str] | None = None) -> No
 
 @dataclass(frozen=True)
 class Column:
+    """A table column. ``keep``: never wrapped or shortened (ids, dates, times, counts:
+    the when of a row must survive any width); other columns wrap and fold long words,
+    so no character is lost."""
+
     header: str
     key: str
     style: str | None = None
     justify: str = "left"
+    keep: bool = False
 
 
 def plain_cell(value: object) -> str:
@@ -184,16 +189,63 @@ def write_table(
         for record in records:
             out.write("\t".join(plain_cell(record.get(c.key)) for c in columns) + "\n")
         return
+    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
+    cells = [[plain_cell(record.get(c.key)) for c in columns] for record in records]
+    natural = [
+        max([cell_len(column.header), *(cell_len(row[n]) for row in cells)])
+        for n, column in enumerate(columns)
+    ]
+    screen = console()
+    widths: list[int | None] = [None] * len(columns)
     table = Table(title=title, title_justify="left", header_style="bold")
-    for column in columns:
-        table.add_column(column.header, style=column.style, justify=column.justify)  # type: ignore[arg-type]
-    for record in records:
+    if sum(natural) + 3 * len(columns) + 1 > screen.width:
+        shown = [n for n in range(len(columns)) if any(row[n] for row in cells)] or [0]
+        columns = [columns[n] for n in shown]
+        cells = [[row[n] for n in shown] for row in cells]
+        widths = _fit([natural[n] for n in shown], columns, screen.width)
+        # Borders cost three cells a column: a narrow screen gets a table without them.
+        table = Table(title=title, title_justify="left", header_style="bold underline", box=None)
+    for column, width in zip(columns, widths, strict=True):
+        table.add_column(
+            column.header,
+            style=column.style,
+            justify=column.justify,  # type: ignore[arg-type]
+            no_wrap=column.keep,
+            overflow="ellipsis" if column.keep else "fold",
+            width=width,
+        )
+    for row in cells:
         # Text(...) so that user data such as "[red]" is shown, never interpreted.
-        table.add_row(*(Text(plain_cell(record.get(c.key))) for c in columns))
-    console().print(table)
+        table.add_row(*(Text(cell) for cell in row))
+    screen.print(table)
+
+
+SHORT_TEXT = 20
+
+
+def _fit(natural: list[int], columns: Sequence[Column], width: int) -> list[int | None]:
+    """Column widths for a table narrower than its content (one space either side of
+    each column): kept columns whole, the others at least as wide as their header (or
+    8), then the room left goes to the widest texts first."""
+    from rich.cells import cell_len
+
+    floor = [
+        size if column.keep else min(size, max(cell_len(column.header), 8))
+        for size, column in zip(natural, columns, strict=True)
+    ]
+    room = width - 2 * len(columns) - sum(floor)
+    widths = list(floor)
+    # First every column up to a name's width, in order; then the widest texts.
+    for n, cap in [(n, SHORT_TEXT) for n in range(len(columns))] + [
+        (n, natural[n]) for n in sorted(range(len(columns)), key=lambda n: -natural[n])
+    ]:
+        extra = max(0, min(room, min(cap, natural[n]) - widths[n]))
+        widths[n] += extra
+        room -= extra
+    return list(widths)
 
 
 def write_fields(
@@ -210,8 +262,8 @@ def write_fields(
     from rich.text import Text
 
     grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold")
-    grid.add_column()
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
     for label, value in shown:
         grid.add_row(label, Text(plain_cell(value)))
     console().print(grid)
