@@ -18,7 +18,12 @@ def alembic_config() -> object:
 def upgrade(path: Path, revision: str = "head") -> None:
     """Apply every pending migration to the file at ``path``, in one transaction each.
 
-    Alembic runs on its own SQLAlchemy engine with no pooling, so nothing holds the
+    The stdlib driver commits before every CREATE or ALTER on its own, so a kill
+    mid-upgrade used to leave half a migration behind and ``alembic_version`` behind
+    it ("index already exists" forever, #9.5). Here the driver's own transaction
+    handling is off and every transaction starts with an explicit ``BEGIN``: SQLite's
+    DDL is transactional, so each migration and its version bump commit together or
+    not at all. Alembic runs on its own engine with no pooling, so nothing holds the
     file once this returns (see the locked-commit trap in MEASUREMENTS.md).
     """
     from alembic import command
@@ -29,13 +34,18 @@ def upgrade(path: Path, revision: str = "head") -> None:
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None  # no implicit commits around DDL
         # Batch migrations rebuild tables; foreign keys must be off while they do.
         dbapi_connection.execute("PRAGMA foreign_keys=OFF")
         dbapi_connection.execute("PRAGMA busy_timeout=5000")
 
+    @event.listens_for(engine, "begin")
+    def _begin(connection):  # type: ignore[no-untyped-def]
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
     config = alembic_config()
     try:
-        with engine.begin() as connection:
+        with engine.connect() as connection:
             config.attributes["connection"] = connection  # type: ignore[attr-defined]
             command.upgrade(config, revision)  # type: ignore[arg-type]
     finally:

@@ -18,6 +18,9 @@ context.configure(
     target_metadata=SQLModel.metadata,
     render_as_batch=True,
     compare_server_default=True,
+    # Each migration commits with its own version bump: an interrupted upgrade stops
+    # at a whole revision, never inside one (#9.5).
+    transaction_per_migration=True,
 )
 with context.begin_transaction():
     context.run_migrations()

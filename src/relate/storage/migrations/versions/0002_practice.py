@@ -11,6 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from relate.storage.migrations.existing import has_column
+
 revision = "0002_practice"
 down_revision = "0001_initial"
 branch_labels = None
@@ -20,12 +22,15 @@ depends_on = None
 def upgrade() -> None:
     # Plain ADD COLUMN: a batch rebuild of `contact` would drop its FTS triggers and
     # expression index.
-    op.add_column("contact", sa.Column("owner", sa.String(), nullable=True))
-    # Alembic cannot add a column with a constraint on SQLite; SQLite itself can.
-    op.execute(
-        "ALTER TABLE contact ADD COLUMN referred_by_id INTEGER"
-        " REFERENCES contact (id) ON DELETE SET NULL"
-    )
+    # Guarded: a file left half-upgraded by an older relate may have them (existing.py).
+    if not has_column("contact", "owner"):
+        op.add_column("contact", sa.Column("owner", sa.String(), nullable=True))
+    if not has_column("contact", "referred_by_id"):
+        # Alembic cannot add a column with a constraint on SQLite; SQLite itself can.
+        op.execute(
+            "ALTER TABLE contact ADD COLUMN referred_by_id INTEGER"
+            " REFERENCES contact (id) ON DELETE SET NULL"
+        )
     op.create_table(
         "concern",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -36,15 +41,19 @@ def upgrade() -> None:
         sa.Column("resolution", sa.String(), nullable=True),
         sa.ForeignKeyConstraint(["contact_id"], ["contact.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
+        if_not_exists=True,
     )
-    with op.batch_alter_table("concern", schema=None) as batch_op:
-        batch_op.create_index("ix_concern_contact", ["contact_id"], unique=False)
-        batch_op.create_index(
-            "ix_concern_open",
-            ["opened_at"],
-            unique=False,
-            sqlite_where=sa.text("resolved_at IS NULL"),
-        )
+    op.create_index(
+        "ix_concern_contact", "concern", ["contact_id"], unique=False, if_not_exists=True
+    )
+    op.create_index(
+        "ix_concern_open",
+        "concern",
+        ["opened_at"],
+        unique=False,
+        sqlite_where=sa.text("resolved_at IS NULL"),
+        if_not_exists=True,
+    )
 
     op.create_table(
         "engagement",
@@ -61,9 +70,11 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(["contact_id"], ["contact.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
+        if_not_exists=True,
     )
-    with op.batch_alter_table("engagement", schema=None) as batch_op:
-        batch_op.create_index("ix_engagement_contact", ["contact_id"], unique=False)
+    op.create_index(
+        "ix_engagement_contact", "engagement", ["contact_id"], unique=False, if_not_exists=True
+    )
 
     op.create_table(
         "feedback",
@@ -74,9 +85,15 @@ def upgrade() -> None:
         sa.Column("note", sa.String(), server_default="", nullable=False),
         sa.ForeignKeyConstraint(["contact_id"], ["contact.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
+        if_not_exists=True,
     )
-    with op.batch_alter_table("feedback", schema=None) as batch_op:
-        batch_op.create_index("ix_feedback_contact", ["contact_id", "received_on"], unique=False)
+    op.create_index(
+        "ix_feedback_contact",
+        "feedback",
+        ["contact_id", "received_on"],
+        unique=False,
+        if_not_exists=True,
+    )
 
     op.create_table(
         "gift",
@@ -89,9 +106,9 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(["contact_id"], ["contact.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
+        if_not_exists=True,
     )
-    with op.batch_alter_table("gift", schema=None) as batch_op:
-        batch_op.create_index("ix_gift_contact", ["contact_id"], unique=False)
+    op.create_index("ix_gift_contact", "gift", ["contact_id"], unique=False, if_not_exists=True)
 
     op.create_table(
         "stage_change",
@@ -101,9 +118,15 @@ def upgrade() -> None:
         sa.Column("changed_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(["contact_id"], ["contact.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
+        if_not_exists=True,
     )
-    with op.batch_alter_table("stage_change", schema=None) as batch_op:
-        batch_op.create_index("ix_stage_change_contact", ["contact_id", "changed_at"], unique=False)
+    op.create_index(
+        "ix_stage_change_contact",
+        "stage_change",
+        ["contact_id", "changed_at"],
+        unique=False,
+        if_not_exists=True,
+    )
 
 
 def downgrade() -> None:

@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("label", sa.String(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
+        if_not_exists=True,
     )
     op.create_table(
         "undo_entry",
@@ -35,14 +36,16 @@ def upgrade() -> None:
         sa.Column("sql", sa.String(), nullable=False),
         sa.ForeignKeyConstraint(["step_id"], ["undo_step.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
+        if_not_exists=True,
     )
-    with op.batch_alter_table("undo_entry", schema=None) as batch_op:
-        batch_op.create_index("ix_undo_entry_step", ["step_id"], unique=False)
+    op.create_index(
+        "ix_undo_entry_step", "undo_entry", ["step_id"], unique=False, if_not_exists=True
+    )
     # Foreign keys without an index make every contact delete scan these tables;
     # undoing a 30k-contact import took a minute without them. Plain CREATE INDEX:
     # a batch rebuild of `contact` would drop its FTS triggers.
-    op.execute("CREATE INDEX ix_contact_referred_by ON contact (referred_by_id)")
-    op.execute("CREATE INDEX ix_contact_alias_contact ON contact_alias (contact_id)")
+    op.execute("CREATE INDEX IF NOT EXISTS ix_contact_referred_by ON contact (referred_by_id)")
+    op.execute("CREATE INDEX IF NOT EXISTS ix_contact_alias_contact ON contact_alias (contact_id)")
 
 
 def downgrade() -> None:

@@ -22,13 +22,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("contact", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_contact_cadence_due",
-            ["cadence_days", "next_due_on"],
-            unique=False,
-            sqlite_where=sa.text("archived_at IS NULL AND next_due_on IS NOT NULL"),
-        )
+    op.create_index(
+        "ix_contact_cadence_due",
+        "contact",
+        ["cadence_days", "next_due_on"],
+        unique=False,
+        sqlite_where=sa.text("archived_at IS NULL AND next_due_on IS NOT NULL"),
+        if_not_exists=True,
+    )
 
 
 def downgrade() -> None:
