@@ -42,3 +42,19 @@ def imported_modules(args: list[str], db_path: Path) -> set[str]:
         for line in result.stderr.splitlines()
         if line.startswith("import time:") and "|" in line
     }
+
+
+# Rows every schema since the first can hold (upgrade tests start from them).
+FIRST_SCHEMA_ROWS = """
+INSERT INTO contact (id, name, name_key, cadence_days, priority, notes, created_at, updated_at)
+VALUES (1, 'Søren Kierkegaard', 'soren kierkegaard', 14, 2, 'likes walks',
+    '2020-01-01 10:00:00.000000', '2020-01-01 10:00:00.000000');
+INSERT INTO contact_email (contact_id, email, email_key) VALUES
+    (1, 'soren@example.dk', 'soren@example.dk');
+INSERT INTO interaction (id, kind, occurred_at, text, created_at) VALUES
+    (1, 'call', '2020-02-01 10:00:00.000000', 'talked about Regine',
+     '2020-02-01 10:00:00.000000');
+INSERT INTO interaction_contact VALUES (1, 1);
+INSERT INTO important_date (contact_id, kind, label, month, day, year, created_at)
+VALUES (1, 'birthday', 'birthday', 5, 5, 1813, '2020-01-01 10:00:00.000000');
+"""

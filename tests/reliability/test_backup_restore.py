@@ -155,6 +155,7 @@ def test_check_reports_ok_and_the_schema(relate: Relate) -> None:
         "integrity: ok",
         "foreign keys: ok",
         "search index: ok",
+        "text: ok",
         f"schema: {HEAD} (current)",
     ]
 
@@ -279,3 +280,50 @@ def test_undo_right_after_restore_does_not_reach_into_the_backup(
     assert "nothing to undo" in result.stderr
     assert rows(db_path, "SELECT name FROM contact ORDER BY id") == [("Ann",), ("Bob",)]
     assert rows(backup, "SELECT count(*) FROM undo_step") == [(2,)]  # the backup is untouched
+
+
+def _flip_byte(path: Path, after: bytes, offset: int) -> None:
+    data = bytearray(path.read_bytes())
+    data[data.index(after) + offset] = 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_check_and_restore_work_on_a_file_with_a_corrupted_schema_byte(
+    relate: Relate, db_path: Path, tmp_path: Path
+) -> None:
+    _ok(relate("add", "Ann"))
+    backup = tmp_path / "backup.db"
+    _ok(relate("backup", str(backup)))
+    _ok(relate("list"))
+    _flip_byte(db_path, b"CREATE TABLE contact_tag", 20)
+    result = relate("check")
+    assert result.exit_code == 4
+    assert result.stdout.startswith("integrity: malformed database schema (contact_tag)")
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    _ok(relate("restore", str(backup), "--yes"))
+    assert "Ann" in _ok(relate("list"))
+
+
+def test_check_finds_text_that_cannot_be_decoded(relate: Relate, db_path: Path) -> None:
+    _ok(relate("add", "Ann"))
+    _ok(relate("log", "ann", "hello there"))
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    _flip_byte(db_path, b"hello there", 2)
+    result = relate("check")
+    assert result.exit_code == 4
+    assert "text: interaction row 1: text is not valid UTF-8" in result.stdout.splitlines()
+    assert "integrity: ok" in result.stdout
+
+
+def test_check_reads_a_newer_file_without_changing_it(relate: Relate, db_path: Path) -> None:
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE alembic_version SET version_num = '0099_future'")
+    conn.commit()
+    conn.close()
+    before = db_path.read_bytes()
+    result = relate("check")
+    assert result.exit_code == 0
+    assert "schema: 0099_future (not one this relate knows" in result.stdout
+    assert db_path.read_bytes() == before

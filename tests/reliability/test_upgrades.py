@@ -20,30 +20,19 @@ from sqlalchemy.engine import Engine
 from typer.testing import Result
 
 from conftest import rows
+from helpers import FIRST_SCHEMA_ROWS
 from relate.storage import migrate
 from relate.storage.database import open_database
 from relate.storage.schema import HEAD, REVISIONS
 
 Relate = Callable[..., Result]
 
-# Rows every schema since the first can hold.
-DATA = """
-INSERT INTO contact (id, name, name_key, cadence_days, priority, notes, created_at, updated_at)
-VALUES (1, 'Søren Kierkegaard', 'soren kierkegaard', 14, 2, 'likes walks',
-    '2020-01-01 10:00:00.000000', '2020-01-01 10:00:00.000000');
-INSERT INTO contact_email (contact_id, email, email_key) VALUES
-    (1, 'soren@example.dk', 'soren@example.dk');
-INSERT INTO interaction (id, kind, occurred_at, text, created_at) VALUES
-    (1, 'call', '2020-02-01 10:00:00.000000', 'talked about Regine',
-     '2020-02-01 10:00:00.000000');
-INSERT INTO interaction_contact VALUES (1, 1);
-"""
 OLDER = REVISIONS[:-1]
 
 
 @pytest.fixture(scope="module")
 def older_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """One database per older schema, holding DATA (copied by each test)."""
+    """One database per older schema, holding FIRST_SCHEMA_ROWS (copied by each test)."""
     folder = tmp_path_factory.mktemp("older")
     files = {}
     for revision in OLDER:
@@ -51,7 +40,7 @@ def older_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         path.touch(mode=0o600)
         migrate.upgrade(path, revision)
         conn = sqlite3.connect(path)
-        conn.executescript(DATA)
+        conn.executescript(FIRST_SCHEMA_ROWS)
         conn.close()
         files[revision] = path
     return files

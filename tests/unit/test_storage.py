@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import FIRST_SCHEMA_ROWS
 from relate.errors import ExitCode, StorageError
 from relate.storage import migrate
 from relate.storage.database import open_database
@@ -79,22 +80,7 @@ def test_upgrade_from_first_schema_keeps_the_data(tmp_path: Path) -> None:
     path.touch(mode=0o600)
     migrate.upgrade(path, REVISIONS[0])
     conn = sqlite3.connect(path)
-    conn.executescript(
-        """
-        INSERT INTO contact (id, name, name_key, cadence_days, priority, notes,
-            created_at, updated_at)
-        VALUES (1, 'Søren Kierkegaard', 'soren kierkegaard', 14, 2, 'likes walks',
-            '2020-01-01 10:00:00.000000', '2020-01-01 10:00:00.000000');
-        INSERT INTO contact_email (contact_id, email, email_key) VALUES
-            (1, 'soren@example.dk', 'soren@example.dk');
-        INSERT INTO interaction (id, kind, occurred_at, text, created_at) VALUES
-            (1, 'call', '2020-02-01 10:00:00.000000', 'talked about Regine',
-             '2020-02-01 10:00:00.000000');
-        INSERT INTO interaction_contact VALUES (1, 1);
-        INSERT INTO important_date (contact_id, kind, label, month, day, year, created_at)
-        VALUES (1, 'birthday', 'birthday', 5, 5, 1813, '2020-01-01 10:00:00.000000');
-        """
-    )
+    conn.executescript(FIRST_SCHEMA_ROWS)
     conn.commit()
     conn.close()
 

@@ -63,8 +63,7 @@ ContactArg = Annotated[
 ExactContactArg = Annotated[
     str,
     typer.Argument(
-        help="A contact: #id, the full name or an alias (any case and accents), "
-        "nothing less.",
+        help="A contact: #id, the full name or an alias (any case and accents), nothing less.",
         show_default=False,
         autocompletion=complete_contact,
     ),

@@ -13,6 +13,7 @@ from relate.cli import state
 from relate.cli.app import app
 from relate.errors import StorageError
 from relate.render import output
+from relate.storage.database import missing_database
 
 
 @app.command()
@@ -95,18 +96,32 @@ def check() -> None:
     """
     from relate.services import backup as service
 
-    db = state.database()
-    health = service.check(db)
+    target = state.STATE.path()
+    if not target.exists():
+        raise missing_database(target)
+    # Not state.database(): check must work on a file relate would refuse to open.
+    health = service.check_file(target)
     lines = [
         ("integrity", "; ".join(health.integrity) or "ok"),
         ("foreign keys", "; ".join(health.foreign_keys) or "ok"),
         ("search index", "; ".join(health.search) or "ok"),
-        ("schema", f"{health.revision}" + (" (current)" if health.current else "")),
+        ("text", "; ".join(health.text) or "ok"),
+        ("schema", f"{health.revision} ({_age(health.revision)})"),
     ]
     for name, value in lines:
-        sys.stdout.write(f"{name}: {value}\n")
+        output.say(f"{name}: {value}")
     if not health.ok:
-        raise StorageError(f"{db.path} is damaged", hint="restore a backup with relate restore")
+        raise StorageError(f"{target} is damaged", hint="restore a backup with relate restore")
+
+
+def _age(revision: str) -> str:
+    from relate.storage.schema import HEAD, REVISIONS
+
+    if revision == HEAD:
+        return "current"
+    if revision in REVISIONS:
+        return "older: the next command upgrades it"
+    return "not one this relate knows: written by a newer relate, or damaged"
 
 
 _WHY = {

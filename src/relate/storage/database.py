@@ -292,7 +292,7 @@ def _migrate(path: Path) -> None:
             _finish(path)
 
 
-def _close_untouched(conn: sqlite3.Connection, path: Path) -> None:
+def close_untouched(conn: sqlite3.Connection, path: Path) -> None:
     """Close without the checkpoint SQLite runs when its last connection closes.
 
     A refused file must keep every byte, its -wal included: a read-only connection
@@ -350,13 +350,13 @@ def open_database(path: Path, *, create: bool = True) -> Database:
         conn.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
         revision = _revision(conn)
     except sqlite3.DatabaseError as exc:
-        _close_untouched(conn, path)
+        close_untouched(conn, path)
         if isinstance(exc, sqlite3.OperationalError) and "no such table" in str(exc):
             raise StorageError(f"{path} has no relate schema; it was left untouched") from exc
         raise storage_error(exc, path) from exc
     if revision != HEAD:
         if revision not in REVISIONS:
-            _close_untouched(conn, path)
+            close_untouched(conn, path)
             raise StorageError(
                 f"{path} was written by a newer relate (schema {revision})",
                 hint="upgrade relate to open it",
