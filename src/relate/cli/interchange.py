@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Annotated
 
@@ -151,10 +151,21 @@ def import_(
             "skip, update it, or add a new contact anyway.",
         ),
     ] = "skip",
+    date_order: Annotated[
+        str | None,
+        typer.Option(
+            "--date-order",
+            help="CSV dates such as 03/04/1990: dmy (day first) or mdy (month first). "
+            "Needed only when the file's dates do not tell.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Import contacts from vCard, CSV (relate, Google, Outlook) or relate's JSON.
+    """Import contacts: vCard, CSV (relate, Google, Outlook, LinkedIn, Thunderbird), JSON.
 
-    All or nothing: one bad record aborts with FILE:LINE and nothing is written.
+    One transaction: a record that cannot be read aborts with FILE:LINE and nothing is
+    written; a record with nothing to keep (no name, e-mail, phone or company) is
+    skipped with a warning.
 
     Example: relate import contacts.vcf --dry-run
     """
@@ -162,25 +173,64 @@ def import_(
     from relate.services import importing
 
     raw = sys.stdin.buffer.read() if str(file) == "-" else None
-    summary = importing.import_file(
-        state.database(create=not dry_run),
-        file,
-        fmt=fmt,
-        policy=on_duplicate.strip().lower(),
-        dry_run=dry_run,
-        now=state.now(),
-        where="<stdin>" if raw is not None else str(file),
-        raw=raw,
-    )
+    with _progress(file if raw is None else None) as progress:
+        summary = importing.import_file(
+            state.database(create=not dry_run),
+            file,
+            fmt=fmt,
+            policy=on_duplicate.strip().lower(),
+            dry_run=dry_run,
+            now=state.now(),
+            where="<stdin>" if raw is not None else str(file),
+            raw=raw,
+            date_order=date_order.strip().lower() if date_order else None,
+            progress=progress,
+        )
     for warning in summary.warnings:
         output.warn(warning)
     if dry_run:
         for action in summary.actions:
             duplicate = f" (duplicate of {action.duplicate_of})" if action.duplicate_of else ""
             output.say(f"line {action.line}: {action.action} {action.name}{duplicate}")
-    counts = f"{summary.added} added, {summary.updated} updated, {summary.skipped} skipped"
+    counts = (
+        f"{summary.added} added, {summary.updated} updated, "
+        f"{summary.skipped} skipped as duplicates, {summary.unusable} skipped as unusable"
+    )
+    named = "".join(
+        f"; {count} without a name named after their {what}"
+        for what, count in sorted(summary.named_after.items())
+    )
+    where = f"{summary.where} ({summary.layout} CSV)" if summary.layout else summary.where
     if dry_run:
-        talk = f"Dry run of {summary.where}, nothing written: would be {counts}\n"
+        talk = f"Dry run of {where}, nothing written: would be {counts}{named}\n"
     else:
-        talk = f"Imported {summary.where}: {counts}\n"
+        talk = f"Imported {where}: {counts}{named}\n"
     terminal.current().write(talk, stderr=True)
+
+
+PROGRESS_BYTES = 1_000_000  # about 3,000 cards or 5,000 CSV rows: worth a bar
+
+
+@contextlib.contextmanager
+def _progress(path: Path | None) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr for a big file read while a person watches."""
+    try:
+        size = path.stat().st_size if path is not None else 0
+    except OSError:
+        size = 0
+    if size < PROGRESS_BYTES or not terminal.current().stderr_is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+    from relate.render import output
+
+    with Progress(
+        TextColumn("importing"),
+        BarColumn(),
+        TaskProgressColumn(),
+        console=output.console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("import", total=size)
+        yield lambda done: bar.update(task, completed=done)

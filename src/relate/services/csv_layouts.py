@@ -1,4 +1,5 @@
-"""The CSV layouts relate imports: its own, Google Contacts (classic and new), Outlook.
+"""The CSV layouts relate imports: its own, Google Contacts (classic and new), Outlook,
+LinkedIn's Connections.csv and Thunderbird's address book.
 
 Each layout maps one row (header -> cell) to the fields of relate's own layout
 (``CONTACT_FIELDS``), as lists and text; ``services.importing`` then reads those
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from relate.render.output import split_list
 from relate.services.contacts import CONTACT_FIELDS, LIST_FIELDS
@@ -18,8 +20,15 @@ from relate.services.contacts import CONTACT_FIELDS, LIST_FIELDS
 # relate's own columns, and the one-value aliases of its list columns.
 RELATE_ALIASES = {"email": "emails", "phone": "phones", "tag": "tags", "alias": "aliases"}
 GOOGLE_SEPARATOR = " ::: "  # Google puts several values in one cell like this
-_GOOGLE_SYSTEM_GROUP = "* myContacts"
-_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2,4})")
+# Google's built-in group, in the spellings its exports use: never a tag.
+_GOOGLE_SYSTEM_GROUPS = frozenset({"* myContacts", "* My Contacts", "myContacts", "My Contacts"})
+_SLASH_DATE = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[ -]([A-Za-z]{3})[A-Za-z]*[ -](\d{2,4})")
+LINKEDIN_COLUMNS = frozenset(
+    {"First Name", "Last Name", "Email Address", "Position", "Connected On"}
+)
+THUNDERBIRD_MARKERS = frozenset({"Primary Email", "Display Name"})
 OUTLOOK_PHONES = (
     "Primary Phone",
     "Mobile Phone",
@@ -40,8 +49,13 @@ GOOGLE_MARKERS = frozenset(
     {"E-mail 1 - Value", "Phone 1 - Value", "Given Name", "Group Membership", "Labels"}
 )
 OUTLOOK_EMAILS = ("E-mail Address", "E-mail 2 Address", "E-mail 3 Address")
+LINKEDIN_NOTE = "LinkedIn: "  # the profile URL is kept in the notes after this
 
 Fields = dict[str, object]  # relate field -> text (or list of texts for list fields)
+
+
+def _no_connection(row: Mapping[str, str]) -> date | None:
+    return None
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,22 @@ class Layout:
     name: str
     convert: Callable[[Mapping[str, str]], Fields]
     unknown: tuple[str, ...] = ()  # header columns this layout ignores (warned about)
+    connected_on: Callable[[Mapping[str, str]], date | None] = _no_connection
+
+
+def slash_date_parts(text: str) -> tuple[int, int] | None:
+    """The first two numbers of a ``N/N/YYYY`` date (either order), else None."""
+    m = _SLASH_DATE.fullmatch(text.strip())
+    return (int(m[1]), int(m[2])) if m else None
+
+
+def date_columns(header: Sequence[str]) -> list[int]:
+    """The columns that hold dates a person typed (birthdays, anniversaries)."""
+    return [
+        index
+        for index, column in enumerate(header)
+        if "birthday" in column.lower() or "anniversary" in column.lower()
+    ]
 
 
 def _cell(row: Mapping[str, str], *columns: str) -> str:
@@ -124,19 +154,23 @@ def _google(header: Sequence[str]) -> Layout:
             "role": _cell(row, "Organization 1 - Title", "Organization Title"),
             "birthday": _cell(row, "Birthday"),
             "notes": (row.get("Notes") or "").strip(),
-            "tags": [group.removeprefix("* ") for group in groups if group != _GOOGLE_SYSTEM_GROUP],
+            "tags": [
+                group.removeprefix("* ") for group in groups if group not in _GOOGLE_SYSTEM_GROUPS
+            ],
         }
 
     return Layout("Google Contacts", convert)
 
 
-def outlook_birthday(text: str) -> str:
-    """Outlook writes M/D/YYYY, and 0/0/00 for "none"; anything else passes through."""
+def outlook_birthday(text: str, order: str = "mdy") -> str:
+    """Outlook writes M/D/YYYY (D/M/YYYY in much of the world: ``order``), and 0/0/00 for
+    "none"; anything else passes through."""
     value = text.strip()
-    m = _US_DATE.fullmatch(value)
+    m = _SLASH_DATE.fullmatch(value)
     if m is None:
         return value
-    month, day, year = int(m[1]), int(m[2]), int(m[3])
+    first, second, year = int(m[1]), int(m[2]), int(m[3])
+    month, day = (second, first) if order == "dmy" else (first, second)
     if month == 0 or day == 0:
         return ""
     if len(m[3]) == 2:  # Outlook's two-digit years are a sign of "no year": keep month-day
@@ -144,7 +178,7 @@ def outlook_birthday(text: str) -> str:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-def _outlook(header: Sequence[str]) -> Layout:
+def _outlook(header: Sequence[str], order: str) -> Layout:
     phones = [column for column in OUTLOOK_PHONES if column in header]
 
     def convert(row: Mapping[str, str]) -> Fields:
@@ -161,21 +195,99 @@ def _outlook(header: Sequence[str]) -> Layout:
             "phones": [_cell(row, column) for column in phones if _cell(row, column)],
             "org": _cell(row, "Company"),
             "role": _cell(row, "Job Title"),
-            "birthday": outlook_birthday(_cell(row, "Birthday")),
+            "birthday": outlook_birthday(_cell(row, "Birthday"), order),
             "notes": (row.get("Notes") or "").strip(),
-            "tags": [tag.strip() for tag in _cell(row, "Categories").split(";") if tag.strip()],
+            "tags": [
+                tag.strip()
+                for tag in _cell(row, "Categories").split(";")
+                if tag.strip() and tag.strip() not in _GOOGLE_SYSTEM_GROUPS
+            ],
         }
 
     return Layout("Outlook", convert)
 
 
-def detect(header: Sequence[str]) -> Layout | None:
-    """The layout of a CSV file from its header row, or None if it is none we know."""
+def connected_on(text: str) -> date | None:
+    """LinkedIn's "Connected On": ``22 Dec 2025`` (older exports ``12/22/25``)."""
+    value = text.strip()
+    if m := _DAY_MONTH_YEAR.fullmatch(value):
+        month = m[2].lower()
+        if month in _MONTHS:
+            year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
+            try:
+                return date(year, _MONTHS.index(month) + 1, int(m[1]))
+            except ValueError:
+                return None
+    if m := _SLASH_DATE.fullmatch(value):
+        year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
+        try:
+            return date(year, int(m[1]), int(m[2]))
+        except ValueError:
+            return None
+    return None
+
+
+def _linkedin(header: Sequence[str]) -> Layout:
+    def convert(row: Mapping[str, str]) -> Fields:
+        url = _cell(row, "URL", "Profile URL")
+        return {
+            "name": _words(_cell(row, "First Name"), _cell(row, "Last Name")),
+            "emails": [_cell(row, "Email Address")] if _cell(row, "Email Address") else [],
+            "org": _cell(row, "Company"),
+            "role": _cell(row, "Position"),
+            "notes": f"{LINKEDIN_NOTE}{url}" if url else "",
+        }
+
+    def started(row: Mapping[str, str]) -> date | None:
+        return connected_on(_cell(row, "Connected On"))
+
+    return Layout("LinkedIn", convert, connected_on=started)
+
+
+def _thunderbird(header: Sequence[str]) -> Layout:
+    phones = ("Mobile Number", "Work Phone", "Home Phone", "Pager Number", "Fax Number")
+
+    def birthday(row: Mapping[str, str]) -> str:
+        year, month, day = (_cell(row, f"Birth {part}") for part in ("Year", "Month", "Day"))
+        if not (month.isdigit() and day.isdigit()):
+            return ""
+        if year.isdigit() and int(year) > 0:
+            return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+        return f"--{int(month):02d}-{int(day):02d}"
+
+    def convert(row: Mapping[str, str]) -> Fields:
+        return {
+            "name": _cell(row, "Display Name")
+            or _words(_cell(row, "First Name"), _cell(row, "Last Name")),
+            "aliases": [_cell(row, "Nickname")] if _cell(row, "Nickname") else [],
+            "emails": [
+                _cell(row, column)
+                for column in ("Primary Email", "Secondary Email")
+                if _cell(row, column)
+            ],
+            "phones": [_cell(row, column) for column in phones if _cell(row, column)],
+            "org": _cell(row, "Organization"),
+            "role": _cell(row, "Job Title"),
+            "birthday": birthday(row),
+            "notes": (row.get("Notes") or "").strip(),
+        }
+
+    return Layout("Thunderbird", convert)
+
+
+def detect(header: Sequence[str], date_order: str = "mdy") -> Layout | None:
+    """The layout of a CSV file from its header row, or None if it is none we know.
+
+    ``date_order`` (``mdy`` or ``dmy``) says how its N/N/YYYY dates are to be read."""
     columns = set(header)
     if GOOGLE_MARKERS & columns:
         return _google(header)
+    if columns >= LINKEDIN_COLUMNS:
+        return _linkedin(header)
+    if columns >= THUNDERBIRD_MARKERS:
+        return _thunderbird(header)
     if "E-mail Address" in columns or {"First Name", "Last Name", "Company"} <= columns:
-        return _outlook(header)
+        return _outlook(header, date_order)
     if "name" in columns:
         return _relate(header)
     return None

@@ -1,9 +1,12 @@
-"""Importing contacts from vCard, CSV (relate, Google, Outlook) and relate's JSON.
+"""Importing contacts from vCard, CSV (relate, Google, Outlook, LinkedIn, Thunderbird)
+and relate's JSON, streamed record by record from the file.
 
-All or nothing: the whole file is one transaction. A record that cannot be read
-aborts it with ``FILE:LINE: reason`` (the line where the record or card starts; the
-CSV header is line 1) and the database is left as it was. ``dry_run`` runs the same
-steps and rolls back, so it reports exactly what a real import would do.
+One transaction for the whole file. A record with nothing relate can keep (no name,
+e-mail, phone or company) is skipped and counted, with a warning naming its line; a
+record that cannot be read at all (a value invalid for its column, a cut-off file)
+aborts the import with ``FILE:LINE: reason`` (the line where the record or card
+starts; the CSV header is line 1) and the database is left as it was. ``dry_run``
+runs the same steps and rolls back, so it reports exactly what a real import would do.
 
 Duplicates: an incoming record duplicates a contact that shares an e-mail with it;
 if the record has no e-mail, one that shares a phone; if it has neither, one whose
@@ -13,22 +16,33 @@ count, because they are already in the (uncommitted) database.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
 import io
+import itertools
 import json
+import re
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 from relate import clock, dates
+from relate.dates import MonthDay
 from relate.errors import RelateError, UsageError
 from relate.services import contacts
 from relate.services.contacts import ContactInput, email_key, phone_key
+from relate.services.important_dates import ANNIVERSARY, upsert_date
+from relate.services.interactions import INSERT_INTERACTION, INSERT_PARTICIPANT, TOUCH_CONTACT
 from relate.services.matching import fold
 from relate.storage.database import Database
 from relate.storage.sql import statement
+
+if TYPE_CHECKING:
+    from relate.services.csv_layouts import Layout
 
 FORMATS = ("vcard", "csv", "json")
 POLICIES = ("skip", "update", "new")
@@ -40,6 +54,11 @@ _EXTENSIONS = {
     ".jsonl": "json",
     ".ndjson": "json",
 }
+DATE_ORDERS = ("dmy", "mdy")
+CONNECTED_TEXT = "Connected on LinkedIn"
+PROGRESS_EVERY = 200  # records between two progress reports
+_LINKEDIN_PREAMBLE = 4  # rows of notes LinkedIn may write before its header
+_SURROGATES = re.compile("[\udc80-\udcff]")
 _TRUE = {"true", "yes", "1", "y"}
 _FALSE = {"false", "no", "0", "n", ""}
 
@@ -53,7 +72,11 @@ BY_PHONE = statement(
     JOIN contact c ON c.id = p.contact_id WHERE p.phone_key = :key
     ORDER BY p.contact_id LIMIT 1"""
 )
-BY_NAME = statement("SELECT id, name FROM contact WHERE name_key = :key ORDER BY id")
+BY_NAME = statement("SELECT id, name, notes FROM contact WHERE name_key = :key ORDER BY id")
+# LinkedIn's profile URL is kept in the notes; it tells people of the same name apart.
+BY_PROFILE = statement(
+    "SELECT id, name FROM contact WHERE instr(notes, :note) > 0 ORDER BY id LIMIT 1"
+)
 
 
 @dataclass
@@ -64,6 +87,11 @@ class Incoming:
     data: ContactInput
     archived: bool | None = None
     warnings: list[str] = field(default_factory=list)
+    named_after: str | None = None  # "e-mail", "organisation", "phone": it had no name
+    dates: list[tuple[str, MonthDay]] = field(default_factory=list)  # beyond the birthday
+    connected_on: date | None = None  # when the relationship started (LinkedIn)
+    problem: str | None = None  # why no contact can be made of it (skipped as unusable)
+    layout: str | None = None  # the CSV layout it was read as ("LinkedIn", ...)
 
 
 @dataclass
@@ -78,11 +106,14 @@ class Action:
 class Summary:
     where: str
     dry_run: bool
+    layout: str | None = None  # the CSV layout the file was read as
     added: int = 0
     updated: int = 0
-    skipped: int = 0
+    skipped: int = 0  # duplicates left as they were
+    unusable: int = 0  # records with nothing relate can keep (a warning names each)
+    named_after: dict[str, int] = field(default_factory=dict)  # nameless, named after...
     warnings: list[str] = field(default_factory=list)
-    actions: list[Action] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)  # dry runs only
 
 
 class _Rollback(Exception):
@@ -140,8 +171,8 @@ def incoming_from_fields(fields: Mapping[str, object], line: int, today: date) -
         phones=_list(fields.get("phones"), "phones"),
         tags=_list(fields.get("tags"), "tags"),
         org=text("org"),
-        role=_text(fields.get("role"), "role"),
-        notes=_text(fields.get("notes"), "notes"),
+        role=text("role"),
+        notes=text("notes"),
     )
     if kind := text("type"):
         data.relationship_type = contacts.choose(
@@ -163,48 +194,180 @@ def _at(where: str, line: int, exc: RelateError) -> RelateError:
     return RelateError(f"{where}:{line}: {exc}")
 
 
-def _csv_records(text: str, where: str, today: date) -> Iterator[Incoming]:
-    from relate.services.csv_layouts import detect
+def _fallback_name(fields: dict[str, object]) -> str | None:
+    """Name a nameless CSV record after its e-mail, company or phone; say which."""
+    if str(fields.get("name") or "").strip():
+        return None
+    for what, key in (("e-mail", "emails"), ("organisation", "org"), ("phone", "phones")):
+        value = fields.get(key)
+        first = value[0] if isinstance(value, list) and value else value
+        if isinstance(first, str) and first.strip():
+            fields["name"] = first.strip()
+            return what
+    return None
 
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [column.strip() for column in next(reader)]
-    except StopIteration:
+
+def _unusable(line: int, reason: str) -> Incoming:
+    return Incoming(line, ContactInput(name=""), problem=reason)
+
+
+def _text_lines(stream: IO[bytes]) -> Iterator[str]:
+    """The file's lines as text: UTF-16 by its byte-order mark, else UTF-8 (a BOM
+    skipped); bytes that are not UTF-8 are kept as surrogates and decoded per value
+    (``_mend``), so one stray byte does not turn the whole file into Windows-1252."""
+    head = stream.read(4)
+    stream.seek(0)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        yield from io.StringIO(stream.read().decode("utf-16"), newline="")
         return
-    except csv.Error as exc:
-        raise RelateError(f"{where}:1: not a CSV file: {exc}") from exc
-    layout = detect(header)
-    if layout is None:
-        raise RelateError(
-            f"{where}:1: unknown CSV columns",
-            hint="expected relate's own (name, emails, ...), a Google Contacts or an Outlook "
-            "export; see docs/import-export.md",
-        )
-    warnings = []
-    if layout.unknown:
-        warnings.append(f"{where}: ignoring unknown columns: " + ", ".join(layout.unknown))
-    first = True
+    if head.startswith(codecs.BOM_UTF8):
+        stream.read(3)
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
+    for chunk in stream:  # whole lines: a UTF-8 character never holds a \n byte
+        yield decoder.decode(chunk)
+
+
+def _mend(cell: str) -> str:
+    """A value holding bytes that were not UTF-8: Windows-1252, as Outlook writes it."""
+    if not _SURROGATES.search(cell):
+        return cell
+    return cell.encode("utf-8", errors="surrogateescape").decode("cp1252", errors="replace")
+
+
+def _sniff(lines: list[str]) -> str:
+    """``;`` when the header row (Thunderbird in some locales) is split by semicolons."""
+    header = next((line for line in lines if line.strip() and line.strip() != "Notes:"), "")
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
+    """(line where the row starts, cells) for every row of a CSV file."""
+    text = _text_lines(stream)
+    head = list(itertools.islice(text, 8))
+    reader = csv.reader(itertools.chain(head, text), delimiter=_sniff(head))
     while True:
         start = reader.line_num + 1
         try:
             cells = next(reader)
         except StopIteration:
             return
+        yield start, [_mend(cell) for cell in cells]
+
+
+def _find_header(
+    rows: Iterator[tuple[int, list[str]]], where: str, date_order: str
+) -> tuple[Layout, list[str]] | None:
+    """The layout and header; LinkedIn's "Notes:" paragraph before its header is skipped."""
+    from relate.services.csv_layouts import detect
+
+    preamble = 0
+    for line, cells in rows:
+        header = [column.strip() for column in cells]
+        if not any(header):
+            continue
+        layout = detect(header, date_order)
+        if layout is not None:
+            return layout, header
+        if (preamble == 0 and header[0] == "Notes:") or 0 < preamble < _LINKEDIN_PREAMBLE:
+            preamble += 1
+            continue
+        raise RelateError(
+            f"{where}:{line}: unknown CSV columns",
+            hint="expected relate's own (name, emails, ...) or an export of Google Contacts, "
+            "Outlook, LinkedIn or Thunderbird; see docs/import-export.md",
+        )
+    return None
+
+
+def csv_date_order(stream: IO[bytes], where: str) -> str | None:
+    """``dmy`` or ``mdy`` from the file's d/m/y dates that can only be read one way."""
+    from relate.services.csv_layouts import date_columns, slash_date_parts
+
+    rows = _csv_rows(stream)
+    found = _find_header(rows, where, "mdy")
+    stream.seek(0)
+    if found is None:
+        return None
+    _layout, header = found
+    columns = date_columns(header)
+    day_first = month_first = ambiguous = None
+    for line, cells in rows:
+        for index in columns:
+            parts = slash_date_parts(cells[index]) if index < len(cells) else None
+            if parts is None:
+                continue
+            first, second = parts
+            if first > 12:
+                day_first = day_first or line
+            elif second > 12:
+                month_first = month_first or line
+            elif first != second:
+                ambiguous = ambiguous or line
+    stream.seek(0)
+    if day_first and month_first:
+        raise RelateError(
+            f"{where}:{max(day_first, month_first)}: dates are written both day-first "
+            f"(line {day_first}) and month-first (line {month_first})",
+            hint="correct the file, or say which with --date-order dmy|mdy",
+        )
+    if day_first or month_first:
+        return "dmy" if day_first else "mdy"
+    if ambiguous:
+        raise RelateError(
+            f"{where}:{ambiguous}: a date such as 03/04/1990 could be day-first or month-first",
+            hint="say which with --date-order dmy (3 April) or --date-order mdy (4 March)",
+        )
+    return None
+
+
+def _csv_records(
+    stream: IO[bytes], where: str, today: date, date_order: str | None
+) -> Iterator[Incoming]:
+    order = date_order or csv_date_order(stream, where)
+    rows = _csv_rows(stream)
+    try:
+        found = _find_header(rows, where, order or "mdy")
+    except csv.Error as exc:
+        raise RelateError(f"{where}:1: not a CSV file: {exc}") from exc
+    if found is None:
+        return
+    layout, header = found
+    notes = []
+    if layout.unknown:
+        notes.append(f"{where}: ignoring unknown columns: " + ", ".join(layout.unknown))
+    while True:
+        try:
+            start, cells = next(rows)
+        except StopIteration:
+            return
         except csv.Error as exc:
-            raise RelateError(f"{where}:{start}: cannot read this CSV row: {exc}") from exc
+            raise RelateError(f"{where}: cannot read this CSV row: {exc}") from exc
         if not any(cell.strip() for cell in cells):
             continue
-        if len(cells) > len(header):
-            raise RelateError(f"{where}:{start}: {len(cells)} cells for {len(header)} columns")
-        row = dict(zip(header, cells, strict=False))
-        try:
-            record = incoming_from_fields(layout.convert(row), start, today)
-        except RelateError as exc:
-            raise _at(where, start, exc) from None
-        if first:
-            record.warnings.extend(warnings)
-            first = False
+        record = _csv_record(layout, header, cells, start, where, today)
+        record.layout = layout.name
+        record.warnings[:0], notes = notes, []
         yield record
+
+
+def _csv_record(
+    layout: Layout, header: list[str], cells: list[str], start: int, where: str, today: date
+) -> Incoming:
+    if any(cell.strip() for cell in cells[len(header) :]):
+        # Google's "Outlook CSV" ends every row with an empty extra cell: harmless.
+        return _unusable(start, f"{len(cells)} cells for {len(header)} columns")
+    row = dict(zip(header, cells, strict=False))
+    fields = layout.convert(row)
+    named_after = _fallback_name(fields)
+    if not str(fields.get("name") or "").strip():
+        return _unusable(start, "no name, e-mail, company or phone")
+    try:
+        record = incoming_from_fields(fields, start, today)
+    except RelateError as exc:
+        raise _at(where, start, exc) from None
+    record.named_after = named_after
+    record.connected_on = layout.connected_on(row)
+    return record
 
 
 def _json_values(text: str, where: str) -> Iterator[tuple[int, object]]:
@@ -251,10 +414,13 @@ def _json_records(text: str, where: str, today: date) -> Iterator[Incoming]:
             raise _at(where, line, exc) from None
 
 
-def _vcard_records(text: str, where: str) -> Iterator[Incoming]:
+def _vcard_records(stream: IO[bytes], where: str) -> Iterator[Incoming]:
     from relate.services.vcard import read_cards
 
-    for card in read_cards(text, where):
+    for card in read_cards(stream, where):
+        if card.problem:
+            yield _unusable(card.line, card.problem)
+            continue
         data = ContactInput(
             name=card.name,
             aliases=card.aliases,
@@ -267,17 +433,25 @@ def _vcard_records(text: str, where: str) -> Iterator[Incoming]:
             birthday=card.birthday,
         )
         warnings = [f"{where}:{card.line}: {warning}" for warning in card.warnings]
-        yield Incoming(card.line, data, None, warnings)
+        record = Incoming(card.line, data, None, warnings, named_after=card.named_after)
+        if card.anniversary is not None:
+            record.dates.append((ANNIVERSARY, card.anniversary))
+        yield record
 
 
-def guess_format(path: Path, text: str) -> str:
+def guess_format(path: Path, head: bytes) -> str:
+    """The format from the extension, else from the first bytes of the file."""
     by_extension = _EXTENSIONS.get(path.suffix.lower())
     if by_extension:
         return by_extension
-    head = text.lstrip("\ufeff \t\r\n")
-    if head[:11].upper() == "BEGIN:VCARD":
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        head = head.decode("utf-16", errors="ignore").encode("utf-8")
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start[:11].upper() == b"BEGIN:VCARD":
         return "vcard"
-    if head[:1] in "[{":
+    if start[:15].upper() == b"BEGIN:VCALENDAR":
+        return "ics"
+    if start[:1] in (b"[", b"{"):
         return "json"
     return "csv"
 
@@ -290,13 +464,20 @@ def decode(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
-def read_records(text: str, fmt: str, where: str, today: date) -> Iterator[Incoming]:
+def read_records(
+    stream: IO[bytes], fmt: str, where: str, today: date, date_order: str | None = None
+) -> Iterator[Incoming]:
     if fmt == "vcard":
-        return _vcard_records(text, where)
+        return _vcard_records(stream, where)
     if fmt == "csv":
-        return _csv_records(text, where, today)
+        return _csv_records(stream, where, today, date_order)
     if fmt == "json":
-        return _json_records(text, where, today)
+        return _json_records(decode(stream.read()), where, today)
+    if fmt == "ics":
+        raise RelateError(
+            f"{where} is an iCalendar file (events), not contacts",
+            hint="relate imports contacts from vCard (.vcf), CSV or JSON",
+        )
     raise UsageError(f"unknown import format {fmt!r}", hint="use one of " + ", ".join(FORMATS))
 
 
@@ -321,10 +502,26 @@ def find_duplicate(conn: sqlite3.Connection, data: ContactInput) -> sqlite3.Row 
         return None
     if data.phones:
         return None  # phones without digits: nothing to compare
+    profile = _profile(data.notes)
+    if profile:
+        row = conn.execute(BY_PROFILE, {"note": profile}).fetchone()
+        if row is not None:
+            return row
     name = (data.name or "").strip().casefold()
     for row in conn.execute(BY_NAME, {"key": fold(data.name or "")}):
-        if str(row["name"]).strip().casefold() == name:
+        other = _profile(row["notes"])
+        if str(row["name"]).strip().casefold() == name and not (profile and other):
             return row
+    return None
+
+
+def _profile(notes: str | None) -> str | None:
+    """The ``LinkedIn: URL`` line of a contact's notes, if it has one."""
+    from relate.services.csv_layouts import LINKEDIN_NOTE
+
+    for line in (notes or "").splitlines():
+        if line.startswith(LINKEDIN_NOTE):
+            return line.strip()
     return None
 
 
@@ -333,6 +530,25 @@ def _set_archived(conn: sqlite3.Connection, contact_id: int, archived: bool, now
         contacts.SET_ARCHIVED,
         {"id": contact_id, "archive": archived, "now": clock.to_storage(now)},
     )
+
+
+def _record_connection(conn: sqlite3.Connection, contact_id: int, day: date, now: datetime) -> None:
+    """LinkedIn's "connected on": the day the relationship started, as a first note."""
+    at = clock.to_storage(datetime(day.year, day.month, day.day, 12).astimezone())
+    cursor = conn.execute(
+        INSERT_INTERACTION,
+        {"kind": "note", "at": at, "text": CONNECTED_TEXT, "now": clock.to_storage(now)},
+    )
+    interaction_id = int(cursor.lastrowid or 0)
+    conn.execute(INSERT_PARTICIPANT, {"interaction_id": interaction_id, "contact_id": contact_id})
+    conn.execute(TOUCH_CONTACT, {"id": contact_id, "at": at, "day": day.isoformat()})
+
+
+def _add_extras(conn: sqlite3.Connection, contact_id: int, record: Incoming, now: datetime) -> None:
+    for label, when in record.dates:
+        upsert_date(conn, contact_id, label, when, now)
+    if record.connected_on is not None:
+        _record_connection(conn, contact_id, record.connected_on, now)
 
 
 def apply(conn: sqlite3.Connection, record: Incoming, policy: str, now: datetime) -> Action:
@@ -346,11 +562,74 @@ def apply(conn: sqlite3.Connection, record: Incoming, policy: str, now: datetime
         contacts.update_contact(conn, int(duplicate["id"]), record.data, now)
         if record.archived is not None:
             _set_archived(conn, int(duplicate["id"]), record.archived, now)
+        for date_label, when in record.dates:
+            upsert_date(conn, int(duplicate["id"]), date_label, when, now)
         return Action(record.line, "update", name, label)
     contact_id = contacts.insert_contact(conn, record.data, now)
     if record.archived:
         _set_archived(conn, contact_id, True, now)
+    _add_extras(conn, contact_id, record, now)
     return Action(record.line, "add", name)
+
+
+def _count(summary: Summary, record: Incoming, action: Action) -> None:
+    if action.action == "add":
+        summary.added += 1
+    elif action.action == "update":
+        summary.updated += 1
+    else:
+        summary.skipped += 1
+    if record.named_after and action.action != "skip":
+        summary.named_after[record.named_after] = summary.named_after.get(record.named_after, 0) + 1
+
+
+def import_stream(
+    db: Database,
+    stream: IO[bytes],
+    *,
+    where: str,
+    fmt: str,
+    policy: str,
+    dry_run: bool,
+    now: datetime,
+    date_order: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Summary:
+    """Import every record of a (seekable, binary) file in one transaction (rolled back
+    for a dry run), reading it record by record; ``progress`` gets the bytes read so far."""
+    if policy not in POLICIES:
+        raise UsageError(
+            f"unknown duplicate policy {policy!r}", hint="use one of " + ", ".join(POLICIES)
+        )
+    if date_order is not None and date_order not in DATE_ORDERS:
+        raise UsageError(
+            f"unknown date order {date_order!r}", hint="use dmy (day first) or mdy (month first)"
+        )
+    summary = Summary(where, dry_run)
+    records = read_records(stream, fmt, where, now.date(), date_order)
+    try:
+        with db.transaction() as conn:
+            for number, record in enumerate(records, 1):
+                summary.warnings.extend(record.warnings)
+                summary.layout = summary.layout or record.layout
+                if record.problem:
+                    summary.unusable += 1
+                    summary.warnings.append(f"{where}:{record.line}: skipped: {record.problem}")
+                    continue
+                try:
+                    action = apply(conn, record, policy, now)
+                except RelateError as exc:
+                    raise _at(where, record.line, exc) from None
+                if dry_run:
+                    summary.actions.append(action)
+                _count(summary, record, action)
+                if progress is not None and number % PROGRESS_EVERY == 0:
+                    progress(stream.tell())
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    return summary
 
 
 def import_text(
@@ -362,34 +641,19 @@ def import_text(
     policy: str,
     dry_run: bool,
     now: datetime,
+    date_order: str | None = None,
 ) -> Summary:
-    """Import every record of ``text`` in one transaction (rolled back for a dry run)."""
-    if policy not in POLICIES:
-        raise UsageError(
-            f"unknown duplicate policy {policy!r}", hint="use one of " + ", ".join(POLICIES)
-        )
-    summary = Summary(where, dry_run)
-    records = read_records(text, fmt, where, now.date())
-    try:
-        with db.transaction() as conn:
-            for record in records:
-                summary.warnings.extend(record.warnings)
-                try:
-                    action = apply(conn, record, policy, now)
-                except RelateError as exc:
-                    raise _at(where, record.line, exc) from None
-                summary.actions.append(action)
-                if action.action == "add":
-                    summary.added += 1
-                elif action.action == "update":
-                    summary.updated += 1
-                else:
-                    summary.skipped += 1
-            if dry_run:
-                raise _Rollback
-    except _Rollback:
-        pass
-    return summary
+    """``import_stream`` for text already in memory."""
+    return import_stream(
+        db,
+        io.BytesIO(text.encode("utf-8")),
+        where=where,
+        fmt=fmt,
+        policy=policy,
+        dry_run=dry_run,
+        now=now,
+        date_order=date_order,
+    )
 
 
 def import_file(
@@ -402,18 +666,36 @@ def import_file(
     now: datetime,
     where: str | None = None,
     raw: bytes | None = None,
+    date_order: str | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Summary:
-    """Read ``path`` (or ``raw`` bytes, e.g. stdin) and import it; see ``import_text``."""
+    """Read ``path`` (or ``raw`` bytes, e.g. stdin) and import it; see ``import_stream``."""
     label = where or str(path)
-    if raw is None:
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise RelateError(f"{label}: no such file") from None
-        except IsADirectoryError:
-            raise RelateError(f"{label} is a folder, not a file") from None
-    text = decode(raw)
-    chosen = fmt.strip().lower() if fmt else guess_format(path, text)
-    if chosen not in FORMATS:
-        raise UsageError(f"unknown import format {fmt!r}", hint="use one of " + ", ".join(FORMATS))
-    return import_text(db, text, where=label, fmt=chosen, policy=policy, dry_run=dry_run, now=now)
+    with contextlib.ExitStack() as stack:
+        stream: IO[bytes]
+        if raw is not None:
+            stream = io.BytesIO(raw)
+        else:
+            try:
+                stream = stack.enter_context(path.open("rb"))
+            except FileNotFoundError:
+                raise RelateError(f"{label}: no such file") from None
+            except IsADirectoryError:
+                raise RelateError(f"{label} is a folder, not a file") from None
+        chosen = fmt.strip().lower() if fmt else guess_format(path, stream.read(64))
+        stream.seek(0)
+        if chosen not in FORMATS and chosen != "ics":
+            raise UsageError(
+                f"unknown import format {fmt!r}", hint="use one of " + ", ".join(FORMATS)
+            )
+        return import_stream(
+            db,
+            stream,
+            where=label,
+            fmt=chosen,
+            policy=policy,
+            dry_run=dry_run,
+            now=now,
+            date_order=date_order,
+            progress=progress,
+        )

@@ -1,43 +1,60 @@
-"""vCard 2.1/3.0/4.0 in, vCard 4.0 out, through ``vobject``.
+"""vCard 2.1/3.0/4.0 in (read here, streaming), vCard 4.0 out (through ``vobject``).
 
-vobject 0.9.x parses well-formed 3.0 but fails on what phones and mail programs
-really write: quoted-printable values split over lines with ``=`` (vCard 2.1),
-base64 photos whose lines are not folded, and ``CR CR LF`` line ends. So each card
-is normalised first, here, and then handed to vobject on its own (which is also how
-an error is pinned to the line where its card starts):
+Phones and mail programs write vCards that strict parsers refuse; relate reads what
+they really write, one card at a time from the bytes of the file, so memory stays flat
+however big the file is:
 
-1. line ends: ``CR CR LF``, ``CR LF`` and a lone ``CR`` all become one line end;
-2. folded lines (a leading space or tab) are joined, and so are quoted-printable
-   soft line breaks (a value ending in ``=``);
-3. blank lines inside a card are dropped;
-4. binary properties (PHOTO, LOGO, SOUND, KEY, or anything base64-encoded) are
-   dropped with their unfolded continuation lines: relate keeps no pictures;
-5. a quoted-printable value is decoded with its CHARSET (UTF-8 if none; Latin-1 if
-   it is not UTF-8) and written back as plain 3.0 text, line breaks as ``\\n``.
+1. line ends: ``CR CR LF`` (iPhone), ``CR LF``, ``LF`` and a lone ``CR`` each end a
+   line; a UTF-16 file (with its byte-order mark) is read as text first;
+2. lines are unfolded as *bytes* (a line starting with a space or tab continues the
+   one before, even in the middle of a parameter or of a UTF-8 character), and so are
+   quoted-printable soft line breaks (a value ending in ``=``) and vCard 2.1 values
+   continued after a trailing backslash;
+3. blank lines, ``#`` comment lines, ``PHOTO``/``LOGO``/``SOUND``/``KEY`` and any
+   base64 value (with a 2.1 body that is not folded) are dropped: relate keeps no
+   pictures;
+4. each value is decoded on its own: quoted-printable first, then its ``CHARSET``
+   (``Shift_JIS``, ``ISO-8859-1``...), else UTF-8, else Windows-1252, so one stray
+   byte garbles one value and not the whole file;
+5. escapes are read per version: ``\\,`` ``\\;`` ``\\n`` ``\\\\`` in 3.0 and 4.0,
+   only ``\\;`` in 2.1;
+6. a card nested in another (a 2.1 habit) is a card of its own.
 
-vobject is imported only when a file is really read or written (it is slow to load).
+A card that has no name, e-mail, phone or organisation is returned with a
+``problem`` and no contact is made of it; a file cut off before ``END:VCARD``, or a
+line inside a card that is not a property, is an error (``FILE:LINE``).
 """
 
 from __future__ import annotations
 
+import codecs
+import io
 import quopri
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from relate.dates import MonthDay
 from relate.errors import RelateError
 
 BINARY_PROPERTIES = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
-_LINE_END = re.compile(r"\r*\n|\r")
-_BEGIN = re.compile(r"\s*BEGIN\s*:\s*VCARD\s*", re.IGNORECASE)
-_END = re.compile(r"\s*END\s*:\s*VCARD\s*", re.IGNORECASE)
 _FULL_DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?:T.*)?")
-_BARE_COMMA = re.compile(r"(?<!\\),")
-# Properties whose commas separate values (or structured components).
-COMMA_LISTS = frozenset({"CATEGORIES", "N", "ORG", "ADR"})
 _NO_YEAR = re.compile(r"--(\d{2})-?(\d{2})")
+_BARE_NAME = re.compile(rb"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)?(;[^:]*)?")
+_PROPERTY_HEAD = re.compile(rb"[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)?(;[^:]*)?:")
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_UNESCAPED_COMMA = re.compile(r"(?<!\\)((?:\\\\)*),")
+# Apple writes a birthday without a year as BDAY;X-APPLE-OMIT-YEAR=1604:1604-03-15 and
+# CardBook as 16040315: 1604 is the placeholder, not a year anyone was born in.
+PLACEHOLDER_YEARS = frozenset({1604, 0})
+ANNIVERSARY_PROPERTIES = (
+    "ANNIVERSARY",
+    "X-ANNIVERSARY",
+    "X-EVOLUTION-ANNIVERSARY",
+    "X-MS-ANNIVERSARY",
+    "X-KADDRESSBOOK-X-ANNIVERSARY",
+)
 
 
 @dataclass
@@ -52,166 +69,223 @@ class Card:
     org: str | None = None
     role: str | None = None
     birthday: MonthDay | None = None
+    anniversary: MonthDay | None = None
     notes: str | None = None
     tags: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    named_after: str | None = None  # "e-mail", "phone" or "organisation" when nameless
+    problem: str | None = None  # why no contact can be made of it
 
 
 @dataclass
-class RawCard:
+class Property:
     line: int
-    lines: list[tuple[int, str]]
+    name: str  # upper case, without its group
+    params: list[tuple[str, str]]  # (KEY upper case, value); a 2.1 bare type has key TYPE
+    raw: bytes
+
+    def param(self, key: str) -> str | None:
+        return next((value for name, value in self.params if name == key), None)
+
+    @property
+    def encoding(self) -> str:
+        word = (self.param("ENCODING") or "").upper()
+        if not word:
+            types = {value.upper() for name, value in self.params if name == "TYPE"}
+            word = next((w for w in ("QUOTED-PRINTABLE", "BASE64") if w in types), "")
+        return {"QUOTED-PRINTABLE": "qp", "BASE64": "b64", "B": "b64"}.get(word, "")
 
 
-def split_lines(text: str) -> list[str]:
-    """Lines, with every kind of line end (CR CR LF, CR LF, LF, CR) counted as one."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return _LINE_END.split(text)
+@dataclass
+class _Open:
+    line: int
+    props: list[Property] = field(default_factory=list)
 
 
-def split_cards(text: str, where: str) -> Iterator[RawCard]:
-    """The cards of a file, each with the line it starts on; errors name FILE:LINE."""
-    current: RawCard | None = None
-    for number, line in enumerate(split_lines(text), 1):
-        if current is None:
-            if not line.strip():
-                continue
-            if not _BEGIN.fullmatch(line):
-                raise RelateError(f"{where}:{number}: expected BEGIN:VCARD, found {line[:40]!r}")
-            current = RawCard(number, [])
-        elif _END.fullmatch(line):
-            yield current
-            current = None
-        elif _BEGIN.fullmatch(line):
-            raise RelateError(f"{where}:{current.line}: card has no END:VCARD")
+def physical_lines(stream: IO[bytes]) -> Iterator[bytes]:
+    """The file's lines as bytes without their ends; UTF-16 becomes UTF-8 first."""
+    head = stream.read(4)
+    stream.seek(0)
+    chunks: Iterable[bytes]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = io.TextIOWrapper(stream, encoding="utf-16", newline="")
+        chunks = (line.encode("utf-8") for line in text)
+    else:
+        if head.startswith(codecs.BOM_UTF8):
+            stream.read(3)
+        chunks = stream
+    for chunk in chunks:
+        line = chunk.rstrip(b"\r\n")
+        if b"\r" in line:
+            yield from line.split(b"\r")  # old Macs end lines with a lone CR
         else:
-            current.lines.append((number, line))
-    if current is not None:
-        raise RelateError(f"{where}:{current.line}: card has no END:VCARD")
+            yield line
 
 
-def _split_property(line: str) -> tuple[str, str, str] | None:
-    """(name-and-params, bare upper-case property name, value), or None if no colon."""
-    in_quotes = False
-    for index, char in enumerate(line):
+def _parse_head(head: bytes) -> tuple[str, list[tuple[str, str]]]:
+    text = head.decode("utf-8", errors="replace")
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = False
+    for char in text:
         if char == '"':
-            in_quotes = not in_quotes
-        elif char == ":" and not in_quotes:
-            head = line[:index]
-            name = head.split(";", 1)[0].rsplit(".", 1)[-1].strip().upper()
-            return head, name, line[index + 1 :]
+            quoted = not quoted
+        if char == ";" and not quoted:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    name = parts[0].strip().rsplit(".", 1)[-1].upper()
+    params = []
+    for part in parts[1:]:
+        key, sep, value = part.partition("=")
+        if sep:
+            params.append((key.strip().upper(), value.strip().strip('"')))
+        elif part.strip():
+            params.append(("TYPE", part.strip()))
+    return name, params
+
+
+def _split_value(logical: bytes) -> tuple[bytes, bytes] | None:
+    """(head, value) of a property line; None when it has no ``:`` outside quotes."""
+    quoted = False
+    for index, byte in enumerate(logical):
+        if byte == 0x22:  # "
+            quoted = not quoted
+        elif byte == 0x3A and not quoted:  # :
+            return logical[:index], logical[index + 1 :]
     return None
 
 
-def _params(head: str) -> list[str]:
-    return [part.strip() for part in head.split(";")[1:]]
+def _is_qp_head(logical: bytes) -> bool:
+    colon = logical.find(b":")
+    return colon > 0 and b"QUOTED-PRINTABLE" in logical[:colon].upper()
 
 
-def _encoding(head: str) -> str | None:
-    for param in _params(head):
-        key, sep, value = param.partition("=")
-        word = (value if sep else key).strip().strip('"').upper()
-        if (key.strip().upper() == "ENCODING" or not sep) and word in (
-            "QUOTED-PRINTABLE",
-            "BASE64",
-            "B",
-        ):
-            return "base64" if word in ("BASE64", "B") else "qp"
-    return None
+def read_properties(stream: IO[bytes], where: str) -> Iterator[tuple[int, list[Property]]]:
+    """(line of BEGIN:VCARD, properties) for each card, innermost first when nested."""
+    stack: list[_Open] = []
+    pending: bytes | None = None
+    pending_line = 0
+    pending_qp = False
+    after_binary = False
 
+    def flush(logical: bytes, number: int) -> Iterator[tuple[int, list[Property]]]:
+        nonlocal after_binary
+        stripped = logical.strip().upper()
+        if stripped.replace(b" ", b"") == b"BEGIN:VCARD":
+            stack.append(_Open(number))
+            after_binary = False
+            return
+        if stripped.replace(b" ", b"") == b"END:VCARD" and stack:
+            done = stack.pop()
+            yield done.line, done.props
+            return
+        if not stack:
+            if stripped:
+                shown = logical[:40].decode("utf-8", errors="replace")
+                raise RelateError(f"{where}:{number}: expected BEGIN:VCARD, found {shown!r}")
+            return
+        split = _split_value(logical)
+        if split is None:
+            if after_binary or logical.startswith(b"#"):
+                return  # a 2.1 base64 body that is not folded; a comment line
+            if _BARE_NAME.fullmatch(logical.strip()):
+                split = (logical.strip(), b"")  # "FN" alone (Evolution): an empty value
+            else:
+                shown = logical[:40].decode("utf-8", errors="replace")
+                raise RelateError(
+                    f"{where}:{stack[0].line}: cannot read this vCard: "
+                    f"line {number} is not a vCard property: {shown!r}"
+                )
+        name, params = _parse_head(split[0])
+        prop = Property(number, name, params, split[1])
+        after_binary = name in BINARY_PROPERTIES or prop.encoding == "b64"
+        stack[-1].props.append(prop)
 
-def _charset(head: str) -> str:
-    for param in _params(head):
-        key, _sep, value = param.partition("=")
-        if key.strip().upper() == "CHARSET" and value.strip():
-            return value.strip().strip('"')
-    return "utf-8"
-
-
-def _decode_qp(head: str, value: str) -> str:
-    raw = quopri.decodestring(value.encode("utf-8"))
-    charset = _charset(head)
-    try:
-        text = raw.decode(charset)
-    except (LookupError, UnicodeDecodeError):
-        text = raw.decode("latin-1")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.replace("\\", "\\\\").replace("\n", "\\n")
-
-
-def _without_encoding(head: str) -> str:
-    parts = head.split(";")
-    kept = [parts[0]]
-    for param in parts[1:]:
-        key, sep, value = param.partition("=")
-        word = (value if sep else key).strip().upper()
-        if key.strip().upper() in ("ENCODING", "CHARSET") or word == "QUOTED-PRINTABLE":
-            continue
-        kept.append(param)
-    return ";".join(kept)
-
-
-def normalise(raw: RawCard) -> str:
-    """One card as clean vCard text that vobject reads (see the module docstring)."""
-    logical: list[list[str]] = []  # [head, name, value, encoding]
-    previous_binary = False
-    for number, line in raw.lines:
-        last = logical[-1] if logical else None
-        if last is not None and last[3] == "qp" and last[2].endswith("="):
-            last[2] = last[2][:-1] + line  # a soft line break (a blank line ends it)
-            continue
+    for number, line in enumerate(physical_lines(stream), 1):
+        if pending is not None:
+            if pending_qp and pending.endswith(b"="):
+                pending = pending[:-1] + line  # a quoted-printable soft line break
+                continue
+            if line[:1] in (b" ", b"\t"):
+                pending += line[1:]
+                pending_qp = pending_qp or _is_qp_head(pending)
+                continue
+            if (
+                pending.endswith(b"\\")
+                and line.strip()
+                and not _PROPERTY_HEAD.match(line)
+                and not line.startswith(b"#")
+                and not after_binary
+            ):
+                pending = pending[:-1] + b"\n" + line  # 2.1: a value continued after "\\"
+                continue
+            yield from flush(pending, pending_line)
+            pending = None
         if not line.strip():
             continue
-        if line[0] in " \t" and last is not None:
-            last[2] += line[1:]
+        pending, pending_line, pending_qp = line, number, _is_qp_head(line)
+    if pending is not None:
+        yield from flush(pending, pending_line)
+    if stack:
+        raise RelateError(f"{where}:{stack[0].line}: card has no END:VCARD")
+
+
+def _decode(prop: Property) -> str:
+    raw = quopri.decodestring(prop.raw) if prop.encoding == "qp" else prop.raw
+    charset = prop.param("CHARSET")
+    for encoding in (charset, "utf-8") if charset else ("utf-8",):
+        try:
+            text = raw.decode(encoding)
+            break
+        except (LookupError, UnicodeDecodeError):
             continue
-        parsed = _split_property(line)
-        if parsed is None:
-            if previous_binary:
-                continue  # an unfolded line of a base64 body
-            raise ValueError(f"line {number} is not a vCard property: {line[:40]!r}")
-        head, name, value = parsed
-        if name == "PROFILE":
-            continue  # vCard 3.0's optional PROFILE:VCARD confuses vobject
-        encoding = _encoding(head)
-        previous_binary = name in BINARY_PROPERTIES or encoding == "base64"
-        logical.append([head, name, value, encoding or ""])
-    out = ["BEGIN:VCARD"]
-    for head, name, value, encoding in logical:
-        if name in BINARY_PROPERTIES or encoding == "base64":
+    else:
+        text = raw.decode("cp1252", errors="replace")
+    if prop.encoding == "qp":
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def _unescape(text: str, version: str) -> str:
+    if version == "2.1":
+        return text.replace("\\;", ";")
+    return _ESCAPE.sub(lambda m: "\n" if m[1] in "nN" else m[1], text)
+
+
+def _split(text: str, separator: str) -> list[str]:
+    """Split at each ``separator`` not escaped by a backslash."""
+    parts, current, index = [], [], 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and index + 1 < len(text):
+            current.append(text[index : index + 2])
+            index += 2
             continue
-        if encoding == "qp":
-            head, value = _without_encoding(head), _decode_qp(head, value)
-        if name not in COMMA_LISTS:
-            # Many writers leave commas in FN or NOTE unescaped; vobject would keep
-            # only the text before the first one.
-            value = _BARE_COMMA.sub(r"\,", value)
-        out.append(f"{head}:{value}")
-    out.append("END:VCARD")
-    return "\r\n".join(out) + "\r\n"
+        if char == separator:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+        index += 1
+    parts.append("".join(current))
+    return parts
 
 
-def _texts(value: Any) -> list[str]:
-    """A vobject value (text, list, or nested lists) as a flat list of stripped strings."""
-    if value is None:
-        return []
-    if isinstance(value, list | tuple):
-        return [text for item in value for text in _texts(item)]
-    text = str(value).strip()
-    return [text] if text else []
+def parse_birthday(text: str, omit_year: str | None = None) -> MonthDay | None:
+    """A vCard BDAY (``1980-03-22``, ``19800322``, ``--0203``, with a time) or None.
 
-
-def _values(component: Any, name: str) -> list[Any]:
-    return [line.value for line in component.contents.get(name, [])]
-
-
-def parse_birthday(text: str) -> MonthDay | None:
-    """A vCard BDAY (``1980-03-22``, ``19800322``, ``--0203``, with a time) or None."""
+    Apple's placeholder year (``X-APPLE-OMIT-YEAR=1604``, or 1604 alone) means "no year".
+    """
     value = text.strip()
     try:
         if m := _FULL_DATE.fullmatch(value):
-            return MonthDay(int(m[2]), int(m[3]), int(m[1]))
+            year: int | None = int(m[1])
+            if year in PLACEHOLDER_YEARS or (omit_year and omit_year.strip() == m[1]):
+                year = None
+            return MonthDay(int(m[2]), int(m[3]), year)
         if m := _NO_YEAR.fullmatch(value):
             return MonthDay(int(m[1]), int(m[2]))
     except ValueError:
@@ -219,80 +293,87 @@ def parse_birthday(text: str) -> MonthDay | None:
     return None
 
 
-def _name_from_n(component: Any) -> str:
-    for value in _values(component, "n"):
-        parts = [
-            getattr(value, attr, "") for attr in ("prefix", "given", "additional", "family")
-        ] + [getattr(value, "suffix", "")]
-        words = [text for part in parts for text in _texts(part)]
+def card_from_properties(line: int, props: list[Property]) -> Card:
+    version = next((_decode(p).strip() for p in props if p.name == "VERSION"), "3.0")
+    texts: dict[str, list[str]] = {}
+    lists: dict[str, list[str]] = {}
+    structured: dict[str, list[list[str]]] = {}
+    dates: dict[str, list[tuple[str, str | None]]] = {}
+    for prop in props:
+        name = prop.name
+        if name in BINARY_PROPERTIES or prop.encoding == "b64":
+            continue
+        value = _decode(prop)
+        if name in ("N", "ORG"):
+            structured.setdefault(name, []).append(_split(value, ";"))
+        elif name in ("NICKNAME", "CATEGORIES"):
+            items = _split(value, ",") if version != "2.1" else [value]
+            lists.setdefault(name, []).extend(
+                text for item in items if (text := _unescape(item, version).strip())
+            )
+        elif name == "BDAY" or name in ANNIVERSARY_PROPERTIES:
+            dates.setdefault(name, []).append((value, prop.param("X-APPLE-OMIT-YEAR")))
+        elif name in ("FN", "EMAIL", "TEL", "TITLE", "ROLE", "NOTE"):
+            text = _unescape(value, version).strip()
+            if text:
+                texts.setdefault(name, []).append(text)
+    emails = texts.get("EMAIL", [])
+    phones = [p[4:].strip() if p.lower().startswith("tel:") else p for p in texts.get("TEL", [])]
+    phones = [p for p in phones if p]
+    orgs = [_unescape(parts[0], version).strip() for parts in structured.get("ORG", [])]
+    org = next((text for text in orgs if text), None)
+    card = Card(line=line, name="", emails=emails, phones=phones, org=org)
+    card.name = next(iter(texts.get("FN", [])), "") or _name_from_n(
+        structured.get("N", []), version
+    )
+    if not card.name:
+        for what, values in (("e-mail", emails), ("phone", phones), ("organisation", [org])):
+            if values and values[0]:
+                card.name, card.named_after = str(values[0]), what
+                break
+        else:
+            card.problem = "no name, e-mail, phone or organisation"
+    roles = texts.get("TITLE", []) + texts.get("ROLE", [])
+    card.role = roles[0] if roles else None
+    card.aliases = lists.get("NICKNAME", [])
+    card.tags = lists.get("CATEGORIES", [])
+    card.notes = "\n".join(texts.get("NOTE", [])) or None
+    card.birthday = _first_date(card, dates.get("BDAY", []), "birthday")
+    card.anniversary = _first_date(
+        card, [d for key in ANNIVERSARY_PROPERTIES for d in dates.get(key, [])], "anniversary"
+    )
+    return card
+
+
+def _first_date(card: Card, values: list[tuple[str, str | None]], what: str) -> MonthDay | None:
+    for value, omit_year in values:
+        found = parse_birthday(value, omit_year)
+        if found is not None:
+            return found
+    if values:
+        card.warnings.append(f"{what} {values[0][0].strip()!r} is not a date; skipped")
+    return None
+
+
+def _name_from_n(values: list[list[str]], version: str) -> str:
+    """prefix given additional family suffix; the 3.0/4.0 comma lists joined by spaces."""
+    for parts in values:
+        family, given, additional, prefix, suffix = (parts + [""] * 5)[:5]
+        words = [
+            text
+            for part in (prefix, given, additional, family, suffix)
+            for word in (_split(part, ",") if version != "2.1" else [part])
+            if (text := _unescape(word, version).strip())
+        ]
         if words:
             return " ".join(words)
     return ""
 
 
-def card_from_component(component: Any, line: int) -> Card:
-    emails = [text for value in _values(component, "email") for text in _texts(value)]
-    phones = []
-    for value in _values(component, "tel"):
-        for text in _texts(value):
-            phones.append(text[4:].strip() if text.lower().startswith("tel:") else text)
-    fn = next((text for value in _values(component, "fn") for text in _texts(value)), "")
-    name = fn or _name_from_n(component)
-    if not name:
-        name = (emails or phones or [""])[0]
-    org = None
-    for value in _values(component, "org"):
-        first = value[0] if isinstance(value, list) and value else value
-        # vobject splits a component on its commas too: "Company, The" comes back as a list.
-        org = ",".join(first).strip() if isinstance(first, list) else str(first).strip()
-        if org:
-            break
-    roles = [
-        text
-        for key in ("title", "role")
-        for value in _values(component, key)
-        for text in _texts(value)
-    ]
-    card = Card(
-        line=line,
-        name=name,
-        emails=emails,
-        phones=[p for p in phones if p],
-        org=org or None,
-        role=roles[0] if roles else None,
-    )
-    if not card.name:
-        card.name = org or ""
-    card.aliases = [text for value in _values(component, "nickname") for text in _texts(value)]
-    card.tags = [text for value in _values(component, "categories") for text in _texts(value)]
-    notes = [str(value).strip() for value in _values(component, "note") if str(value).strip()]
-    card.notes = "\n".join(notes) or None
-    birthdays = [text for value in _values(component, "bday") for text in _texts(value)]
-    for text in birthdays:
-        card.birthday = parse_birthday(text)
-        if card.birthday is not None:
-            break
-    if birthdays and card.birthday is None:
-        card.warnings.append(f"birthday {birthdays[0]!r} is not a date; skipped")
-    return card
-
-
-def read_cards(text: str, where: str) -> Iterator[Card]:
-    """Every card of a vCard file; a card that cannot be read raises FILE:LINE: reason."""
-    import vobject
-
-    for raw in split_cards(text, where):
-        try:
-            component = vobject.readOne(normalise(raw), ignoreUnreadable=True)
-            card = card_from_component(component, raw.line)
-        except RelateError:
-            raise
-        except Exception as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise RelateError(f"{where}:{raw.line}: cannot read this vCard: {reason}") from exc
-        if not card.name:
-            raise RelateError(f"{where}:{raw.line}: card has no name, e-mail or phone")
-        yield card
+def read_cards(stream: IO[bytes], where: str) -> Iterator[Card]:
+    """Every card of a vCard file, streamed; see the module docstring for what is read."""
+    for line, props in read_properties(stream, where):
+        yield card_from_properties(line, props)
 
 
 # --- writing -------------------------------------------------------------------------

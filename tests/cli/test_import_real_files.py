@@ -1,0 +1,216 @@
+"""Issue #11: what Google, LinkedIn, Thunderbird, Apple, Android, KDE and Evolution
+really write, imported through ``relate import`` and checked against values read by
+hand from each file (sources and licences: tests/fixtures/LICENSES/README.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helpers import FIXTURES, Relate, ok
+
+VCARD = FIXTURES / "vcard"
+CSV = FIXTURES / "csv"
+WRITTEN = FIXTURES / "written"
+
+
+def imported(relate: Relate, path: Path, *args: str) -> tuple[str, dict[str, dict[str, Any]]]:
+    """The import's stderr, and the contacts afterwards by name."""
+    result = relate("import", str(path), *args)
+    assert result.exit_code == 0, result.stderr
+    contacts = json.loads(ok(relate("export", "contacts", "--format", "json")))
+    return result.stderr, {c["name"]: c for c in contacts}
+
+
+# 1. Google Contacts CSV with nameless rows; Outlook rows with only an e-mail.
+def test_google_nameless_rows_are_named_after_email_company_or_phone(relate: Relate) -> None:
+    path = WRITTEN / "google-nameless.csv"
+    stderr, people = imported(relate, path)
+    assert set(people) == {"Ann Smith", "only.mail@example.org", "Plumbing Ltd"}
+    assert people["Plumbing Ltd"]["phones"] == ["+44 20 7946 0000"]
+    assert people["Ann Smith"]["tags"] == ["Clients"]  # "* myContacts" is no tag
+    assert "3 added, 0 updated, 0 skipped as duplicates, 2 skipped as unusable" in stderr
+    assert "1 without a name named after their e-mail" in stderr
+    assert "1 without a name named after their organisation" in stderr
+    assert f"{path}:5: skipped: no name, e-mail, company or phone" in stderr
+    assert f"{path}:6: skipped" in stderr
+
+
+# 2. LinkedIn Connections.csv, current (notes before the header) and older.
+def test_linkedin_connections(relate: Relate) -> None:
+    path = WRITTEN / "linkedin-Connections.csv"
+    stderr, people = imported(relate, path)
+    assert "(LinkedIn CSV): 3 added" in stderr and "2 skipped as unusable" in stderr
+    priya = people["Priya Raman"]
+    assert priya["emails"] == ["priya@example.org"]
+    assert priya["org"] == "Stripe, Inc."
+    assert priya["role"] == "Technical Recruiter"
+    assert priya["notes"] == "LinkedIn: https://www.linkedin.com/in/priya-raman-example"
+    # Two John Smiths with different profiles are two people.
+    contacts = json.loads(ok(relate("export", "contacts", "--format", "json")))
+    assert sorted(c["org"] for c in contacts if c["name"] == "John Smith") == ["Globex", "Initech"]
+    history = json.loads(ok(relate("export", "interactions", "--format", "json")))
+    started = {(i["contacts"][0], i["occurred_at"][:10], i["text"]) for i in history}
+    assert ("Priya Raman", "2024-03-12", "Connected on LinkedIn") in started
+    # Importing it again changes nothing: the profile URL identifies each person.
+    again = relate("import", str(path))
+    assert "0 added, 0 updated, 3 skipped as duplicates" in again.stderr
+
+
+def test_older_linkedin_export_keeps_email_and_position(relate: Relate) -> None:
+    _stderr, people = imported(relate, WRITTEN / "linkedin-Connections-old.csv")
+    assert people["Grace Hopper"]["emails"] == ["grace@example.com"]
+    assert people["Grace Hopper"]["role"] == "Rear Admiral"
+
+
+# 3. Year-less birthdays from Apple and CardBook.
+def test_placeholder_year_1604_means_no_year(relate: Relate) -> None:
+    _stderr, people = imported(relate, WRITTEN / "apple-omit-year.vcf")
+    assert people["Mum"]["birthday"] == "--03-15"
+    assert people["Dave Plumber"]["birthday"] == "--01-01"
+    today = ok(relate("today"))
+    assert "423" not in today and "422" not in today
+
+
+# 4. Thunderbird's own CSV export, comma and semicolon.
+@pytest.mark.parametrize(
+    "name", ["thunderbird-basic_csv_addressbook.csv", "thunderbird-csv_semicolon.csv"]
+)
+def test_thunderbird_csv(relate: Relate, name: str) -> None:
+    stderr, people = imported(relate, CSV / name)
+    assert "(Thunderbird CSV): 2 added" in stderr
+    assert people["John Doe"]["emails"] == ["john@doe.invalid"]
+    assert people["Jane Doe"]["emails"] == ["jane@doe.invalid"]
+
+
+# 5. Decoding per value: Shift_JIS, a stray byte, a character split by a fold, UTF-16.
+def test_shift_jis_card_from_a_japanese_phone(relate: Relate) -> None:
+    _stderr, people = imported(relate, VCARD / "aosp-v21_japanese_1.vcf")
+    assert people["安藤ロイド"]["phones"] == ["0300000000"]
+
+
+def test_one_stray_byte_garbles_one_value_only(relate: Relate) -> None:
+    _stderr, people = imported(relate, WRITTEN / "mixed-bytes.vcf")
+    assert {"Jürgen Müller", "René Dupont", "Zoë Ørn"} == set(people)
+    assert people["Zoë Ørn"]["notes"] == "Ça va"
+
+
+def test_utf16_vcard_with_bom(relate: Relate) -> None:
+    _stderr, people = imported(relate, WRITTEN / "utf16.vcf")
+    assert people["\u00dcnal Y\u0131lmaz"]["emails"] == ["unal@example.com"]
+
+
+# 6. A card or row with nothing usable is skipped; the rest imports.
+@pytest.mark.parametrize("name", ["aosp-v21_im.vcf", "kcontacts-vcard7.vcf"])
+def test_card_without_name_email_or_phone_is_skipped(relate: Relate, name: str) -> None:
+    relate("add", "Already Here")
+    path = VCARD / name
+    result = relate("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert f"{path}:1: skipped: no name, e-mail, phone or organisation" in result.stderr
+    assert "0 added, 0 updated, 0 skipped as duplicates, 1 skipped as unusable" in result.stderr
+
+
+def test_evolution_card_with_an_empty_fn(relate: Relate) -> None:
+    stderr, people = imported(relate, VCARD / "kcontacts-vcard4.vcf")
+    assert people["hello@ximian.com"]["org"] == "Ximian, Inc."
+    assert "named after their e-mail" in stderr
+
+
+# 7. Google's "Outlook CSV": an extra empty cell on every row; "* My Contacts".
+def test_google_outlook_csv_with_trailing_comma(relate: Relate) -> None:
+    _stderr, people = imported(relate, WRITTEN / "google-outlook-trailing-comma.csv")
+    assert people["Bob Jones"]["tags"] == ["Friends"]
+    assert people["Bob Jones"]["birthday"] == "1980-03-31"
+    assert people["solo@example.net"]["tags"] == []
+
+
+# 8. Folding inside parameters; 2.1 habits phones accept.
+def test_folding_inside_parameters_and_a_trailing_backslash(relate: Relate) -> None:
+    _stderr, people = imported(relate, WRITTEN / "param-folding.vcf")
+    person = people["Folded Parameters"]
+    assert person["emails"] == ["folded@example.com"]
+    assert person["notes"] == "ends with a backslash \\"  # no "eof" appended
+
+
+def test_address_continued_with_backslash(relate: Relate) -> None:
+    _stderr, people = imported(relate, VCARD / "aosp-v21_adr_multiple_line.vcf")
+    assert people["bogus"]["birthday"] == "2008-12-03"
+
+
+def test_comment_lines_are_ignored_but_not_inside_a_value(relate: Relate) -> None:
+    _stderr, people = imported(relate, VCARD / "aosp-v21_invalid_comment_line.vcf")
+    assert people["Conference Call"]["notes"] == (
+        "This is an (sharp ->#<- sharp) example. This message must NOT be ignored."
+    )
+
+
+def test_nested_cards_are_cards_of_their_own(relate: Relate) -> None:
+    _stderr, people = imported(relate, VCARD / "aosp-v21_nest.vcf")
+    assert set(people) == {"parent", "nest1", "nest2"}
+    assert people["parent"]["phones"] == ["1"]
+
+
+def test_vcard_21_backslashes(relate: Relate) -> None:
+    _stderr, people = imported(relate, VCARD / "aosp-v21_backslash.vcf")
+    assert set(people) == {"A;B\\C;D:E\\\\"}  # 2.1 escapes only the semicolon
+
+
+# 9. Day-first dates.
+def test_day_first_dates_are_read_day_first(relate: Relate) -> None:
+    _stderr, people = imported(relate, WRITTEN / "outlook-day-first.csv")
+    assert people["Ann Day"]["birthday"] == "1991-01-20"
+    assert people["Ben Day"]["birthday"] == "1990-04-05"  # not 4 May
+
+
+def test_ambiguous_dates_are_refused_unless_the_order_is_given(relate: Relate) -> None:
+    path = WRITTEN / "outlook-ambiguous.csv"
+    refused = relate("import", str(path))
+    assert refused.exit_code == 1
+    assert f"{path}:2: a date such as 03/04/1990 could be day-first" in refused.stderr
+    assert "--date-order" in refused.stderr
+    _stderr, people = imported(relate, path, "--date-order", "dmy")
+    assert people["Cat Amb"]["birthday"] == "1990-04-05"
+
+
+# 10. Smaller things.
+def test_nickname_and_category_lists(relate: Relate) -> None:
+    _stderr, people = imported(relate, WRITTEN / "nickname-categories.vcf")
+    assert people["Lists Person"]["aliases"] == ["Nick1", "Nick2"]
+    assert people["Lists Person"]["tags"] == ["A", "B'C"]
+
+
+@pytest.mark.parametrize(
+    ("name", "person", "day"),
+    [
+        ("kcontacts-testfullvcard.vcf", "Sherlock Holmes", "1996-04-15"),
+        ("ezvcard-John_Doe_EVOLUTION.vcf", "Mr. John Richter, James Doe Sr.", "1980-03-22"),
+        ("ezvcard-outlook-2007.vcf", "Mr. Michael Angstadt Jr.", "2012-08-01"),
+    ],
+)
+def test_anniversary_is_kept(relate: Relate, name: str, person: str, day: str) -> None:
+    imported(relate, VCARD / name)
+    dates = json.loads(ok(relate("export", "dates", "--format", "json")))
+    assert {(d["contact"], d["kind"], d["date"]) for d in dates} >= {(person, "anniversary", day)}
+
+
+def test_kde_categories_are_a_list(relate: Relate) -> None:
+    _stderr, people = imported(relate, VCARD / "kcontacts-testfullvcard.vcf")
+    assert people["Sherlock Holmes"]["tags"] == ["FICTION", "LITERATURE"]
+
+
+def test_an_ics_file_is_named_for_what_it_is(relate: Relate) -> None:
+    result = relate("import", str(WRITTEN / "calendar.ics"))
+    assert result.exit_code == 1
+    assert "is an iCalendar file (events), not contacts" in result.stderr
+    assert "unknown CSV columns" not in result.stderr
+
+
+def test_no_library_chatter_and_empty_role_is_null(relate: Relate) -> None:
+    result = relate("import", str(VCARD / "ezvcard-John_Doe_IPHONE.vcf"))
+    assert "ERROR" not in result.stderr
+    _stderr, people = imported(relate, CSV / "thunderbird-csv_semicolon.csv")
+    assert people["Jane Doe"]["role"] is None and people["Jane Doe"]["notes"] is None
