@@ -200,11 +200,11 @@ def import_(
         f"; {count} without a name named after their {what}"
         for what, count in sorted(summary.named_after.items())
     )
-    where = f"{summary.where} ({summary.layout} CSV)" if summary.layout else summary.where
+    read_as = f" (read as {summary.layout} CSV)" if summary.layout not in (None, "relate") else ""
     if dry_run:
-        talk = f"Dry run of {where}, nothing written: would be {counts}{named}\n"
+        talk = f"Dry run of {summary.where}, nothing written: would be {counts}{named}{read_as}\n"
     else:
-        talk = f"Imported {where}: {counts}{named}\n"
+        talk = f"Imported {summary.where}: {counts}{named}{read_as}\n"
     terminal.current().write(talk, stderr=True)
 
 

@@ -371,8 +371,8 @@ def record_from_row(row: sqlite3.Row) -> dict[str, object]:
             record[key] = PRIORITY_NAMES.get(int(row["priority"]), "normal")
         elif key == "archived":
             record[key] = bool(row["archived"])
-        elif key in ("role", "notes"):
-            record[key] = row[key] or None  # stored as "" when empty; documented as null
+        elif key == "role":
+            record[key] = row[key] or None  # an empty cell once stored ""; documented as null
         else:
             record[key] = row[key]
     return record
