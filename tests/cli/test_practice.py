@@ -81,8 +81,10 @@ def test_open_concerns_are_on_the_agenda_until_resolved(relate: Relate, ann: Non
     ok(relate("concern", "ann", "Invoice sent twice", env={"RELATE_NOW": "2026-11-20T10:00"}))
     items = as_json(relate("today", "-f", "json"))
     assert [(i["kind"], i["contact"], i["text"], i["overdue_days"], i["id"]) for i in items] == [
-        ("concern", "Ann Smith", "Invoice sent twice (concern #1)", 4, None)
+        ("concern", "Ann Smith", "Invoice sent twice", 4, 1)
     ]
+    table = ok(relate("today", "-f", "table", env={"COLUMNS": "100"}))
+    assert " #1  Ann Smith  Invoice sent twice  open 4d" in table
     assert "open 4d" in ok(relate("today"))
     ok(relate("resolve", "1", "Refunded"))
     assert as_json(relate("today", "-f", "json")) == []

@@ -24,7 +24,7 @@ def agenda(relate: Relate, day: str) -> list[dict[str, Any]]:
 
 def birthday(contact: str, due: str, text: str, ahead: int) -> dict[str, Any]:
     return {
-        "id": None,
+        "id": 1,  # the date's own id: Ann's birthday is the first date recorded
         "kind": "date",
         "contact": contact,
         "due": due,
@@ -79,7 +79,7 @@ def test_a_week_of_agendas(relate: Relate) -> None:
     )
     ann_41 = "Ann Smith turns 41 on Fri 4 Dec: gift?"
     dan_late = {
-        "id": None,
+        "id": 4,  # a cadence item's id is the contact's
         "kind": "cadence",
         "contact": "Dan Dahl",
         "due": "2026-11-30",
@@ -182,7 +182,7 @@ def test_a_week_of_agendas(relate: Relate) -> None:
             "overdue_days": 2,
         },
         {
-            "id": None,
+            "id": 4,
             "kind": "cadence",
             "contact": "Dan Dahl",
             "due": wed2,
@@ -205,7 +205,7 @@ def test_the_agenda_as_a_table(relate: Relate) -> None:
         "Due (1)",
         " #2  —          Invoices                                     today 15:00",
         "Coming up (1)",
-        "     Ann Smith  Ann Smith turns 41 on Fri 27 Nov: gift?      Fri 27 Nov",
+        " #1  Ann Smith  Ann Smith turns 41 on Fri 27 Nov: gift?      Fri 27 Nov",
         "Time to get in touch (1)",
-        "     Bob Berg   Never contacted; added 23 days ago (weekly)  16d late",
+        " #2  Bob Berg   Never contacted; added 23 days ago (weekly)  16d late",
     ]

@@ -37,7 +37,7 @@ def _when(item: Item, agenda: Agenda) -> str:
 
 
 def _ref(item: Item) -> str:
-    return f"#{item.id}" if item.id is not None else ""
+    return f"#{item.id}"
 
 
 def write(agenda: Agenda, fmt: str, stream: IO[str] | None = None) -> None:

@@ -88,7 +88,9 @@ COUNT_CONCERNS = statement("SELECT count(*) " + _CONCERNS)
 @dataclass(frozen=True)
 class Item:
     section: str
-    id: int | None  # what done/snooze take; None for dates and cadence
+    # The item's own id: a reminder's (what done/snooze take), a concern's (resolve),
+    # an important date's, or for cadence the contact's.
+    id: int
     kind: str  # reminder | follow-up | concern | date | cadence
     contact: str | None
     contact_id: int | None
@@ -225,7 +227,9 @@ def _date_items(db: Database, today: date, days: int, limit: int) -> tuple[list[
             on,
             when_text,
         )
-        items.append(Item(DATES, None, "date", row["contact"], row["contact_id"], on, text, -ahead))
+        items.append(
+            Item(DATES, int(row["id"]), "date", row["contact"], row["contact_id"], on, text, -ahead)
+        )
     return items, len(found)
 
 
@@ -233,11 +237,11 @@ def _concern_items(db: Database, today: date, limit: int) -> tuple[list[Item], i
     items = []
     for row in db.execute(CONCERN_ITEMS, {"limit": limit}):
         opened = clock.local_day_of(str(row["opened_at"]))
-        text = f"{row['text']} (concern #{row['id']})"
+        text = str(row["text"])
         items.append(
             Item(
                 CONCERNS,
-                None,
+                int(row["id"]),
                 "concern",
                 str(row["contact"]),
                 int(row["contact_id"]),
@@ -269,7 +273,7 @@ def _cadence_items(db: Database, today: date, limit: int) -> tuple[list[Item], i
         items.append(
             Item(
                 CADENCE,
-                None,
+                int(row["id"]),
                 "cadence",
                 str(row["name"]),
                 int(row["id"]),
