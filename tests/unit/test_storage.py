@@ -156,3 +156,20 @@ def test_every_registered_statement_names_real_columns(db_path: Path) -> None:
         except sqlite3.Error as exc:  # pragma: no cover - the failure message matters
             pytest.fail(f"{exc}: {sql}")
     conn.close()
+
+
+def test_undo_steps_are_dated_by_the_clock_the_opener_gives(db_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    moment = datetime(2031, 5, 6, 7, 8, tzinfo=UTC)
+    db = open_database(db_path, now=lambda: moment)
+    try:
+        with db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO contact (name, name_key, priority, created_at, updated_at)"
+                " VALUES ('Ann', 'ann', 1, '2031-05-06', '2031-05-06')"
+            )
+        stamps = [row[0] for row in db.execute("SELECT created_at FROM undo_step")]
+    finally:
+        db.close()
+    assert stamps == ["2031-05-06 07:08:00.000000"]

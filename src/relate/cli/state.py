@@ -37,7 +37,7 @@ class AppState:
 
     def database(self, *, create: bool = False) -> Database:
         if self._db is None:
-            self._db = open_database(self.path(), create=create)
+            self._db = open_database(self.path(), create=create, now=now)
             self._db.label = self.label
         return self._db
 

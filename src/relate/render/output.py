@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from relate import terminal
+from relate.csvcodec import csv_cell
 from relate.errors import UsageError
 
 FORMATS = ("table", "plain", "csv", "json")
-LIST_SEPARATOR = ";"
 
 
 def resolve_format(requested: str | None, allowed: Sequence[str] = FORMATS) -> str:
@@ -27,52 +27,6 @@ def resolve_format(requested: str | None, allowed: Sequence[str] = FORMATS) -> s
     if value not in allowed:
         raise UsageError(f"unknown format {requested!r}", hint="use one of " + ", ".join(allowed))
     return value
-
-
-def join_list(values: Iterable[str]) -> str:
-    """Join a multi-valued field for CSV: ``;`` between values, ``\\;``/``\\\\`` inside one."""
-    items = list(values)
-    plain = "".join(items)
-    if "\\" not in plain and LIST_SEPARATOR not in plain:  # the common case: nothing to escape
-        return LIST_SEPARATOR.join(items)
-    return LIST_SEPARATOR.join(
-        value.replace("\\", "\\\\").replace(LIST_SEPARATOR, "\\" + LIST_SEPARATOR)
-        for value in items
-    )
-
-
-def split_list(text: str) -> list[str]:
-    """The inverse of ``join_list``."""
-    values: list[str] = []
-    current: list[str] = []
-    escaped = False
-    for char in text:
-        if escaped:
-            current.append(char)
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == LIST_SEPARATOR:
-            values.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    if current or values:
-        values.append("".join(current))
-    return values
-
-
-def csv_cell(value: object) -> str:
-    """One value as CSV text: lists joined, booleans as true/false, None as empty."""
-    if type(value) is str:  # most cells: checked first, exports call this per value
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list | tuple):
-        return join_list([item if type(item) is str else str(item) for item in value])
-    return str(value)
 
 
 def write_csv(

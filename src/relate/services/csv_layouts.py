@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from relate.render.output import split_list
+from relate.csvcodec import split_list
 from relate.services.contacts import CONTACT_FIELDS, LIST_FIELDS
 
 # relate's own columns, and the one-value aliases of its list columns.

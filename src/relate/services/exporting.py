@@ -141,7 +141,7 @@ def iter_interactions(db: Database) -> Iterator[dict[str, object]]:
 def interaction_cells(db: Database) -> Iterator[tuple[object, ...]]:
     """Interactions straight to CSV cells: the 200k-row hot path, so it repeats the
     few lines of ``_interaction_rows`` rather than stacking a second generator."""
-    from relate.render.output import join_list
+    from relate.csvcodec import join_list
 
     name_of = _ContactNames(db)
     local = clock.LocalISOFormatter()
@@ -220,7 +220,7 @@ def csv_rows(db: Database, kind: str) -> Iterator[tuple[object, ...]]:
     """An export as rows of CSV cells in ``FIELDS[kind]`` order."""
     if kind == "interactions":
         return interaction_cells(db)
-    from relate.render.output import csv_cell
+    from relate.csvcodec import csv_cell
 
     columns = FIELDS[kind]
     return (tuple(csv_cell(record.get(c)) for c in columns) for record in records(db, kind))

@@ -135,7 +135,7 @@ def _list(value: object, what: str) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
-        from relate.render.output import split_list
+        from relate.csvcodec import split_list
 
         return split_list(value)
     if isinstance(value, list) and all(isinstance(item, str) for item in value):

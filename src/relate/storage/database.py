@@ -14,9 +14,11 @@ import os
 import sqlite3
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 
+from relate import clock
 from relate.errors import StorageError
 from relate.storage import journal as journal_module
 from relate.storage.schema import APPLICATION_ID, HEAD, REVISIONS
@@ -58,9 +60,13 @@ class Database:
     it takes the write lock up front and is all-or-nothing.
     """
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+    def __init__(
+        self, path: Path, conn: sqlite3.Connection, now: Callable[[], datetime] = clock.now
+    ) -> None:
         self.path = path
         self.conn = conn
+        # The clock the opener chose; storage asks it only to date an undo step.
+        self.now = now
         # What ``relate undo`` will say it undid; the CLI sets the command line.
         self.label = "a change"
         self._journal_ready = False
@@ -89,7 +95,7 @@ class Database:
         except sqlite3.OperationalError as exc:
             raise storage_error(exc, self.path) from exc
         try:
-            step = journal_module.begin_step(self.conn, self.label) if journal else None
+            step = journal_module.begin_step(self.conn, self.label, self.now()) if journal else None
             yield self.conn
             if step is not None:
                 journal_module.end_step(self.conn, step)
@@ -315,8 +321,12 @@ def _revision_or_none(conn: sqlite3.Connection) -> str | None:
         return None
 
 
-def open_database(path: Path, *, create: bool = True) -> Database:
+def open_database(
+    path: Path, *, create: bool = True, now: Callable[[], datetime] = clock.now
+) -> Database:
     """Open (creating or upgrading as needed) the relate database at ``path``.
+
+    ``now`` is the clock its writes are dated by (the undo steps).
 
     Without ``create`` a missing file is an error: commands that only read never
     leave a new database behind (a typo in --db must not start a second one).
@@ -377,4 +387,4 @@ def open_database(path: Path, *, create: bool = True) -> Database:
     except sqlite3.Error as exc:
         conn.close()
         raise storage_error(exc, path) from exc
-    return Database(path, conn)
+    return Database(path, conn, now)

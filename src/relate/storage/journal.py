@@ -18,6 +18,7 @@ journal therefore holds no quote characters and no semicolons, which undo checks
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 
 from relate import clock
 
@@ -96,11 +97,12 @@ def one_line(label: str) -> str:
     return flat if len(flat) <= LABEL_MAX else flat[: LABEL_MAX - 1] + "…"
 
 
-def begin_step(conn: sqlite3.Connection, label: str) -> int:
-    """Open a step inside the current write transaction; the triggers file under it."""
+def begin_step(conn: sqlite3.Connection, label: str, at: datetime) -> int:
+    """Open a step, made ``at``, inside the current write transaction; the triggers
+    file under it."""
     cursor = conn.execute(
         "INSERT INTO main.undo_step (label, created_at) VALUES (?, ?)",
-        (one_line(label), clock.to_storage(clock.now())),
+        (one_line(label), clock.to_storage(at)),
     )
     step = int(cursor.lastrowid or 0)
     conn.execute("DELETE FROM temp.undo_active")
