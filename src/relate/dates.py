@@ -207,7 +207,23 @@ def _match_month_name(s: str) -> tuple[int, int, int | None] | None:
     return _MONTHS[m["month"]], int(m["day"]), int(m["year"]) if m["year"] else None
 
 
-def _parse_day(s: str, today: date, text: str) -> date:
+# Which way a date without a year (or a bare weekday) leans: AHEAD for something to
+# do (on 24 Nov, "jan 5" is next January), BACK for something that happened (on a
+# Tuesday, "friday" is the Friday just gone); None reads it in the current year.
+AHEAD = "ahead"
+BACK = "back"
+
+
+def _lean_year(found: date, today: date, lean: str | None) -> date | str:
+    """A year-less ``found`` (in today's year) moved to the year ``lean`` points at."""
+    if lean == AHEAD and found < today:
+        return _make_date(today.year + 1, found.month, found.day)
+    if lean == BACK and found > today:
+        return _make_date(today.year - 1, found.month, found.day)
+    return found
+
+
+def _parse_day(s: str, today: date, text: str, lean: str | None = None) -> date:
     if m := _ISO_DATE.fullmatch(s):
         found = _make_date(int(m[1]), int(m[2]), int(m[3]))
     elif s in _RELATIVE_WORDS:
@@ -216,6 +232,9 @@ def _parse_day(s: str, today: date, text: str) -> date:
         wanted = _WEEKDAYS[m["wd"]]
         if m["which"] == "last":
             found = today - timedelta(days=(today.weekday() - wanted) % 7 or 7)
+        elif m["which"] is None and lean == BACK:
+            # Something that happened on "friday" happened on the latest one (maybe today).
+            found = today - timedelta(days=(today.weekday() - wanted) % 7)
         else:
             ahead = (wanted - today.weekday()) % 7
             # Plain "friday" and "next friday" never mean today; "this friday" may.
@@ -230,6 +249,8 @@ def _parse_day(s: str, today: date, text: str) -> date:
     elif month_day := _match_month_name(s):
         month, day, year = month_day
         found = _make_date(year or today.year, month, day)
+        if year is None and isinstance(found, date):
+            found = _lean_year(found, today, lean)
     else:
         raise _date_error(text)
     if isinstance(found, str):
@@ -237,17 +258,18 @@ def _parse_day(s: str, today: date, text: str) -> date:
     return found
 
 
-def parse_when(text: str, today: date) -> When:
+def parse_when(text: str, today: date, lean: str | None = None) -> When:
     """Read a user's day, with an optional time of day, relative to ``today``.
 
-    A time alone ('3pm', 'at 15:00') means today at that time.
+    A time alone ('3pm', 'at 15:00') means today at that time. ``lean`` (AHEAD or
+    BACK) says which year a date without one is in, and which way a bare weekday goes.
     """
     s = _normalise(text)
     if not s:
         raise _date_error(text)
     day_text, at = _split_time(s, text)
     try:
-        day = _parse_day(day_text, today, text) if day_text else today
+        day = _parse_day(day_text, today, text, lean) if day_text else today
     except OverflowError:
         raise _date_error(text, "that is outside years 1-9999") from None
     return When(day, at)
@@ -549,6 +571,18 @@ def parse_month_day(text: str, today: date) -> MonthDay:
     if isinstance(problem, str):
         raise RelateError(f"cannot read {text!r} as a date: {problem}", hint=MONTH_DAY_FORMS)
     return MonthDay(month, day, year)
+
+
+def format_moment(d: date, at: time | None, today: date) -> str:
+    """``format_day`` with the time of day when one was given: 'Fri 27 Nov 15:00'."""
+    day = format_day(d, today)
+    return f"{day} {at:%H:%M}" if at is not None else day
+
+
+def format_on(d: date, at: time | None, today: date) -> str:
+    """``format_moment`` to follow a verb: 'yesterday 15:00', 'on Fri 20 Nov'."""
+    text = format_moment(d, at, today)
+    return text if (d - today).days in (-1, 0, 1) else f"on {text}"
 
 
 def format_day(d: date, today: date) -> str:

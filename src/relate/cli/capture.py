@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Annotated
 
 import typer
@@ -9,7 +10,7 @@ import typer
 from relate import clock, dates
 from relate.cli import state
 from relate.cli.app import app
-from relate.cli.editor import read_text
+from relate.cli.editor import kept_on_failure, read_text, typed_elsewhere
 from relate.cli.options import ContactArg, FormatOption
 from relate.cli.parsing import moment, past_moment
 from relate.errors import UsageError
@@ -55,8 +56,15 @@ def log(
         str, typer.Option("--kind", "-k", help="call, email, meeting, message, note or gift.")
     ] = "note",
     when: Annotated[
-        str | None, typer.Option("--when", "-w", help="When it happened (default: now).")
+        str | None,
+        typer.Option(
+            "--when", "-w", help="When it happened (default: now); 'friday' is the last one."
+        ),
     ] = None,
+    planned: Annotated[
+        bool,
+        typer.Option("--planned", help="Allow a --when in the future: it is planned."),
+    ] = False,
     with_: Annotated[
         list[str] | None,
         typer.Option("--with", help="Another participant (repeatable)."),
@@ -75,27 +83,32 @@ def log(
     """
     db = state.database()
     chosen_kind = interactions.parse_kind(kind)
-    people = [resolve_contact(db, contact)]
-    for other in with_ or []:
-        ref = resolve_contact(db, other)
-        if ref not in people:
-            people.append(ref)
-    happened = past_moment(when)
+    happened, timed = past_moment(when, planned=planned)
     due = moment(follow_up) if follow_up else None
+    named = [contact, *(with_ or [])]
+    # Resolved now to fail before any typing and to name them in the editor; resolved
+    # again in the write's transaction, in case they changed while the text was written.
+    people = interactions.participants(db, named)
     body = read_text(text, ", ".join(ref.name for ref in people), chosen_kind)
-    logged = interactions.log_interaction(
-        db,
-        people,
-        body,
-        kind=chosen_kind,
-        when=happened,
-        now=state.now(),
-        tags=tag or [],
-        follow_up=due[0] if due else None,
-        follow_up_all_day=due[1] if due else True,
-    )
+    folder = state.STATE.path().parent
+    with kept_on_failure(body, folder, state.now()) if typed_elsewhere(text) else nullcontext():
+        logged = interactions.log_interaction(
+            db,
+            people,
+            body,
+            kind=chosen_kind,
+            when=happened,
+            now=state.now(),
+            tags=tag or [],
+            follow_up=due[0] if due else None,
+            follow_up_all_day=due[1] if due else True,
+            named=named,
+        )
     names = ", ".join(ref.name for ref in people)
     message = f"Logged #{logged.interaction_id} {chosen_kind} with {names}"
+    if when is not None:
+        at = happened.time() if timed else None
+        message += " " + dates.format_on(happened.date(), at, state.today())
     if logged.follow_up_id is not None and due is not None:
         due_text = dates.format_day(due[0].date(), state.today())
         message += f"; follow-up #{logged.follow_up_id} due {due_text}"

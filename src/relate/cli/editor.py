@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
 
 from relate import terminal
 from relate.errors import RelateError
@@ -17,6 +21,52 @@ TEMPLATE = """
 def _strip_comments(text: str) -> str:
     lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
     return "\n".join(lines).strip()
+
+
+def typed_elsewhere(argument: str | None) -> bool:
+    """Whether the text comes from stdin or the editor, not the command line (where the
+    shell's history keeps it)."""
+    return argument is None or argument == "-"
+
+
+def keep_text(text: str, folder: Path, now: datetime) -> Path:
+    """Write ``text`` to a new owner-only file in ``folder`` (else the temporary folder)
+    and return its path: what a person typed is never thrown away."""
+    import tempfile
+
+    name = f"relate-unsaved-log-{now:%Y%m%d-%H%M%S}"
+    for place in (folder, Path(tempfile.gettempdir())):
+        for attempt in range(100):
+            path = place / (f"{name}.txt" if attempt == 0 else f"{name}-{attempt}.txt")
+            try:
+                handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                continue
+            except OSError:
+                break
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(text if text.endswith("\n") else text + "\n")
+            return path
+    raise RelateError("could not keep the text anywhere")
+
+
+@contextmanager
+def kept_on_failure(text: str, folder: Path, now: datetime) -> Iterator[None]:
+    """Run a write of ``text``; if it fails, keep the text in a file and say where."""
+    try:
+        yield
+    except BaseException as exc:
+        try:
+            path = keep_text(text, folder, now)
+        except (RelateError, OSError):
+            raise exc from None
+        if isinstance(exc, RelateError):
+            exc.message = f"{exc.message}; your text is kept in {path}"
+        else:
+            from relate.render import output
+
+            output.warn(f"your text is kept in {path}")
+        raise
 
 
 def read_text(argument: str | None, who: str, kind: str) -> str:

@@ -5,34 +5,45 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from relate import clock, dates
+from relate.errors import RelateError
 from relate.render import output
 
 NOON = time(12, 0)
 
 
 def moment(text: str, default_time: time | None = None) -> tuple[datetime, bool]:
-    """(aware local datetime, all_day) for a date typed by the user.
+    """(aware local datetime, all_day) for when something is to be done.
 
-    A day without a time is all-day and lands on ``default_time`` (midnight unless
+    A date without a year is the next one (on 24 Nov, "jan 5" is next January). A
+    day without a time is all-day and lands on ``default_time`` (midnight unless
     given). A wall-clock time that does not exist (spring forward) is moved on, and
     the user is told.
     """
-    when = dates.parse_when(text, clock.today())
+    when = dates.parse_when(text, clock.today(), dates.AHEAD)
     at, note = clock.local_datetime(when.day, when.time or default_time)
     if note:
         output.warn(note)
     return at, when.time is None
 
 
-def past_moment(text: str | None) -> datetime:
-    """When something happened: now by default; a bare past day means its midday."""
+def past_moment(text: str | None, *, planned: bool = False) -> tuple[datetime, bool]:
+    """(aware local datetime, whether a time was given) for when something happened:
+    now by default; a bare past day means its midday. It has happened, so "friday" is
+    the latest Friday and a moment still to come is refused, unless it is ``planned``.
+    """
     current = clock.now()
     if text is None:
-        return current
-    when = dates.parse_when(text, current.date())
+        return current, False
+    when = dates.parse_when(text, current.date(), dates.AHEAD if planned else dates.BACK)
     if when.time is None and when.day == current.date():
-        return current
+        return current, False
     at, note = clock.local_datetime(when.day, when.time or NOON)
+    if at > current and not planned:
+        shown = dates.format_moment(when.day, when.time, current.date())
+        raise RelateError(
+            f"{text!r} is in the future ({shown}); a log records what happened",
+            hint="add --planned to log something planned",
+        )
     if note:
         output.warn(note)
-    return at
+    return at, when.time is not None

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from relate import clock
-from relate.errors import RelateError
-from relate.services.matching import ContactRef, fold
+from relate.errors import NotFoundError, RelateError
+from relate.services.matching import ContactRef, fold, resolve_contact
 from relate.services.reminders import FOLLOW_UP, insert_reminder
 from relate.storage.database import Database
 from relate.storage.sql import statement
@@ -64,6 +65,29 @@ def follow_up_text(text: str) -> str:
     return f"Follow up: {first}" if first else "Follow up"
 
 
+def participants(db: Database, named: Sequence[str]) -> list[ContactRef]:
+    """The contacts ``named`` (as typed), each once, in the order given."""
+    people: list[ContactRef] = []
+    for query in named:
+        ref = resolve_contact(db, query)
+        if ref.id not in {person.id for person in people}:
+            people.append(ref)
+    return people
+
+
+def _same_people(db: Database, named: Sequence[str], expected: list[ContactRef]) -> None:
+    """Refuse when the names typed no longer lead to the people resolved before the
+    text was written (deleted meanwhile, or an id reused by someone else)."""
+    chosen = {(ref.id, ref.name) for ref in expected}
+    for query in named:
+        ref = resolve_contact(db, query)
+        if (ref.id, ref.name) not in chosen:
+            raise NotFoundError(
+                f"{query!r} now names {ref.label()}, not the contact chosen before the text"
+                " was written; nothing logged"
+            )
+
+
 def log_interaction(
     db: Database,
     contacts: list[ContactRef],
@@ -75,12 +99,20 @@ def log_interaction(
     tags: list[str] | None = None,
     follow_up: datetime | None = None,
     follow_up_all_day: bool = True,
+    named: Sequence[str] | None = None,
 ) -> Logged:
-    """Record one interaction with every participant; it counts as contact for each."""
+    """Record one interaction with every participant; it counts as contact for each.
+
+    With ``named`` (what the user typed for ``contacts``), the names are resolved
+    again inside the write transaction, so a contact deleted or replaced while the
+    text was being written is refused instead of receiving someone else's note.
+    """
     if not contacts:
         raise RelateError("an interaction needs at least one contact")
     at = clock.to_storage(when)
     with db.transaction() as conn:
+        if named is not None:
+            _same_people(db, named, contacts)
         cursor = conn.execute(
             INSERT_INTERACTION,
             {"kind": kind, "at": at, "text": text, "now": clock.to_storage(now)},
