@@ -28,3 +28,53 @@ def test_every_agenda_item_carries_its_own_id(relate: Relate, week: None) -> Non
     table = ok(relate("today", "-f", "table", env={"COLUMNS": "100"}))
     assert " #1  Bob Berg   Invoice sent twice" in table
     assert " #2  Bob Berg   Never contacted" in table
+
+
+def test_done_reminders_look_done_and_come_after_the_open_ones(relate: Relate) -> None:
+    ok(relate("add", "Ann"))
+    for n, day in enumerate(("2026-11-20", "2026-11-21", "2026-11-22", "2026-11-26"), 1):
+        ok(relate("remind", "ann", f"Task {n}", "--on", day))
+    ok(relate("done", "1", env={"RELATE_NOW": "2026-11-20T10:00"}))
+    ok(relate("done", "3", env={"RELATE_NOW": "2026-11-23T10:00"}))
+    rows = [line.split("\t") for line in ok(relate("reminders", "--all")).splitlines()]
+    assert rows[0][:2] == ["id", "status"]
+    # Open ones soonest first, then the done ones, the most recently done first.
+    assert [(row[0], row[1]) for row in rows[1:]] == [
+        ("2", "open"),
+        ("4", "open"),
+        ("3", "done"),
+        ("1", "done"),
+    ]
+    table = ok(relate("reminders", "--all", "-f", "table", env={"COLUMNS": "100"}))
+    assert "Status" in table and "done" in table
+    # Without --all, the listing for scripts is as it was.
+    assert ok(relate("reminders")).splitlines()[0].split("\t")[:2] == ["id", "due"]
+
+
+def test_show_marks_done_items_and_all_day_ones_have_no_time(relate: Relate) -> None:
+    ok(relate("add", "Ann"))
+    ok(relate("remind", "ann", "Send the proposal", "--on", "2026-11-20"))
+    ok(relate("remind", "ann", "Call back", "--on", "2026-11-26 15:00"))
+    ok(relate("done", "1"))
+    out = ok(relate("show", "ann", "-f", "table", env={"COLUMNS": "100"}))
+    assert "00:00" not in out
+    done = next(line for line in out.splitlines() if "Send the proposal" in line)
+    assert "2026-11-20" in done and "(done)" in done
+    timed = next(line for line in out.splitlines() if "Call back" in line)
+    assert "2026-11-26 15:00" in timed and "(done)" not in timed
+    [later, first] = as_json(relate("show", "ann", "-f", "json"))["timeline"]
+    assert (first["when"], first["all_day"], first["done"]) == ("2026-11-20 00:00", True, True)
+    assert (later["all_day"], later["done"]) == (False, False)
+
+
+def test_show_says_when_its_timeline_is_cut(relate: Relate) -> None:
+    ok(relate("add", "Ann"))
+    for n in range(25):
+        ok(relate("log", "ann", f"Call {n}"))
+    out = ok(relate("show", "ann", "-f", "table", env={"COLUMNS": "100"}))
+    assert out.rstrip().endswith("… and 5 more (-n 25)")
+    whole = relate("show", "ann", "-n", "25", "-f", "table", env={"COLUMNS": "100"})
+    assert "more" not in ok(whole)
+    piped = relate("show", "ann", "-n", "10")
+    assert "15 more timeline entries not shown; add -n 25" in piped.stderr
+    assert "more" not in piped.stdout

@@ -214,7 +214,8 @@ def list_reminders(
     all_: Annotated[bool, typer.Option("--all", "-a", help="Include completed ones.")] = False,
     fmt: FormatOption = None,
 ) -> None:
-    """List open reminders and follow-ups, soonest first.
+    """List open reminders and follow-ups, soonest first (--all: then the done ones,
+    latest first, marked done).
 
     \b
     Example:
@@ -222,7 +223,16 @@ def list_reminders(
     """
     chosen = output.resolve_format(fmt)
     records = reminders.list_reminders(state.database(), all_)
-    output.write_records(records, REMINDER_FIELDS, REMINDER_COLUMNS, chosen, "Reminders")
+    columns: tuple[output.Column, ...] = REMINDER_COLUMNS
+    if all_ and chosen in ("table", "plain"):
+        # Done ones listed with open ones must look done: a status column says which.
+        records = [{**record, "status": _status(record)} for record in records]
+        columns = (columns[0], output.Column("Status", "status", keep=True), *columns[1:])
+    output.write_records(records, REMINDER_FIELDS, columns, chosen, "Reminders")
+
+
+def _status(record: dict[str, object]) -> str:
+    return "done" if record["done"] else "snoozed" if record["snoozed"] else "open"
 
 
 @app.command("date")

@@ -281,7 +281,25 @@ def show(
             output.write_fields([("Dates", dates_text)], chosen)
         if history:
             output.say("")
-            output.write_table(history, TIMELINE_COLUMNS, chosen, title="Timeline")
+            output.write_table(_timeline_rows(history), TIMELINE_COLUMNS, chosen, title="Timeline")
+    more = timeline.timeline_total(db, ref) - len(history) if len(history) >= limit else 0
+    if more > 0 and chosen == "table":
+        output.say(f"… and {more} more (-n {limit + more})")
+    elif more > 0:
+        output.warn(f"{more} more timeline entries not shown; add -n {limit + more}")
+
+
+def _timeline_rows(history: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Timeline entries as a person reads them: a day without a time shows no
+    "00:00", and a done reminder says so."""
+    return [
+        {
+            **entry,
+            "when": str(entry["when"])[:10] if entry["all_day"] else entry["when"],
+            "kind": f"{entry['kind']} (done)" if entry["done"] else entry["kind"],
+        }
+        for entry in history
+    ]
 
 
 def _set_archived(contact: str, archived: bool) -> None:

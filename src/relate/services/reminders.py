@@ -39,7 +39,9 @@ LIST_REMINDERS = statement(
         r.snoozed_until IS NOT NULL AS snoozed
     FROM reminder r LEFT JOIN contact c ON c.id = r.contact_id
     WHERE (:all OR r.done_at IS NULL)
-    ORDER BY r.done_at IS NOT NULL, coalesce(r.snoozed_until, r.due_at), r.id"""
+    ORDER BY r.done_at IS NOT NULL,
+        CASE WHEN r.done_at IS NULL THEN coalesce(r.snoozed_until, r.due_at) END,
+        r.done_at DESC, r.id"""
 )
 
 

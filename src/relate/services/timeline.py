@@ -10,12 +10,12 @@ from relate.storage.sql import statement
 TIMELINE = statement(
     """SELECT * FROM (
         SELECT 'interaction' AS type, i.id, i.kind, i.occurred_at AS at, i.text,
-            NULL AS done_at
+            NULL AS done_at, 0 AS all_day
         FROM interaction_contact ic JOIN interaction i ON i.id = ic.interaction_id
         WHERE ic.contact_id = :id
         UNION ALL
         SELECT r.kind, r.id, coalesce(r.rrule, ''), coalesce(r.snoozed_until, r.due_at),
-            r.text, r.done_at
+            r.text, r.done_at, r.all_day
         FROM reminder r WHERE r.contact_id = :id
     ) ORDER BY at DESC, id DESC LIMIT :limit"""
 )
@@ -24,7 +24,16 @@ DATES = statement(
     WHERE contact_id = :id ORDER BY month, day"""
 )
 
-TIMELINE_FIELDS = ("type", "id", "kind", "when", "text", "done")
+TIMELINE_FIELDS = ("type", "id", "kind", "when", "text", "done", "all_day")
+TIMELINE_TOTAL = statement(
+    """SELECT (SELECT count(*) FROM interaction_contact WHERE contact_id = :id)
+        + (SELECT count(*) FROM reminder WHERE contact_id = :id)"""
+)
+
+
+def timeline_total(db: Database, ref: ContactRef) -> int:
+    """How many entries the whole timeline has (``timeline`` shows at most ``limit``)."""
+    return int(db.execute(TIMELINE_TOTAL, {"id": ref.id}).fetchone()[0])
 
 
 def timeline(db: Database, ref: ContactRef, limit: int = 20) -> list[dict[str, object]]:
@@ -39,6 +48,7 @@ def timeline(db: Database, ref: ContactRef, limit: int = 20) -> list[dict[str, o
                 "when": clock.from_storage(str(row["at"])).strftime("%Y-%m-%d %H:%M"),
                 "text": row["text"],
                 "done": None if is_log else row["done_at"] is not None,
+                "all_day": bool(row["all_day"]),
             }
         )
     return records
