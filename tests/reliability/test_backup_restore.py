@@ -324,6 +324,8 @@ def test_check_reads_a_newer_file_without_changing_it(relate: Relate, db_path: P
     conn.close()
     before = db_path.read_bytes()
     result = relate("check")
-    assert result.exit_code == 0
+    assert result.exit_code == 4
+    assert "integrity: ok" in result.stdout
     assert "schema: 0099_future (not one this relate knows" in result.stdout
+    assert "written by a newer relate (schema 0099_future)" in result.stderr
     assert db_path.read_bytes() == before

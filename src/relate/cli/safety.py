@@ -112,6 +112,14 @@ def check() -> None:
         output.say(f"{name}: {value}")
     if not health.ok:
         raise StorageError(f"{target} is damaged", hint="restore a backup with relate restore")
+    from relate.storage.schema import REVISIONS
+
+    if health.revision not in REVISIONS:
+        raise StorageError(
+            f"{target} was written by a newer relate (schema {health.revision})",
+            hint="upgrade relate to use it",
+        )
+
 
 
 def _age(revision: str) -> str:

@@ -268,7 +268,7 @@ def check_file(path: Path) -> Health:
     closed without SQLite's closing checkpoint so not a byte of it changes (#9.7).
     """
     if not path.is_file():
-        raise RelateError(f"{path} does not exist or is not a file")
+        raise StorageError(f"{path} is not a regular file; it was left untouched")
     try:
         check_identity(path)
     except OSError as exc:
