@@ -24,6 +24,10 @@ Conventions for writing docs:
 
   Use it sparingly: a skipped example is an untested one.
 
+The ``Example:`` lines of every command's --help (docs/commands.md) cannot run in
+order (each stands alone), so they are parsed instead: options and arguments must
+exist (``test_every_help_example_parses``).
+
 When behaviour changes on purpose and sample outputs drift, regenerate them from
 real runs and review the diff::
 
@@ -422,3 +426,51 @@ def test_output_after_a_block_is_compared_and_skip_markers_are_honoured(
     added, refused = (real for _, real in outputs)
     assert added == "Added #1 Ann"
     assert refused.startswith("relate: error: no contact matches")
+
+
+def help_examples() -> list[tuple[str, str]]:
+    """(command, example line) for every ``relate ...`` line of an Example block in --help."""
+    import typer.main
+
+    group = typer.main.get_command(app)
+    found = []
+    for name, command in group.commands.items():  # type: ignore[attr-defined]
+        in_example = False
+        for line in (command.help or "").splitlines():
+            stripped = line.strip()
+            if stripped.startswith("Example"):
+                in_example = True
+                inline = stripped.partition(":")[2].strip()  # "Example: relate undo"
+                if inline.startswith("relate "):
+                    found.append((name, inline))
+            elif in_example and stripped.startswith("relate "):
+                found.append((name, stripped))
+            elif in_example and stripped and not line.startswith(" "):
+                in_example = False
+    return found
+
+
+def test_every_help_example_parses() -> None:
+    """The examples in --help (and so in docs/commands.md) name real options and
+    arguments; each is checked by Click's parser without running it."""
+    import typer.main
+
+    group = typer.main.get_command(app)
+    examples = help_examples()
+    assert len(examples) >= len(group.commands), examples  # type: ignore[attr-defined]
+    wrong = []
+    for name, example in examples:
+        words = Shell(Path.home(), Path.cwd()).words(example)
+        first = split(words, "|")[0]
+        if ">" in first:
+            first = first[: first.index(">")]
+        try:
+            with group.make_context("relate", first[1:]) as context:
+                # Click keeps the command word apart from its arguments (as cli/app.py reads it).
+                words_after = [*getattr(context, "_protected_args", []), *context.args]
+                sub_name, sub, rest = group.resolve_command(context, words_after)
+                assert sub is not None and sub_name == name, (sub_name, name)
+                sub.make_context(sub_name, rest, parent=context).close()
+        except Exception as error:  # Click's usage errors: what a user would get
+            wrong.append(f"relate {name} --help: {example}\n  {type(error).__name__}: {error}")
+    assert not wrong, "help examples that do not parse:\n" + "\n".join(wrong)
