@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import time
+from collections.abc import Iterator
+
 import pytest
 
 from helpers import Relate, as_json, ok
@@ -108,3 +112,34 @@ def test_referrals_owner_stage_history_and_revisit(relate: Relate, ann: None) ->
     assert (reminder["text"], reminder["contact"]) == ("Revisit Cleo", "Cleo")
     plain = ok(relate("show", "ann"))
     assert "Referred: #3 Cleo" in plain
+
+
+@pytest.fixture
+def copenhagen() -> Iterator[None]:
+    os.environ["TZ"] = "Europe/Copenhagen"
+    time.tzset()
+    yield
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+
+
+def test_report_months_are_local_months(relate: Relate, ann: None, copenhagen: None) -> None:
+    # 00:30 on 1 December in Copenhagen is still 30 November in UTC.
+    ok(relate("log", "ann", "Late call", env={"RELATE_NOW": "2026-12-01T00:30"}))
+    ok(relate("log", "bob", "Early call", env={"RELATE_NOW": "2026-11-30T23:30"}))
+    report = as_json(relate("report", "-f", "json", env={"RELATE_NOW": "2026-12-01T09:00"}))
+    assert report["monthly"] == [
+        {"month": "2026-11", "interactions": 1, "people": 1},
+        {"month": "2026-12", "interactions": 1, "people": 1},
+    ]
+
+
+def test_report_format_help_says_what_it_accepts(relate: Relate, ann: None) -> None:
+    help_text = " ".join(ok(relate("report", "--help")).split())
+    assert "table (terminal default), plain (piped default) or json." in help_text
+    assert "csv" not in help_text
+    refused = relate("report", "--format", "csv")
+    assert refused.exit_code == 2
+    assert "use one of table, plain, json" in refused.stderr
+    for fmt in ("table", "plain", "json"):
+        ok(relate("report", "--format", fmt))

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, Any
 
 import typer
 
-FormatOption = Annotated[
-    str | None,
-    typer.Option(
+from relate.render.output import FORMATS
+
+
+def format_option(formats: Sequence[str] = FORMATS) -> Any:
+    """The --format option of a command that prints ``formats``; the same tuple goes to
+    ``output.resolve_format``, so the help says exactly what is accepted."""
+    described = [
+        {"table": "table (terminal default)", "plain": "plain (piped default)"}.get(f, f)
+        for f in formats
+    ]
+    return typer.Option(
         "--format",
         "-f",
-        help="table (terminal default), plain (piped default), csv or json.",
+        help=", ".join(described[:-1]) + " or " + described[-1] + ".",
         show_default=False,
-    ),
-]
+    )
+
+
+FormatOption = Annotated[str | None, format_option()]
+REPORT_FORMATS = ("table", "plain", "json")
+ReportFormatOption = Annotated[str | None, format_option(REPORT_FORMATS)]
 
 
 def complete_contact(ctx: typer.Context, incomplete: str) -> list[str]:

@@ -10,7 +10,7 @@ import typer
 from relate import dates, terminal
 from relate.cli import state
 from relate.cli.app import app
-from relate.cli.options import ContactArg, FormatOption
+from relate.cli.options import REPORT_FORMATS, ContactArg, FormatOption, ReportFormatOption
 from relate.render import output
 from relate.services import practice
 from relate.services.matching import resolve_contact
@@ -197,7 +197,7 @@ def report(
     since: Annotated[
         str | None, typer.Option("--since", help="Start of the period (default a year ago).")
     ] = None,
-    fmt: FormatOption = None,
+    fmt: ReportFormatOption = None,
 ) -> None:
     """Feedback (NPS, averages), satisfaction, contacts by stage and type, contact frequency.
 
@@ -205,7 +205,7 @@ def report(
     Example:
       relate report --since 2026-01-01 --format json
     """
-    chosen = output.resolve_format(fmt, ("table", "plain", "json"))
+    chosen = output.resolve_format(fmt, REPORT_FORMATS)
     start = dates.parse_date(since, state.today()) if since else state.today() - timedelta(365)
     data = practice.report(state.database(), start)
     if chosen == "json":

@@ -68,9 +68,12 @@ CONTACTS_BY = statement(
         count(*) AS contacts
     FROM contact WHERE archived_at IS NULL GROUP BY 1, 2 ORDER BY 1, 2"""
 )
+# Months are local months: a call at 00:30 on 1 December in Copenhagen is stored as
+# 30 November 23:30 UTC and counts for December ('localtime' is the process's zone,
+# the one clock.from_storage uses).
 MONTHLY_TOUCHES = statement(
-    """SELECT substr(occurred_at, 1, 7) AS month, count(DISTINCT i.id) AS interactions,
-        count(DISTINCT ic.contact_id) AS people
+    """SELECT substr(datetime(occurred_at, 'localtime'), 1, 7) AS month,
+        count(DISTINCT i.id) AS interactions, count(DISTINCT ic.contact_id) AS people
     FROM interaction i JOIN interaction_contact ic ON ic.interaction_id = i.id
     WHERE occurred_at >= :since GROUP BY 1 ORDER BY 1"""
 )
@@ -264,5 +267,7 @@ def report(db: Database, since: date) -> dict[str, object]:
         "engagements_closed": count,
         "average_satisfaction": round(average, 2) if average is not None else None,
         "contacts": [dict(row) for row in db.execute(CONTACTS_BY)],
-        "monthly": [dict(row) for row in db.execute(MONTHLY_TOUCHES, {"since": since.isoformat()})],
+        "monthly": [
+            dict(row) for row in db.execute(MONTHLY_TOUCHES, {"since": clock.day_bounds(since)[0]})
+        ],
     }
