@@ -329,3 +329,20 @@ def test_check_reads_a_newer_file_without_changing_it(relate: Relate, db_path: P
     assert "schema: 0099_future (not one this relate knows" in result.stdout
     assert "written by a newer relate (schema 0099_future)" in result.stderr
     assert db_path.read_bytes() == before
+
+
+def test_backup_to_a_folder_with_a_trailing_slash_creates_it_owner_only(
+    relate: Relate, tmp_path: Path
+) -> None:
+    folder = tmp_path / "Backups" / "relate"
+    out = _ok(relate("backup", f"{folder}/"))
+    written = Path(out.split("Backed up to ")[1].strip())
+    assert written.parent == folder and written.name == "relate-backup-20261124-093000.db"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(folder.parent.stat().st_mode) == 0o700
+    a_file = tmp_path / "notes"
+    a_file.write_text("mine")
+    result = relate("backup", f"{a_file}/")
+    assert result.exit_code == 1
+    assert "is not a folder" in result.stderr
+    assert a_file.read_text() == "mine"

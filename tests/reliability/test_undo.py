@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from typer.testing import Result
 
 from relate.storage.database import open_database
@@ -177,3 +178,33 @@ def test_a_tampered_journal_is_refused(relate: Relate, db_path: Path) -> None:
     assert result.exit_code == 4
     assert "did not write" in result.stderr
     assert relate("show", "ann").exit_code == 0
+
+
+def test_ctrl_c_during_a_long_undo_exits_130_and_undoes_nothing(
+    relate: Relate, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import signal
+
+    from relate.services import undo as service
+
+    for number in range(5):
+        assert relate("add", f"Person {number}").exit_code == 0
+    assert relate("delete", "Person 3", "--yes").exit_code == 0
+    calls = 0
+    real = service._authorize
+
+    def ctrl_c_midway(*args: object) -> int:
+        nonlocal calls
+        calls += 1
+        if calls == 3:  # Ctrl-C while SQLite is inside the authorizer callback
+            signal.raise_signal(signal.SIGINT)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service, "_authorize", ctrl_c_midway)
+    result = relate("undo")
+    assert result.exit_code == 130, result.stderr
+    assert "not authorized" not in result.stderr
+    assert "Person 3" not in relate("list").stdout  # nothing was undone
+    monkeypatch.setattr(service, "_authorize", real)
+    assert relate("undo").exit_code == 0
+    assert "Person 3" in relate("list").stdout

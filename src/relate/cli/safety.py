@@ -44,10 +44,12 @@ def undo(
 @app.command()
 def backup(
     path: Annotated[
-        Path | None,
+        str | None,
         typer.Argument(
-            help="File or folder to write (default: next to the database, timestamped).",
+            help="File or folder to write (default: next to the database, timestamped);"
+            " a trailing / means a folder, created owner-only if missing.",
             show_default=False,
+            metavar="PATH",
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite PATH if it exists.")] = False,
@@ -56,9 +58,19 @@ def backup(
 
     Example: relate backup ~/Backups/
     """
+    import os
+
     from relate.services import backup as service
 
-    written = service.backup(state.database(), path, state.now(), force=force)
+    # Path() drops a trailing slash, and with it what the user meant: read it first.
+    folder = path is not None and path.endswith(("/", os.sep))
+    written = service.backup(
+        state.database(),
+        Path(path).expanduser() if path else None,
+        state.now(),
+        force=force,
+        folder=folder,
+    )
     output.say(f"Backed up to {written}")
 
 

@@ -24,6 +24,7 @@ from relate.storage.database import (
     busy_timeout_ms,
     check_identity,
     close_untouched,
+    make_private_folder,
     open_database,
     private_temp,
     remove_temp,
@@ -69,8 +70,21 @@ def copy_database(source: sqlite3.Connection, dest: Path) -> None:
         remove_temp(temp)
 
 
-def backup(db: Database, dest: Path | None, now: datetime, *, force: bool = False) -> Path:
-    """Copy the open database to ``dest`` (a file, a folder, or None for the default)."""
+def backup(
+    db: Database, dest: Path | None, now: datetime, *, force: bool = False, folder: bool = False
+) -> Path:
+    """Copy the open database to ``dest`` (a file, a folder, or None for the default).
+
+    ``folder`` (the user wrote ``DIR/``) means ``dest`` is a folder even if it does not
+    exist yet: it is created owner-only, never written as a file of that name.
+    """
+    if folder and dest is not None and not dest.is_dir():
+        if dest.exists():
+            raise RelateError(f"{dest} is not a folder", hint="drop the trailing / to name a file")
+        try:
+            make_private_folder(dest)
+        except OSError as exc:
+            raise StorageError(f"cannot create the folder {dest}: {exc.strerror}") from exc
     if dest is None:
         dest = default_path(db.path, now)
     elif dest.is_dir():

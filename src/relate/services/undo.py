@@ -78,8 +78,9 @@ def undo_last(db: Database) -> Undone:
         conn.execute("PRAGMA defer_foreign_keys=ON")
         conn.set_authorizer(_authorize)
         try:
-            for sql in entries:
-                conn.execute(sql)
+            with db.interruptible():
+                for sql in entries:
+                    conn.execute(sql)
         finally:
             conn.set_authorizer(None)
         conn.execute(DELETE_STEP, {"id": step["id"]})

@@ -107,6 +107,40 @@ class Database:
                 raise storage_error(exc, self.path) from exc
             raise
 
+    @contextlib.contextmanager
+    def interruptible(self) -> Iterator[None]:
+        """Ctrl-C inside a long statement stops it and becomes ``KeyboardInterrupt``.
+
+        Python delivers Ctrl-C between bytecodes, which may be inside one of SQLite's
+        callbacks (undo's authorizer): SQLite then sees a refusal and reports "not
+        authorized", exit 4 instead of 130 (#9.13). Here Ctrl-C only sets a flag and
+        interrupts SQLite; the statement fails and the interrupt is raised after it.
+        """
+        import signal
+        import threading
+
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        interrupted = False
+
+        def on_ctrl_c(_signum: int, _frame: object) -> None:
+            nonlocal interrupted
+            interrupted = True
+            self.conn.interrupt()
+
+        previous = signal.signal(signal.SIGINT, on_ctrl_c)
+        try:
+            yield
+        except sqlite3.DatabaseError:
+            if interrupted:
+                raise KeyboardInterrupt from None
+            raise
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        if interrupted:
+            raise KeyboardInterrupt
+
     def close(self) -> None:
         self.conn.close()
 
@@ -148,6 +182,19 @@ def remove_temp(temp: Path) -> None:
     for suffix in ("", "-journal", "-wal", "-shm"):
         with contextlib.suppress(FileNotFoundError):
             Path(f"{temp}{suffix}").unlink()
+
+
+def make_private_folder(folder: Path) -> None:
+    """Create ``folder`` and any missing parents, each owner-only (0700)."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for level in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # another relate made it meanwhile
+            level.mkdir(mode=0o700)
 
 
 def _pid_alive(pid: int) -> bool:
@@ -194,7 +241,7 @@ def _create(path: Path, *, over_empty: bool = False) -> None:
     was there) rather than a half-built one relate would refuse (#9.6).
     """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_folder(path.parent)
         temp = private_temp(path)
     except OSError as exc:
         raise StorageError(f"cannot create {path}: {exc.strerror}") from exc
