@@ -52,7 +52,7 @@ def test_deleted_contact_comes_back_with_everything(
     _ok(relate("log", "ann", "Lunch about the rebrand", "--follow-up", "friday"))
     _ok(relate("log", "ann", "Workshop together", "--with", "bob"))
     _ok(relate("remind", "ann", "Send the proposal", "--on", "thursday", "--every", "weekly"))
-    _ok(relate("done", "2"))  # a recurring reminder: completion history and a new due date
+    _ok(relate("done", "2", "--force"))  # recurring, before its day: history and a new due date
     before = _dump(db_path)
 
     _ok(relate("delete", "ann smith", "--yes"))  # delete takes only an exact name

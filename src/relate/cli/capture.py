@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from contextlib import nullcontext
+from datetime import datetime
 from typing import Annotated
 
 import typer
 
-from relate import clock, dates
+from relate import clock, dates, terminal
 from relate.cli import state
 from relate.cli.app import app
 from relate.cli.editor import kept_on_failure, read_text, typed_elsewhere
@@ -110,9 +111,20 @@ def log(
         at = happened.time() if timed else None
         message += " " + dates.format_on(happened.date(), at, state.today())
     if logged.follow_up_id is not None and due is not None:
-        due_text = dates.format_day(due[0].date(), state.today())
-        message += f"; follow-up #{logged.follow_up_id} due {due_text}"
+        message += f"; follow-up #{logged.follow_up_id} due {_when_text(*due)}"
+        _warn_if_past(f"follow-up #{logged.follow_up_id}", *due)
     output.say(message)
+
+
+def _when_text(at: datetime, all_day: bool) -> str:
+    """A due date as confirmations say it: 'Fri 27 Nov', 'Tue 5 Jan 2027', 'today 15:00'."""
+    return dates.format_moment(at.date(), None if all_day else at.time(), state.today())
+
+
+def _warn_if_past(what: str, at: datetime, all_day: bool) -> None:
+    # Allowed (a reminder of something overdue is still a reminder), but rarely meant.
+    if (at.date() < state.today()) if all_day else (at < state.now()):
+        output.warn(f"{what} is already overdue: {_when_text(at, all_day)} has passed")
 
 
 @app.command()
@@ -163,7 +175,8 @@ def remind(
     )
     repeat = f", {dates.describe_recurrence(rule)}" if rule else ""
     who = f" for {ref.name}" if ref else ""
-    output.say(f"Reminder #{new_id}{who} due {dates.format_day(due.date(), state.today())}{repeat}")
+    output.say(f"Reminder #{new_id}{who} due {_when_text(due, all_day)}{repeat}")
+    _warn_if_past(f"reminder #{new_id}", due, all_day)
 
 
 @app.command()
@@ -171,18 +184,40 @@ def done(
     item: Annotated[
         str, typer.Argument(help="The id shown by today/reminders: 12, #12.", show_default=False)
     ],
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Complete a recurring item before its day without asking."
+        ),
+    ] = False,
 ) -> None:
     """Complete a reminder or follow-up; a recurring one moves to its next date.
+
+    Completing a recurring one before its day skips that occurrence: relate asks
+    first on a terminal; elsewhere --force is required.
 
     \b
     Example:
       relate done 12
     """
-    result = reminders.complete(state.database(), reminders.parse_item_id(item), state.now())
+    db, number = state.database(), reminders.parse_item_id(item)
+    try:
+        result = reminders.complete(db, number, state.now(), early=force)
+    except reminders.NotYetDue as early:
+        term = terminal.current()
+        if not term.stdin_is_terminal:
+            raise
+        term.confirm(
+            f"#{number} is not due until {_when_text(early.due, early.all_day)}; "
+            "complete it now and skip that occurrence?",
+            yes=False,
+            refusal=early.message,
+        )
+        result = reminders.complete(db, number, state.now(), early=True)
     if result.next_due is not None:
         output.say(
             f"Done #{result.id} {result.text}; next on "
-            f"{dates.format_day(result.next_due.date(), state.today())}"
+            f"{_when_text(result.next_due, result.all_day)}"
         )
     else:
         output.say(f"Done #{result.id} {result.text}")
@@ -192,7 +227,7 @@ def done(
 def snooze(
     item: Annotated[str, typer.Argument(help="The item id: 12, #12.", show_default=False)],
     until: Annotated[
-        str, typer.Option("--until", "-u", help="Hide it until this date.")
+        str, typer.Option("--until", "-u", help="Hide it until this date (after today).")
     ] = "tomorrow",
 ) -> None:
     """Hide a reminder or follow-up until a later date.
@@ -201,12 +236,9 @@ def snooze(
     Example:
       relate snooze 12 --until monday
     """
-    wake, _ = moment(until)
-    text = reminders.snooze(state.database(), reminders.parse_item_id(item), wake)
-    output.say(
-        f"Snoozed #{reminders.parse_item_id(item)} {text} until "
-        f"{dates.format_day(wake.date(), state.today())}"
-    )
+    wake, all_day = moment(until)
+    text = reminders.snooze(state.database(), reminders.parse_item_id(item), wake, state.now())
+    output.say(f"Snoozed #{reminders.parse_item_id(item)} {text} until {_when_text(wake, all_day)}")
 
 
 @app.command("reminders")

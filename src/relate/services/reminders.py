@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from relate import clock
-from relate.errors import NotFoundError, RelateError
+from relate.errors import NotFoundError, RelateError, UsageError
 from relate.storage.database import Database
 from relate.storage.sql import statement
 
@@ -112,6 +112,20 @@ class Completed:
     kind: str
     text: str
     next_due: datetime | None  # the next occurrence of a recurring reminder
+    all_day: bool = True
+
+
+class NotYetDue(UsageError):
+    """Completing a recurring item before its day would silently skip that occurrence."""
+
+    def __init__(self, item_id: int, due: datetime, all_day: bool) -> None:
+        super().__init__(
+            f"#{item_id} is not due until {due.date().isoformat()}; completing it now skips"
+            " that occurrence",
+            hint="add --force",
+        )
+        self.due = due
+        self.all_day = all_day
 
 
 def _open_item(conn: sqlite3.Connection, item_id: int) -> sqlite3.Row:
@@ -123,9 +137,10 @@ def _open_item(conn: sqlite3.Connection, item_id: int) -> sqlite3.Row:
     return row  # type: ignore[no-any-return]
 
 
-def complete(db: Database, item_id: int, now: datetime) -> Completed:
+def complete(db: Database, item_id: int, now: datetime, *, early: bool = False) -> Completed:
     """Mark an item done. A recurring reminder records the completion and moves to
-    its next occurrence after today (so a late completion does not leave it overdue)."""
+    its next occurrence after today (so a late completion does not leave it overdue).
+    One whose day has not come yet raises NotYetDue unless ``early``."""
     from relate.dates import next_occurrence
 
     stamp = clock.to_storage(now)
@@ -133,18 +148,28 @@ def complete(db: Database, item_id: int, now: datetime) -> Completed:
         row = _open_item(conn, item_id)
         if row["rrule"]:
             due = clock.from_storage(str(row["due_at"]))
+            if not early and due.date() > now.date():
+                raise NotYetDue(item_id, due, bool(row["all_day"]))
             after = max(due, now).replace(tzinfo=None)
             following = next_occurrence(str(row["rrule"]), due.replace(tzinfo=None), after)
             conn.execute(RECORD_COMPLETION, {"id": item_id, "due_at": row["due_at"], "now": stamp})
             if following is not None:
                 next_due = following.astimezone()
                 conn.execute(ADVANCE, {"id": item_id, "due_at": clock.to_storage(next_due)})
-                return Completed(item_id, str(row["kind"]), str(row["text"]), next_due)
+                return Completed(
+                    item_id, str(row["kind"]), str(row["text"]), next_due, bool(row["all_day"])
+                )
         conn.execute(FINISH, {"id": item_id, "now": stamp})
     return Completed(item_id, str(row["kind"]), str(row["text"]), None)
 
 
-def snooze(db: Database, item_id: int, until: datetime) -> str:
+def snooze(db: Database, item_id: int, until: datetime, now: datetime) -> str:
+    """Hide an item until a later day; returns its text."""
+    if until.date() <= now.date():
+        raise RelateError(
+            f"cannot snooze #{item_id} until {until.date().isoformat()}: that is not after today",
+            hint="give a later date, e.g. --until tomorrow",
+        )
     with db.transaction() as conn:
         row = _open_item(conn, item_id)
         conn.execute(SNOOZE, {"id": item_id, "until": clock.to_storage(until)})
