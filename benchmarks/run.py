@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,11 +31,17 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
+import import_files  # noqa: E402
 
 INTERACTIONS_PER_CONTACT = 20
 REFERENCE_SIZE = 10_000
 NOW = generate.DEFAULT_NOW
 SEARCH_WORD = "renovation"
+IMPORT_CARDS = 20_000  # issue 11: a 20,000-card vCard (iPhone, Android 2.1, Google, Nextcloud)
+IMPORT_ROWS = 50_000  # and a 50,000-row Google CSV
+VOBJECT_ALONE = "vobject alone parses the vCard file"
+IMPORT_VCARD = f"relate import {IMPORT_CARDS // 1000}k-card .vcf"
+IMPORT_CSV = f"relate import {IMPORT_ROWS // 1000}k-row Google .csv"
 COMPLETE_PREFIX = "an"
 
 # The floor: the least any Python tool can do for an agenda. Open the file with stdlib
@@ -70,6 +77,7 @@ class Bench:
     env: dict[str, str] = field(default_factory=dict)
     runs: int | None = None  # fewer runs for long ones
     rows: int | None = None  # for rows/s
+    prepare: Callable[[], None] | None = None  # before each run, untimed (a fresh database)
     times: list[float] = field(default_factory=list)
     rss_kb: list[int] = field(default_factory=list)
     failed: str | None = None
@@ -81,6 +89,8 @@ class Bench:
 
 def run_once(bench: Bench, base_env: dict[str, str]) -> None:
     env = {**base_env, **bench.env}
+    if bench.prepare is not None:
+        bench.prepare()
     started = time.perf_counter()
     proc = subprocess.Popen(bench.argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     assert proc.stderr is not None
@@ -179,6 +189,54 @@ def benches_for(size: int, db: Path, log_db: Path, with_startup: bool) -> list[B
     return benches
 
 
+# The vCard library on its own, card by card (on its own it stops at the first card it
+# cannot read, which real files have): the yardstick for relate's whole import.
+VOBJECT_PARSE = """
+import logging, sys, vobject
+logging.disable(logging.CRITICAL)
+text = open(sys.argv[1], encoding="utf-8", newline="").read()
+for card in text.split("END:VCARD")[:-1]:
+    try:
+        vobject.readOne(card + "END:VCARD\\r\\n", ignoreUnreadable=True)
+    except Exception:
+        pass
+"""
+
+
+CREATE_DB = (
+    "import sys; from pathlib import Path; from relate.storage.database import open_database;"
+    " open_database(Path(sys.argv[1])).close()"
+)
+
+
+def import_benches(folder: Path, empty_db: Path) -> list[Bench]:
+    """The import benchmarks of issue 11, each run into a fresh empty database."""
+    vcf, csv_file = folder / "contacts.vcf", folder / "contacts.csv"
+    for path, kind, count in ((vcf, "vcard", IMPORT_CARDS), (csv_file, "google-csv", IMPORT_ROWS)):
+        with path.open("wb") as out:
+            for chunk in (import_files.vcards if kind == "vcard" else import_files.google_csv)(
+                count
+            ):
+                out.write(chunk.encode("utf-8"))
+    target = folder / "import.db"
+
+    def fresh() -> None:
+        shutil.copyfile(empty_db, target)
+
+    relate = relate_command()
+    env = {"RELATE_DB": str(target)}
+    size = REFERENCE_SIZE
+    return [
+        Bench(size, VOBJECT_ALONE, [sys.executable, "-c", VOBJECT_PARSE, str(vcf)], runs=3),
+        Bench(
+            size, IMPORT_VCARD, [*relate, "import", str(vcf)], env, 3, IMPORT_CARDS, prepare=fresh
+        ),
+        Bench(
+            size, IMPORT_CSV, [*relate, "import", str(csv_file)], env, 3, IMPORT_ROWS, prepare=fresh
+        ),
+    ]
+
+
 def export_available(db: Path) -> bool:
     proc = subprocess.run(
         [*relate_command(), "export", "--help"],
@@ -224,6 +282,20 @@ def targets(benches: list[Bench]) -> dict[tuple[int, str], Target]:
             # "as fast as today", with 10% for noise between two equal-cost processes
             out[(size, completion.name)] = Target(
                 "<= today (+10%)", completion.median <= 1.1 * today.median
+            )
+        alone, vcard_import = get(size, VOBJECT_ALONE), get(size, IMPORT_VCARD)
+        if alone and vcard_import:
+            ratio = vcard_import.median / alone.median
+            rss = max(vcard_import.rss_kb) / 1024
+            out[(size, vcard_import.name)] = Target(
+                f"<= 1.5x vobject ({ratio:.2f}x), RSS < 80 MB", ratio <= 1.5 and rss < 80
+            )
+        csv_import = get(size, IMPORT_CSV)
+        if csv_import and csv_import.rows:
+            rate = csv_import.rows / csv_import.median
+            rss = max(csv_import.rss_kb) / 1024
+            out[(size, csv_import.name)] = Target(
+                ">= 20k rows/s, RSS < 80 MB", rate >= 20_000 and rss < 80
             )
         export = get(size, "relate export interactions --format csv")
         if export and export.rows:
@@ -292,6 +364,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--runs", type=int, default=10, help="timed runs per command")
     parser.add_argument("--quick", action="store_true", help="10k contacts, 5 runs")
+    parser.add_argument(
+        "--no-import", action="store_true", help="skip the import benchmarks (about 3 minutes)"
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     runs = args.runs
@@ -316,6 +391,10 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copyfile(db, log_db)  # logs grow a copy, never the cached file
             env = {**base_env, "RELATE_DB": str(db)}
             benches = benches_for(size, db, log_db, size == startup_size)
+            if size == REFERENCE_SIZE and not args.no_import:
+                empty = Path(tmp) / "empty.db"
+                subprocess.run([sys.executable, "-c", CREATE_DB, str(empty)], check=True)
+                benches += import_benches(Path(tmp), empty)
             live = [b for b in benches if b.failed is None]
             for bench in live:  # warm-up: page cache, .pyc files, a migration if any
                 run_once(bench, env)

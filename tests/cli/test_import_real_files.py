@@ -215,3 +215,26 @@ def test_no_library_chatter_and_empty_role_is_null(relate: Relate) -> None:
     assert "ERROR" not in result.stderr
     _stderr, people = imported(relate, CSV / "thunderbird-csv_semicolon.csv")
     assert people["Jane Doe"]["role"] is None  # not "" (docs/json.md: string or null)
+
+
+# Speed: a big file shows a progress bar on a terminal, and none when piped.
+@pytest.mark.slow
+def test_big_file_shows_a_progress_bar_on_a_terminal_only(relate: Relate, tmp_path: Path) -> None:
+    from relate import terminal
+
+    card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {n}\r\nEMAIL:p{n}@example.org\r\n"
+    path = tmp_path / "big.vcf"
+    path.write_text(
+        "".join(card.format(n=n) + "NOTE:" + "x" * 300 + "\r\nEND:VCARD\r\n" for n in range(3000))
+    )
+    assert path.stat().st_size > 1_000_000
+    piped = relate("import", str(path), "--dry-run")
+    assert "importing" not in piped.stderr
+    terminal.pretend(stderr_is_terminal=True)
+    try:
+        shown = relate("import", str(path))
+    finally:
+        terminal.pretend()
+    assert shown.exit_code == 0, shown.stderr
+    assert "importing" in shown.stderr
+    assert "3000 added" in shown.stderr

@@ -221,16 +221,13 @@ def _progress(path: Path | None) -> Iterator[Callable[[int], None] | None]:
     if size < PROGRESS_BYTES or not terminal.current().stderr_is_terminal:
         yield None
         return
+    from rich.console import Console
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
-    from relate.render import output
-
+    screen = terminal.current()
+    console = Console(file=screen.stderr, force_terminal=True, width=screen.width)
     with Progress(
-        TextColumn("importing"),
-        BarColumn(),
-        TaskProgressColumn(),
-        console=output.console(stderr=True),
-        transient=True,
+        TextColumn("importing"), BarColumn(), TaskProgressColumn(), console=console, transient=True
     ) as bar:
         task = bar.add_task("import", total=size)
         yield lambda done: bar.update(task, completed=done)
