@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from relate import clock, dates
 from relate.dates import MonthDay
@@ -36,7 +36,7 @@ from relate.errors import RelateError, UsageError
 from relate.services import contacts
 from relate.services.contacts import ContactInput, email_key, phone_key
 from relate.services.important_dates import ANNIVERSARY, upsert_date
-from relate.services.interactions import INSERT_INTERACTION, INSERT_PARTICIPANT, TOUCH_CONTACT
+from relate.services.interactions import insert_interaction
 from relate.services.matching import fold
 from relate.storage.database import Database
 from relate.storage.sql import statement
@@ -534,14 +534,8 @@ def _set_archived(conn: sqlite3.Connection, contact_id: int, archived: bool, now
 
 def _record_connection(conn: sqlite3.Connection, contact_id: int, day: date, now: datetime) -> None:
     """LinkedIn's "connected on": the day the relationship started, as a first note."""
-    at = clock.to_storage(datetime(day.year, day.month, day.day, 12).astimezone())
-    cursor = conn.execute(
-        INSERT_INTERACTION,
-        {"kind": "note", "at": at, "text": CONNECTED_TEXT, "now": clock.to_storage(now)},
-    )
-    interaction_id = int(cursor.lastrowid or 0)
-    conn.execute(INSERT_PARTICIPANT, {"interaction_id": interaction_id, "contact_id": contact_id})
-    conn.execute(TOUCH_CONTACT, {"id": contact_id, "at": at, "day": day.isoformat()})
+    when = datetime(day.year, day.month, day.day, 12).astimezone()
+    insert_interaction(conn, [contact_id], CONNECTED_TEXT, kind="note", when=when, now=now)
 
 
 def _add_extras(conn: sqlite3.Connection, contact_id: int, record: Incoming, now: datetime) -> None:
@@ -632,28 +626,9 @@ def import_stream(
     return summary
 
 
-def import_text(
-    db: Database,
-    text: str,
-    *,
-    where: str,
-    fmt: str,
-    policy: str,
-    dry_run: bool,
-    now: datetime,
-    date_order: str | None = None,
-) -> Summary:
-    """``import_stream`` for text already in memory."""
-    return import_stream(
-        db,
-        io.BytesIO(text.encode("utf-8")),
-        where=where,
-        fmt=fmt,
-        policy=policy,
-        dry_run=dry_run,
-        now=now,
-        date_order=date_order,
-    )
+def import_text(db: Database, text: str, **options: Any) -> Summary:
+    """``import_stream`` for text already in memory (same keyword arguments)."""
+    return import_stream(db, io.BytesIO(text.encode("utf-8")), **options)
 
 
 def import_file(
@@ -661,15 +636,12 @@ def import_file(
     path: Path,
     *,
     fmt: str | None,
-    policy: str,
-    dry_run: bool,
-    now: datetime,
     where: str | None = None,
     raw: bytes | None = None,
-    date_order: str | None = None,
-    progress: Callable[[int], None] | None = None,
+    **options: Any,
 ) -> Summary:
-    """Read ``path`` (or ``raw`` bytes, e.g. stdin) and import it; see ``import_stream``."""
+    """Read ``path`` (or ``raw`` bytes, e.g. stdin) and import it; the other keyword
+    arguments are ``import_stream``'s."""
     label = where or str(path)
     with contextlib.ExitStack() as stack:
         stream: IO[bytes]
@@ -688,14 +660,4 @@ def import_file(
             raise UsageError(
                 f"unknown import format {fmt!r}", hint="use one of " + ", ".join(FORMATS)
             )
-        return import_stream(
-            db,
-            stream,
-            where=label,
-            fmt=chosen,
-            policy=policy,
-            dry_run=dry_run,
-            now=now,
-            date_order=date_order,
-            progress=progress,
-        )
+        return import_stream(db, stream, where=label, fmt=chosen, **options)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -88,6 +89,31 @@ def _same_people(db: Database, named: Sequence[str], expected: list[ContactRef])
             )
 
 
+def insert_interaction(
+    conn: sqlite3.Connection,
+    contact_ids: list[int],
+    text: str,
+    *,
+    kind: str,
+    when: datetime,
+    now: datetime,
+) -> int:
+    """Insert one interaction inside an open transaction (log, import); it counts as
+    contact for each participant."""
+    at = clock.to_storage(when)
+    cursor = conn.execute(
+        INSERT_INTERACTION, {"kind": kind, "at": at, "text": text, "now": clock.to_storage(now)}
+    )
+    interaction_id = int(cursor.lastrowid or 0)
+    day = when.astimezone().date().isoformat()
+    for contact_id in contact_ids:
+        conn.execute(
+            INSERT_PARTICIPANT, {"interaction_id": interaction_id, "contact_id": contact_id}
+        )
+        conn.execute(TOUCH_CONTACT, {"id": contact_id, "at": at, "day": day})
+    return interaction_id
+
+
 def log_interaction(
     db: Database,
     contacts: list[ContactRef],
@@ -109,23 +135,12 @@ def log_interaction(
     """
     if not contacts:
         raise RelateError("an interaction needs at least one contact")
-    at = clock.to_storage(when)
     with db.transaction() as conn:
         if named is not None:
             _same_people(db, named, contacts)
-        cursor = conn.execute(
-            INSERT_INTERACTION,
-            {"kind": kind, "at": at, "text": text, "now": clock.to_storage(now)},
+        interaction_id = insert_interaction(
+            conn, [ref.id for ref in contacts], text, kind=kind, when=when, now=now
         )
-        interaction_id = int(cursor.lastrowid or 0)
-        for ref in contacts:
-            conn.execute(
-                INSERT_PARTICIPANT, {"interaction_id": interaction_id, "contact_id": ref.id}
-            )
-            conn.execute(
-                TOUCH_CONTACT,
-                {"id": ref.id, "at": at, "day": when.astimezone().date().isoformat()},
-            )
         for tag in tags or []:
             if tag.strip():
                 conn.execute(
