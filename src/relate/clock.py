@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 from datetime import UTC, date, datetime, time, timedelta
 
+from relate.errors import SettingError
+
 STORAGE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
 
@@ -20,8 +22,20 @@ def now() -> datetime:
     """The current local time, aware (honours ``RELATE_NOW``)."""
     pinned = os.environ.get("RELATE_NOW")
     if pinned:
-        value = datetime.fromisoformat(pinned)
-        return value.astimezone() if value.tzinfo is None else value
+        from relate.dates import FIRST_DAY, LAST_DAY, OUTSIDE_RANGE
+
+        try:
+            value = datetime.fromisoformat(pinned)
+            value = value.astimezone() if value.tzinfo is None else value
+            why = None if FIRST_DAY <= value.date() <= LAST_DAY else OUTSIDE_RANGE
+        except (ValueError, OverflowError):
+            why = "not a date or date-time"
+        if why:
+            raise SettingError(
+                f"RELATE_NOW={pinned!r}: {why}",
+                hint="use e.g. 2026-11-24 or 2026-11-24T09:30, or unset it",
+            )
+        return value
     return datetime.now().astimezone()
 
 

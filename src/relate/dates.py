@@ -31,6 +31,13 @@ MONTH_DAY_FORMS = "use e.g. 1985-03-14 or 03-14 or mar 14, or 14 march 1985"
 # Longer than this is a typo, and would overflow date arithmetic downstream.
 MAX_CADENCE_DAYS = 36525
 
+# The days a user may name. An agenda looks up to a year ahead and a cadence or a
+# recurrence up to a century, so the ends of the calendar (years 1 and 9999, where
+# "the next day" does not exist) stay far away.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(9000, 12, 31)
+OUTSIDE_RANGE = f"relate's dates run from {FIRST_DAY.year} to {LAST_DAY.year}"
+
 _MONTH_NAMES = (
     "january",
     "february",
@@ -271,7 +278,9 @@ def parse_when(text: str, today: date, lean: str | None = None) -> When:
     try:
         day = _parse_day(day_text, today, text, lean) if day_text else today
     except OverflowError:
-        raise _date_error(text, "that is outside years 1-9999") from None
+        day = date.max
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise _date_error(text, OUTSIDE_RANGE)
     return When(day, at)
 
 

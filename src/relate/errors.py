@@ -48,3 +48,9 @@ class AmbiguousError(NotFoundError):
 
 class StorageError(RelateError):
     exit_code = ExitCode.ENVIRONMENT
+
+
+class SettingError(RelateError):
+    """An environment variable relate reads (RELATE_NOW, ...) holds a value it cannot use."""
+
+    exit_code = ExitCode.ENVIRONMENT

@@ -10,6 +10,8 @@ commands the modules really register.
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import sys
 from importlib import import_module
@@ -115,7 +117,39 @@ def _help_only_commands() -> None:
     app.registered_commands = stand_ins
 
 
+class _ClosedOutput(io.TextIOBase):
+    """stdout when relate was started with it closed (``relate list >&-``): writing to
+    it fails like a full disk, so a listing exits 4 and a committed change warns."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
+def _open_standard_streams() -> None:
+    """Give a closed stdin, stdout or stderr a stand-in.
+
+    /dev/null takes the closed descriptor, so no file relate opens later (the
+    database!) can become fd 0-2 and receive output. A closed stdin reads as empty,
+    a closed stderr swallows its messages, and a closed stdout fails on writing.
+    """
+    for fd, name in enumerate(("stdin", "stdout", "stderr")):
+        if getattr(sys, name) is not None:
+            continue
+        devnull = os.open(os.devnull, os.O_RDWR)
+        if devnull != fd:
+            os.dup2(devnull, fd)
+            os.close(devnull)
+        if name == "stdout":
+            sys.stdout = _ClosedOutput()
+        else:
+            setattr(sys, name, open(fd, "r" if fd == 0 else "w", closefd=False))  # noqa: SIM115
+
+
 def main() -> None:
+    _open_standard_streams()
     _load(_arguments())
     from relate.cli.app import app
 

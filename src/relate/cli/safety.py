@@ -95,6 +95,7 @@ def restore(
     )
     state.STATE.close()
     done = service.restore(target, path, state.now())
+    state.STATE.committed = True
     kept = f"; the replaced database is kept as {done.kept}" if done.kept else ""
     output.say(f"Restored {target} from {path}{kept}")
 

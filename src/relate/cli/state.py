@@ -22,6 +22,7 @@ class AppState:
     db_path: Path | None = None
     debug: bool = False
     label: str = "relate"  # the command line, named by `relate undo`
+    committed: bool = False  # a change of this command is in the database
     _db: Database | None = None
 
     def path(self) -> Path:
@@ -41,8 +42,13 @@ class AppState:
             self._db.label = self.label
         return self._db
 
+    def changed(self) -> bool:
+        """Whether this command has committed a change (then it must not report failure)."""
+        return self.committed or (self._db is not None and self._db.committed)
+
     def close(self) -> None:
         if self._db is not None:
+            self.committed = self.changed()
             self._db.close()
             self._db = None
 

@@ -78,6 +78,13 @@ def _recur(fields: dict[str, str]) -> Any:
     return vRecur.from_ical(";".join(f"{key}={value}" for key, value in fields.items()))
 
 
+def _add_end_of_day(event: Any, day: date) -> None:
+    """DTEND of an all-day event; on 31 Dec 9999 there is no next day, and an all-day
+    event without DTEND lasts one day anyway (RFC 5545 3.6.1)."""
+    if day < date.max:
+        event.add("dtend", day + timedelta(days=1))
+
+
 def reminder_events(db: Database, stamp: datetime) -> Iterator[Any]:
     from icalendar import Event
 
@@ -94,7 +101,7 @@ def reminder_events(db: Database, stamp: datetime) -> Iterator[Any]:
         event.add("summary", summary)
         event.add("dtstart", start)
         if row["all_day"]:
-            event.add("dtend", start + timedelta(days=1))
+            _add_end_of_day(event, start)
         event.add("categories", ["follow-up" if row["kind"] == "follow-up" else "reminder"])
         if row["rrule"]:
             event.add("rrule", _recur(calendar_rule(str(row["rrule"]), start)))
@@ -120,7 +127,7 @@ def date_events(db: Database, stamp: datetime) -> Iterator[Any]:
         event.add("dtstamp", stamp)
         event.add("summary", summary)
         event.add("dtstart", start)
-        event.add("dtend", start + timedelta(days=1))
+        _add_end_of_day(event, start)
         event.add("transp", "TRANSPARENT")
         event.add("rrule", _recur(calendar_rule("FREQ=YEARLY", start)))
         if row["lead_days"]:

@@ -10,6 +10,7 @@ loaded only to create or upgrade a file.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import sqlite3
 import stat
@@ -19,12 +20,13 @@ from datetime import datetime
 from pathlib import Path
 
 from relate import clock
-from relate.errors import StorageError
+from relate.errors import SettingError, StorageError
 from relate.storage import journal as journal_module
 from relate.storage.schema import APPLICATION_ID, HEAD, REVISIONS
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000  # how long a write waits for another writer; RELATE_BUSY_TIMEOUT (s)
+MAX_BUSY_TIMEOUT_MS = 2**31 - 1  # SQLite keeps the timeout in a C int
 OWNER_ONLY = stat.S_IRUSR | stat.S_IWUSR
 
 
@@ -45,11 +47,14 @@ def busy_timeout_ms() -> int:
         try:
             seconds = float(configured)
         except ValueError:
-            raise StorageError(
+            seconds = math.nan
+        if math.isnan(seconds):
+            raise SettingError(
                 f"RELATE_BUSY_TIMEOUT={configured!r} is not a number of seconds"
             ) from None
         if seconds >= 0:
-            return int(seconds * 1000)
+            # "inf" and other huge values mean: wait as long as SQLite can (24 days).
+            return int(min(seconds * 1000, MAX_BUSY_TIMEOUT_MS))
     return BUSY_TIMEOUT_MS
 
 
@@ -69,6 +74,7 @@ class Database:
         self.now = now
         # What ``relate undo`` will say it undid; the CLI sets the command line.
         self.label = "a change"
+        self.committed = False  # a transaction of this connection was committed
         self._journal_ready = False
 
     def execute(self, sql: str, params: dict[str, object] | None = None) -> sqlite3.Cursor:
@@ -100,6 +106,7 @@ class Database:
             if step is not None:
                 journal_module.end_step(self.conn, step)
             self.conn.execute("COMMIT")
+            self.committed = True
         except BaseException as exc:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")

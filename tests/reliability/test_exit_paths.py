@@ -1,0 +1,130 @@
+"""Real processes at the edges of the exit path: a full disk, closed standard
+streams, a C locale, Ctrl-C at a prompt (#9.11, #9.12, #10.18)."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import process_env, rows, run_process
+
+pytestmark = pytest.mark.slow
+
+DEV_FULL = Path("/dev/full")
+
+
+def _run(db_path: Path, *args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-m", "relate", *args],
+        env=kwargs.pop("env", None) or process_env(db_path),
+        text=True,
+        timeout=120,
+        **kwargs,
+    )
+
+
+@pytest.mark.skipif(not DEV_FULL.exists(), reason="needs /dev/full")
+def test_add_and_undo_to_a_full_disk_commit_once_and_exit_0(db_path: Path) -> None:
+    with DEV_FULL.open("w") as full:
+        added = _run(db_path, "add", "Ann Smith", stdout=full, stderr=subprocess.PIPE)
+        assert added.returncode == 0, added.stderr
+        assert "the change was saved" in added.stderr
+        assert "nothing was changed" not in added.stderr
+        assert rows(db_path, "SELECT name FROM contact") == [("Ann Smith",)]
+        assert run_process(db_path, "add", "Bob").returncode == 0
+        undone = _run(db_path, "undo", stdout=full, stderr=subprocess.PIPE)
+        assert undone.returncode == 0, undone.stderr
+        assert rows(db_path, "SELECT name FROM contact") == [("Ann Smith",)]
+        listed = _run(db_path, "list", stdout=full, stderr=subprocess.PIPE)
+        assert listed.returncode == 4
+        assert listed.stderr == "relate: error: No space left on device\n"
+
+
+def _closed(fd: int) -> dict[str, object]:
+    """Start the child with descriptor ``fd`` closed (``>&-`` / ``<&-``)."""
+    return {"preexec_fn": lambda: os.close(fd), "stdin": subprocess.DEVNULL}
+
+
+def test_a_closed_stdout_is_code_4_or_a_warning_after_a_change(db_path: Path) -> None:
+    listed = _run(db_path, "list", stderr=subprocess.PIPE, **_closed(1))
+    assert listed.returncode == 4
+    assert listed.stderr == "relate: error: standard output is closed\n"
+    added = _run(db_path, "add", "Ann Smith", stderr=subprocess.PIPE, **_closed(1))
+    assert added.returncode == 0
+    assert "the change was saved" in added.stderr
+    assert rows(db_path, "SELECT name FROM contact") == [("Ann Smith",)]
+
+
+def test_a_closed_stdin_reads_as_empty(db_path: Path) -> None:
+    assert run_process(db_path, "add", "Ann").returncode == 0
+    logged = _run(db_path, "log", "ann", capture_output=True, preexec_fn=lambda: os.close(0))
+    assert logged.returncode == 1
+    assert logged.stderr == "relate: error: no text on standard input; nothing logged\n"
+    imported = _run(db_path, "import", "-", capture_output=True, preexec_fn=lambda: os.close(0))
+    assert imported.returncode in (0, 1), imported.stderr
+    assert "internal error" not in imported.stderr
+    assert rows(db_path, "SELECT count(*) FROM interaction") == [(0,)]
+
+
+def test_non_ascii_names_in_the_c_locale_are_stored_as_typed(db_path: Path) -> None:
+    env = process_env(db_path, LC_ALL="C", PYTHONUTF8="0", LANG="C")
+    for name in ("Søren Kierkegaard", "王伟"):
+        added = _run(db_path, "add", name, capture_output=True, env=env)
+        assert added.returncode == 0, added.stderr
+    shown = _run(db_path, "show", "soren", capture_output=True, env=env)
+    assert shown.returncode in (0, 4), shown.stderr  # 4: the terminal cannot show "ø"
+    assert "internal error" not in shown.stderr
+    assert rows(db_path, "SELECT name FROM contact ORDER BY id") == [
+        ("Søren Kierkegaard",),
+        ("王伟",),
+    ]
+
+
+def _read_until(fd: int, wanted: bytes, seconds: float = 30) -> bytes:
+    seen = b""
+    deadline = time.monotonic() + seconds
+    while wanted not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                seen += os.read(fd, 1024)
+            except OSError:
+                break
+    return seen
+
+
+def _wait(pid: int, fd: int, seconds: float = 30) -> int | None:
+    """The child's exit code, reading its terminal meanwhile; None (killed) if it hangs."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        _read_until(fd, b"\n", seconds=0.2)
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    return None
+
+
+def test_ctrl_c_at_a_prompt_exits_130_and_changes_nothing(db_path: Path) -> None:
+    assert run_process(db_path, "add", "Ann Smith").returncode == 0
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: relate on a terminal, asking before it deletes
+        env = process_env(db_path)
+        os.execve(sys.executable, [sys.executable, "-m", "relate", "delete", "ann"], env)
+    try:
+        assert b"[y/N]" in _read_until(fd, b"[y/N]")
+        os.write(fd, b"\x03")  # Ctrl-C: the terminal sends SIGINT
+        status = _wait(pid, fd)
+    finally:
+        os.close(fd)
+    assert status == 130
+    assert rows(db_path, "SELECT name FROM contact") == [("Ann Smith",)]
