@@ -28,7 +28,9 @@ def ann_and_bob(relate: Relate) -> None:
     ok(relate("add", "Bob Berg"))
 
 
-def _meanwhile(monkeypatch: pytest.MonkeyPatch, db_path: Path, change: Callable[..., None]) -> None:
+def _meanwhile(
+    monkeypatch: pytest.MonkeyPatch, db_path: Path, change: Callable[..., None]
+) -> None:
     """While relate reads the text, another process changes the contacts."""
     from relate.cli import capture
 

@@ -59,7 +59,7 @@ def test_deleted_contact_comes_back_with_everything(
     assert relate("show", "ann").exit_code == 3
     assert _dump(db_path) != before
 
-    assert 'Undid: relate delete "ann smith" --yes' in _ok(relate("undo"))
+    assert "Undid: relate delete \"ann smith\" --yes" in _ok(relate("undo"))
     assert _dump(db_path) == before
     checked()
     shown = json.loads(_ok(relate("show", "ann", "--format", "json")))
