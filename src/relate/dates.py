@@ -459,10 +459,53 @@ def _validate_rrule(text: str) -> str:
     return rule
 
 
+def anchor_fields(fields: dict[str, str], start: date) -> dict[str, str]:
+    """A plain monthly or yearly rule's fields pinned to the day of ``start``.
+
+    relate's monthly series from 31 Jan falls on 28 Feb, 31 Mar, 30 Apr: the last of
+    days 28..31 each month has, which RFC 5545 says as ``BYMONTHDAY=28,29,30,31;
+    BYSETPOS=-1`` (and a yearly one from 29 Feb as ``BYMONTH=2;BYMONTHDAY=28,29;
+    BYSETPOS=-1``). Stored that way the day is kept in the rule itself, so stepping on
+    from a clamped 28 Feb comes back to the 31st, and the rule a calendar gets is the
+    same before and after ``done``. Other rules are returned unchanged.
+    """
+    if set(fields) - {"FREQ", "INTERVAL", "COUNT", "UNTIL"}:
+        return fields
+    if fields.get("FREQ") == "MONTHLY" and start.day > 28:
+        days = ",".join(str(day) for day in range(28, start.day + 1))
+        return {**fields, "BYMONTHDAY": days, "BYSETPOS": "-1"}
+    if fields.get("FREQ") == "YEARLY" and (start.month, start.day) == (2, 29):
+        return {**fields, "BYMONTH": "2", "BYMONTHDAY": "28,29", "BYSETPOS": "-1"}
+    return fields
+
+
+def anchored_rule(rrule: str, start: date) -> str:
+    """``rrule`` (FREQ/INTERVAL only) pinned to the day of ``start``; see ``anchor_fields``.
+
+    Rules with COUNT or UNTIL are left as they are: their count runs from the first
+    occurrence, which the stored rule does not carry.
+    """
+    fields = _rule_fields(rrule)
+    if fields is None or set(fields) - {"FREQ", "INTERVAL"}:
+        return rrule
+    return ";".join(f"{key}={value}" for key, value in anchor_fields(fields, start).items())
+
+
+def _unanchored(fields: dict[str, str]) -> dict[str, str]:
+    """The plain rule behind an anchored one (what the user asked for), else ``fields``."""
+    plain = {k: v for k, v in fields.items() if k not in ("BYMONTH", "BYMONTHDAY", "BYSETPOS")}
+    try:
+        last_day = int(fields.get("BYMONTHDAY", "").split(",")[-1])
+        start = date(2000, int(fields.get("BYMONTH", "1")), last_day)
+    except ValueError:
+        return fields
+    return plain if anchor_fields(plain, start) == fields else fields
+
+
 def describe_recurrence(rrule: str) -> str:
     """Human words for an RRULE ('every 2 weeks'); the rule itself when it is not simple."""
     fields = _rule_fields(rrule)
-    simple = _simple_interval(fields, frozenset()) if fields else None
+    simple = _simple_interval(_unanchored(fields), frozenset()) if fields else None
     if simple is None:
         body = rrule.strip()
         return body[6:] if body[:6].upper() == "RRULE:" else body

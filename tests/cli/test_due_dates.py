@@ -6,6 +6,7 @@ Today is Tue 24 Nov 2026, 09:30 (RELATE_NOW in conftest).
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -111,3 +112,58 @@ def test_snooze_echoes_the_time(relate: Relate) -> None:
     assert ok(relate("snooze", "1", "--until", "thu 10am")) == (
         "Snoozed #1 Call back until Thu 26 Nov 10:00\n"
     )
+
+
+# --- #10.3: month-end and 29 February series keep their day -------------------------
+
+
+def _done_on_time(relate: Relate, days: list[str]) -> list[str]:
+    """Complete reminder #1 on each day it falls due; the due dates it moves to."""
+    moved = []
+    for day in days:
+        ok(relate("done", "1", env={"RELATE_NOW": f"{day}T10:00"}))
+        moved.append(as_json(relate("reminders", "-f", "json"))[0]["due"])
+    return moved
+
+
+@pytest.mark.usefixtures("ann")
+def test_monthly_on_the_31st_keeps_its_day(relate: Relate) -> None:
+    ok(relate("remind", "ann", "Invoice", "--on", "2027-01-31", "--every", "monthly"))
+    moved = _done_on_time(relate, ["2027-01-31", "2027-02-28", "2027-03-31", "2027-04-30"])
+    assert moved == ["2027-02-28", "2027-03-31", "2027-04-30", "2027-05-31"]
+    assert as_json(relate("reminders", "-f", "json"))[0]["every"] == "monthly"
+
+
+@pytest.mark.usefixtures("ann")
+def test_yearly_on_29_february_comes_back_on_29_february(relate: Relate) -> None:
+    ok(relate("remind", "ann", "Leap day", "--on", "2028-02-29", "--every", "yearly"))
+    moved = _done_on_time(relate, ["2028-02-29", "2029-02-28", "2030-02-28", "2031-02-28"])
+    assert moved == ["2029-02-28", "2030-02-28", "2031-02-28", "2032-02-29"]
+
+
+def _calendar_rule(relate: Relate) -> bytes:
+    from icalendar import Calendar
+
+    [event] = Calendar.from_ical(relate("export", "calendar").stdout_bytes).walk("VEVENT")
+    return bytes(event["rrule"].to_ical())
+
+
+@pytest.mark.usefixtures("ann")
+def test_the_exported_rule_is_the_same_after_done(relate: Relate) -> None:
+    ok(relate("remind", "ann", "Invoice", "--on", "2027-01-31", "--every", "monthly"))
+    before = _calendar_rule(relate)
+    _done_on_time(relate, ["2027-01-31"])
+    assert _calendar_rule(relate) == before
+    assert b"BYMONTHDAY=28,29,30,31" in before and b"BYSETPOS=-1" in before
+
+
+@pytest.mark.usefixtures("ann")
+def test_a_rule_stored_before_anchoring_keeps_its_day_too(relate: Relate, db_path: Path) -> None:
+    import sqlite3
+
+    ok(relate("remind", "ann", "Invoice", "--on", "2027-01-31", "--every", "monthly"))
+    conn = sqlite3.connect(str(db_path))
+    with conn:  # as an older relate stored it
+        conn.execute("UPDATE reminder SET rrule = 'FREQ=MONTHLY'")
+    conn.close()
+    assert _done_on_time(relate, ["2027-01-31", "2027-02-28"]) == ["2027-02-28", "2027-03-31"]

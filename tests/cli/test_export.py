@@ -86,7 +86,9 @@ def test_interactions_name_their_participants(relate: Relate) -> None:
 def test_reminders_and_dates_use_iso_8601(relate: Relate) -> None:
     reminders = rows(relate("export", "reminders"))
     assert reminders[0]["due"] == "2027-01-31" and reminders[0]["all_day"] == "true"
-    assert reminders[0]["rrule"] == "FREQ=MONTHLY"
+    # Monthly from the 31st is stored with its day (#10.3): the RFC 5545 rule for
+    # "the 31st, or the month's last day", the same before and after `done`.
+    assert reminders[0]["rrule"] == "FREQ=MONTHLY;BYMONTHDAY=28,29,30,31;BYSETPOS=-1"
     assert reminders[1]["due"] == "2026-11-27T09:00:00+00:00"
     assert [row["date"] for row in rows(relate("export", "dates"))] == ["--03-14", "1980-02-29"]
 

@@ -8,7 +8,8 @@
   RFC 5545 would skip the months without that day; such rules are written with
   ``BYMONTHDAY=28,...,d;BYSETPOS=-1`` (the last of those days the month has), which
   gives exactly relate's dates. A yearly rule from 29 Feb becomes
-  ``BYMONTH=2;BYMONTHDAY=28,29;BYSETPOS=-1``.
+  ``BYMONTH=2;BYMONTHDAY=28,29;BYSETPOS=-1``. Reminders store their rule anchored so
+  already (``dates.anchored_rule``), so it stays the same after ``done``.
 - A recurring reminder starts at its due time; a snoozed one-off at its snooze time.
 - Each important date of a contact who is not archived is a yearly all-day event
   (from the year it happened, or from 2000 when the year is unknown), with an alarm
@@ -57,15 +58,9 @@ def _fields(rrule: str) -> dict[str, str]:
 
 def calendar_rule(rrule: str, start: date) -> dict[str, str]:
     """relate's RRULE for a series from ``start``, as RFC 5545 fields giving the same dates."""
-    fields = _fields(rrule)
-    plain = set(fields) <= {"FREQ", "INTERVAL", "COUNT", "UNTIL"}
-    if plain and fields.get("FREQ") == "MONTHLY" and start.day > 28:
-        fields["BYMONTHDAY"] = ",".join(str(day) for day in range(28, start.day + 1))
-        fields["BYSETPOS"] = "-1"
-    elif plain and fields.get("FREQ") == "YEARLY" and (start.month, start.day) == (2, 29):
-        fields["BYMONTH"] = "2"
-        fields["BYMONTHDAY"] = "28,29"
-        fields["BYSETPOS"] = "-1"
+    from relate.dates import anchor_fields
+
+    fields = anchor_fields(_fields(rrule), start)
     until = fields.get("UNTIL")
     if until and not isinstance(start, datetime) and "T" in until:
         fields["UNTIL"] = until.split("T", 1)[0]  # an all-day series ends on a DATE

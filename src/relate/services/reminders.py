@@ -30,7 +30,9 @@ RECORD_COMPLETION = statement(
     """INSERT INTO reminder_completion (reminder_id, due_at, done_at)
     VALUES (:id, :due_at, :now)"""
 )
-ADVANCE = statement("UPDATE reminder SET due_at = :due_at, snoozed_until = NULL WHERE id = :id")
+ADVANCE = statement(
+    "UPDATE reminder SET due_at = :due_at, rrule = :rrule, snoozed_until = NULL WHERE id = :id"
+)
 FINISH = statement("UPDATE reminder SET done_at = :now WHERE id = :id")
 SNOOZE = statement("UPDATE reminder SET snoozed_until = :until WHERE id = :id")
 LIST_REMINDERS = statement(
@@ -66,6 +68,12 @@ def insert_reminder(
     kind: str = REMINDER,
     interaction_id: int | None = None,
 ) -> int:
+    if rrule:
+        from relate.dates import anchored_rule
+
+        # The series keeps its day (the 31st, 29 Feb) in the rule, not in a due date
+        # that month-end clamping will move.
+        rrule = anchored_rule(rrule, due.astimezone().date())
     cursor = conn.execute(
         INSERT_REMINDER,
         {
@@ -141,7 +149,7 @@ def complete(db: Database, item_id: int, now: datetime, *, early: bool = False) 
     """Mark an item done. A recurring reminder records the completion and moves to
     its next occurrence after today (so a late completion does not leave it overdue).
     One whose day has not come yet raises NotYetDue unless ``early``."""
-    from relate.dates import next_occurrence
+    from relate.dates import anchored_rule, next_occurrence
 
     stamp = clock.to_storage(now)
     with db.transaction() as conn:
@@ -151,11 +159,14 @@ def complete(db: Database, item_id: int, now: datetime, *, early: bool = False) 
             if not early and due.date() > now.date():
                 raise NotYetDue(item_id, due, bool(row["all_day"]))
             after = max(due, now).replace(tzinfo=None)
-            following = next_occurrence(str(row["rrule"]), due.replace(tzinfo=None), after)
+            # A rule stored before anchoring existed is anchored on its (unclamped) due day.
+            rule = anchored_rule(str(row["rrule"]), due.date())
+            following = next_occurrence(rule, due.replace(tzinfo=None), after)
             conn.execute(RECORD_COMPLETION, {"id": item_id, "due_at": row["due_at"], "now": stamp})
             if following is not None:
                 next_due = following.astimezone()
-                conn.execute(ADVANCE, {"id": item_id, "due_at": clock.to_storage(next_due)})
+                advance = {"id": item_id, "due_at": clock.to_storage(next_due), "rrule": rule}
+                conn.execute(ADVANCE, advance)
                 return Completed(
                     item_id, str(row["kind"]), str(row["text"]), next_due, bool(row["all_day"])
                 )
