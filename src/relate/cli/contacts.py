@@ -167,18 +167,24 @@ def edit(
     data.remove_aliases = remove_alias or []
     data.clear_cadence = no_cadence
     revisit_on = moment(revisit) if revisit else None
-    service.edit_contact(db, ref, data, state.now())
+    new_id = None
+    with db.transaction():  # one command, one transaction, one undo step
+        service.edit_contact(db, ref, data, state.now())
+        if revisit_on is not None:
+            new_id = reminders.add_reminder(
+                db,
+                contact_id=ref.id,
+                text=f"Revisit {ref.name}",
+                due=revisit_on[0],
+                all_day=revisit_on[1],
+                rrule=None,
+                now=state.now(),
+            )
+    if not db.changed:
+        output.say(f"Nothing changed: {ref.label()} already is as asked")
+        return
     output.say(f"Updated #{ref.id} {name.strip() if name else ref.name}")
     if revisit_on is not None:
-        new_id = reminders.add_reminder(
-            db,
-            contact_id=ref.id,
-            text=f"Revisit {ref.name}",
-            due=revisit_on[0],
-            all_day=revisit_on[1],
-            rrule=None,
-            now=state.now(),
-        )
         output.say(f"Reminder #{new_id} to revisit on {revisit_on[0].date().isoformat()}")
 
 
@@ -307,6 +313,9 @@ def _set_archived(contact: str, archived: bool) -> None:
     # Archiving hides a person from the agenda: like delete, only a sure name will do.
     ref = resolve_contact(db, contact, exact=archived)
     service.set_archived(db, ref, archived, state.now())
+    if not db.changed:
+        output.say(f"Nothing changed: {ref.label()} is {'' if archived else 'not '}archived")
+        return
     output.say(f"{'Archived' if archived else 'Unarchived'} {ref.label()}")
 
 

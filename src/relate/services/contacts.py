@@ -164,8 +164,8 @@ UPDATE_CONTACT = statement(
     WHERE id = :id"""
 )
 SET_ARCHIVED = statement(
-    """UPDATE contact SET archived_at = CASE WHEN :archive THEN :now END, updated_at = :now
-    WHERE id = :id"""
+    """UPDATE contact SET archived_at = CASE WHEN :archive THEN coalesce(archived_at, :now) END,
+    updated_at = :now WHERE id = :id"""
 )
 # Interactions whose only participant is this contact go with it; shared ones stay.
 DELETE_SOLE_INTERACTIONS = statement(

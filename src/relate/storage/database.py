@@ -76,6 +76,8 @@ class Database:
         self.label = "a change"
         self.committed = False  # a transaction of this connection was committed
         self._journal_ready = False
+        self._depth = 0  # nesting of transaction(): inner ones join the outermost
+        self.changed = False  # whether the last transaction committed a change
 
     def execute(self, sql: str, params: dict[str, object] | None = None) -> sqlite3.Cursor:
         try:
@@ -92,7 +94,20 @@ class Database:
         failed commit is rolled back rather than left holding the lock. With
         ``journal`` (the default) every change is recorded for ``relate undo`` in the
         same transaction, so the journal can never disagree with the data.
+
+        A transaction opened inside another joins it: a command that calls two
+        services (``edit --revisit``) wraps them in one and stays one undo step. A
+        journaled transaction that recorded no change is rolled back (a timestamp
+        bump alone is no change) and leaves ``changed`` False, so the command can say
+        that nothing changed and uses no undo step.
         """
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self.conn
+            finally:
+                self._depth -= 1
+            return
         try:
             if journal and not self._journal_ready:
                 journal_module.install(self.conn)  # before the lock: keeps it short
@@ -100,19 +115,25 @@ class Database:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise storage_error(exc, self.path) from exc
+        self._depth = 1
         try:
             step = journal_module.begin_step(self.conn, self.label, self.now()) if journal else None
             yield self.conn
-            if step is not None:
-                journal_module.end_step(self.conn, step)
+            if step is not None and not journal_module.end_step(self.conn, step):
+                self.conn.execute("ROLLBACK")
+                self.changed = False
+                return
             self.conn.execute("COMMIT")
             self.committed = True
+            self.changed = True
         except BaseException as exc:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             if isinstance(exc, sqlite3.OperationalError):
                 raise storage_error(exc, self.path) from exc
             raise
+        finally:
+            self._depth = 0
 
     @contextlib.contextmanager
     def interruptible(self) -> Iterator[None]:

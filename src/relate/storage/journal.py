@@ -64,6 +64,9 @@ def trigger_sql(table: str, columns: list[str]) -> list[str]:
     on_insert = f"'DELETE FROM \"{table}\" WHERE rowid=' || new.rowid"
     assignments = " || ',' || ".join(f"'{q}=' || {_value('old.' + q)}" for q in quoted)
     on_update = f"'UPDATE \"{table}\" SET ' || {assignments} || ' WHERE rowid=' || old.rowid"
+    # An update that only moves ``updated_at`` (or nothing) is no change to undo.
+    compared = [q for q in quoted if q != '"updated_at"']
+    changed = " OR ".join(f"old.{q} IS NOT new.{q}" for q in compared) or "0"
     values = " || ',' || ".join(_value("old." + q) for q in quoted)
     on_delete = (
         f"'INSERT INTO \"{table}\" (rowid,{','.join(quoted)}) VALUES (' || old.rowid"
@@ -71,8 +74,12 @@ def trigger_sql(table: str, columns: list[str]) -> list[str]:
     )
     return [
         f'CREATE TEMP TRIGGER IF NOT EXISTS "undo_{table}_{event[0].lower()}"'
-        f' AFTER {event} ON main."{table}" BEGIN {record.format(expr=expr)}; END'
-        for event, expr in (("INSERT", on_insert), ("UPDATE", on_update), ("DELETE", on_delete))
+        f' AFTER {event} ON main."{table}"{when} BEGIN {record.format(expr=expr)}; END'
+        for event, expr, when in (
+            ("INSERT", on_insert, ""),
+            ("UPDATE", on_update, f" WHEN {changed}"),
+            ("DELETE", on_delete, ""),
+        )
     ]
 
 
@@ -110,16 +117,17 @@ def begin_step(conn: sqlite3.Connection, label: str, at: datetime) -> int:
     return step
 
 
-def end_step(conn: sqlite3.Connection, step: int) -> None:
-    """Close the step before COMMIT: drop it if nothing changed, prune old ones."""
+def end_step(conn: sqlite3.Connection, step: int) -> bool:
+    """Close the step before COMMIT and prune old ones; False when nothing changed."""
     conn.execute("DELETE FROM temp.undo_active")
     if conn.execute(
         "SELECT NOT EXISTS (SELECT 1 FROM main.undo_entry WHERE step_id = ?)", (step,)
     ).fetchone()[0]:
         conn.execute("DELETE FROM main.undo_step WHERE id = ?", (step,))
-        return
+        return False
     conn.execute(
         "DELETE FROM main.undo_step WHERE id < (SELECT min(id) FROM"
         " (SELECT id FROM main.undo_step ORDER BY id DESC LIMIT ?))",
         (KEEP_STEPS,),
     )
+    return True

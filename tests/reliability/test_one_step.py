@@ -1,0 +1,124 @@
+"""Every write command is one transaction and one undo step; no change, no step (#10.15)."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from relate.storage.journal import JOURNALED_TABLES
+
+Relate = Callable[..., Result]
+
+# Each write command, run against the people and items the fixture below creates.
+WRITES: tuple[tuple[str, ...], ...] = (
+    ("add", "Bob Jones", "--email", "bob@example.com", "--tag", "client", "--every", "monthly"),
+    ("edit", "ann", "--stage", "commitment", "--tag", "vip", "--every", "monthly"),
+    ("edit", "ann", "--stage", "dissolution", "--revisit", "2027-03-01"),
+    ("log", "ann", "Call", "--kind", "call", "--with", "cy", "--follow-up", "2026-12-01"),
+    ("remind", "ann", "Send the proposal", "--on", "2026-12-01", "--every", "monthly"),
+    ("done", "1"),
+    ("snooze", "2", "--until", "2026-12-10"),
+    ("date", "ann", "birthday", "1985-03-14", "--lead", "10"),
+    ("archive", "Cy Young"),
+    ("unarchive", "dee"),
+    ("delete", "Cy Young", "--yes"),
+    ("import", "IMPORT_FILE"),
+    ("concern", "ann", "Invoice sent twice"),
+    ("resolve", "1", "Refunded"),
+    ("feedback", "ann", "9", "--note", "Loved it"),
+    ("engagement", "ann", "Website redesign", "--value", "4500"),
+    ("close", "1", "--satisfaction", "9"),
+    ("gift", "ann", "Book", "--given", "2026-11-20", "--occasion", "birthday"),
+)
+
+# Commands that change nothing: they say so and leave no undo step.
+NO_CHANGE: tuple[tuple[str, ...], ...] = (
+    ("archive", "Dee Ray"),
+    ("unarchive", "ann"),
+    ("edit", "ann"),
+    ("edit", "ann", "--stage", "exploration"),
+)
+
+
+@pytest.fixture(scope="module")
+def world_template(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Path:
+    """People, reminders, a concern and an engagement, built once for the module."""
+    from typer.testing import CliRunner
+
+    from relate.cli.main import app
+
+    path = tmp_path_factory.mktemp("world") / "relate.db"
+    shutil.copyfile(template_db, path)
+    env = {"RELATE_DB": str(path), "RELATE_NOW": "2026-11-24T09:30"}
+    for args in (
+        ("add", "Ann Smith", "--stage", "exploration"),
+        ("add", "Cy Young"),
+        ("add", "Dee Ray"),
+        ("archive", "Dee Ray"),
+        ("remind", "ann", "Call back", "--on", "2026-11-24"),
+        ("remind", "ann", "Send the invoice", "--on", "2026-11-25"),
+        ("concern", "ann", "Late delivery"),
+        ("engagement", "ann", "Logo"),
+    ):
+        result = CliRunner().invoke(app, list(args), env=env)
+        assert result.exit_code == 0, (args, result.stderr)
+    return path
+
+
+@pytest.fixture
+def world(world_template: Path, db_path: Path, tmp_path: Path) -> Path:
+    """The world in this test's database, and a CSV file of two new people."""
+    shutil.copyfile(world_template, db_path)
+    source = tmp_path / "people.csv"
+    source.write_text("name,email\nEve Adams,eve@example.com\nFay Lee,fay@example.com\n")
+    return source
+
+
+def _steps(db_path: Path) -> int:
+    conn = sqlite3.connect(db_path)
+    try:
+        return int(conn.execute("SELECT count(*) FROM undo_step").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _data(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
+    conn = sqlite3.connect(db_path)
+    try:
+        return {
+            t: [tuple(r) for r in conn.execute(f'SELECT rowid, * FROM "{t}" ORDER BY rowid')]
+            for t in JOURNALED_TABLES
+        }
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("args", WRITES, ids=lambda args: " ".join(args[:2]))
+def test_a_write_command_is_one_undo_step_and_undo_takes_all_of_it_back(
+    relate: Relate, db_path: Path, world: Path, args: tuple[str, ...]
+) -> None:
+    args = tuple(str(world) if a == "IMPORT_FILE" else a for a in args)
+    before, data = _steps(db_path), _data(db_path)
+    result = relate(*args)
+    assert result.exit_code == 0, result.stderr
+    assert _steps(db_path) == before + 1
+    assert _data(db_path) != data
+    assert relate("undo").exit_code == 0
+    assert _data(db_path) == data
+
+
+@pytest.mark.parametrize("args", NO_CHANGE, ids=" ".join)
+def test_a_command_that_changes_nothing_says_so_and_uses_no_undo_step(
+    relate: Relate, db_path: Path, world: Path, args: tuple[str, ...]
+) -> None:
+    before, data = _steps(db_path), _data(db_path)
+    result = relate(*args)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Nothing changed: #")
+    assert _steps(db_path) == before
+    assert _data(db_path) == data  # not even a timestamp moved
