@@ -43,6 +43,15 @@ def rows(db_path: Path, sql: str) -> list[tuple[object, ...]]:
         conn.close()
 
 
+def user_data(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table holding the user's data, by table (for before/after)."""
+    from relate.storage.journal import JOURNALED_TABLES
+
+    return {
+        t: rows(db_path, f'SELECT rowid, * FROM "{t}" ORDER BY rowid') for t in JOURNALED_TABLES
+    }
+
+
 def integrity(db_path: Path) -> str:
     return str(rows(db_path, "PRAGMA integrity_check")[0][0])
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from relate.storage.journal import JOURNALED_TABLES
+from conftest import user_data
 
 Relate = Callable[..., Result]
 
@@ -87,38 +87,27 @@ def _steps(db_path: Path) -> int:
         conn.close()
 
 
-def _data(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
-    conn = sqlite3.connect(db_path)
-    try:
-        return {
-            t: [tuple(r) for r in conn.execute(f'SELECT rowid, * FROM "{t}" ORDER BY rowid')]
-            for t in JOURNALED_TABLES
-        }
-    finally:
-        conn.close()
-
-
 @pytest.mark.parametrize("args", WRITES, ids=lambda args: " ".join(args[:2]))
 def test_a_write_command_is_one_undo_step_and_undo_takes_all_of_it_back(
     relate: Relate, db_path: Path, world: Path, args: tuple[str, ...]
 ) -> None:
     args = tuple(str(world) if a == "IMPORT_FILE" else a for a in args)
-    before, data = _steps(db_path), _data(db_path)
+    before, data = _steps(db_path), user_data(db_path)
     result = relate(*args)
     assert result.exit_code == 0, result.stderr
     assert _steps(db_path) == before + 1
-    assert _data(db_path) != data
+    assert user_data(db_path) != data
     assert relate("undo").exit_code == 0
-    assert _data(db_path) == data
+    assert user_data(db_path) == data
 
 
 @pytest.mark.parametrize("args", NO_CHANGE, ids=" ".join)
 def test_a_command_that_changes_nothing_says_so_and_uses_no_undo_step(
     relate: Relate, db_path: Path, world: Path, args: tuple[str, ...]
 ) -> None:
-    before, data = _steps(db_path), _data(db_path)
+    before, data = _steps(db_path), user_data(db_path)
     result = relate(*args)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("Nothing changed: #")
     assert _steps(db_path) == before
-    assert _data(db_path) == data  # not even a timestamp moved
+    assert user_data(db_path) == data  # not even a timestamp moved

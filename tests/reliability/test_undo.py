@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
+from conftest import user_data
 from relate.storage.database import open_database
 from relate.storage.journal import JOURNALED_TABLES, KEEP_STEPS
 
@@ -19,17 +20,6 @@ Relate = Callable[..., Result]
 def _ok(result: Result) -> str:
     assert result.exit_code == 0, result.stdout + result.stderr
     return result.stdout + result.stderr
-
-
-def _dump(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
-    conn = sqlite3.connect(db_path)
-    try:
-        return {
-            t: [tuple(r) for r in conn.execute(f'SELECT rowid, * FROM "{t}" ORDER BY rowid')]
-            for t in JOURNALED_TABLES
-        }
-    finally:
-        conn.close()
 
 
 def test_undo_says_what_it_undid_and_reverts_a_log(relate: Relate, db_path: Path) -> None:
@@ -53,14 +43,14 @@ def test_deleted_contact_comes_back_with_everything(
     _ok(relate("log", "ann", "Workshop together", "--with", "bob"))
     _ok(relate("remind", "ann", "Send the proposal", "--on", "thursday", "--every", "weekly"))
     _ok(relate("done", "2", "--force"))  # recurring, before its day: history and a new due date
-    before = _dump(db_path)
+    before = user_data(db_path)
 
     _ok(relate("delete", "ann smith", "--yes"))  # delete takes only an exact name
     assert relate("show", "ann").exit_code == 3
-    assert _dump(db_path) != before
+    assert user_data(db_path) != before
 
-    assert "Undid: relate delete \"ann smith\" --yes" in _ok(relate("undo"))
-    assert _dump(db_path) == before
+    assert 'Undid: relate delete "ann smith" --yes' in _ok(relate("undo"))
+    assert user_data(db_path) == before
     checked()
     shown = json.loads(_ok(relate("show", "ann", "--format", "json")))
     assert {d["label"] for d in shown["dates"]} == {"birthday"}
@@ -73,7 +63,7 @@ def test_deleted_contact_comes_back_with_everything(
 
 
 def test_repeated_undo_walks_back_to_an_empty_database(relate: Relate, db_path: Path) -> None:
-    empty = _dump(db_path)
+    empty = user_data(db_path)
     _ok(relate("add", "Ann"))
     _ok(relate("log", "ann", "hello"))
     _ok(relate("remind", "ann", "call back", "--on", "friday"))
@@ -82,7 +72,7 @@ def test_repeated_undo_walks_back_to_an_empty_database(relate: Relate, db_path: 
     _ok(relate("edit", "ann", "--name", "Ann Smith", "--every", "monthly"))
     for _ in range(6):
         _ok(relate("undo"))
-    assert _dump(db_path) == empty
+    assert user_data(db_path) == empty
     result = relate("undo")
     assert result.exit_code == 1
     assert result.stderr == "relate: error: nothing to undo\n"
