@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
+from helpers import ok
 from relate import clock
 from relate.dates import next_occurrence
 from relate.render.output import write_csv
@@ -117,7 +118,87 @@ def test_output_file(relate: Relate, tmp_path: Path) -> None:
     result = relate("export", "contacts", "-o", str(target))
     assert result.exit_code == 0 and result.stdout == ""
     assert target.read_bytes() == relate("export", "contacts").stdout_bytes
-    assert not (tmp_path / "contacts.csv.part").exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if "contacts" in p.name) == ["contacts.csv"]
+
+
+@pytest.mark.usefixtures("sample")
+def test_an_export_never_overwrites_the_database_or_a_backup(
+    relate: Relate, db_path: Path, tmp_path: Path
+) -> None:
+    ok(relate("backup", str(tmp_path / "kept.db")))
+    ok(relate("list"))  # the -wal and -shm files exist while relate runs
+    for name in ("relate.db", "relate.db-wal", "relate.db-shm", "kept.db"):
+        target = tmp_path / name
+        before = target.read_bytes() if target.exists() else None
+        for force in ((), ("--force",)):
+            result = relate("export", "contacts", "-o", str(target), *force)
+            assert result.exit_code == 1, (name, result.stderr)
+            assert result.stderr.startswith(f"relate: error: {target}"), result.stderr
+            if before is not None and name != "relate.db-shm":
+                assert target.read_bytes() == before
+    assert "Ann Smith" in ok(relate("list"))
+    assert ok(relate("check"))
+
+
+@pytest.mark.usefixtures("sample")
+def test_an_existing_file_is_overwritten_only_with_force(relate: Relate, tmp_path: Path) -> None:
+    target = tmp_path / "contacts.csv"
+    target.write_text("keep me\n")
+    refused = relate("export", "contacts", "-o", str(target))
+    assert refused.exit_code == 1
+    assert refused.stderr == (
+        f"relate: error: {target} exists; not overwriting it (choose another name or add --force)\n"
+    )
+    assert target.read_text() == "keep me\n"
+    ok(relate("export", "contacts", "-o", str(target), "--force"))
+    assert "Ann Smith" in target.read_text()
+
+
+@pytest.mark.parametrize("folder", ["", ".", "some-folder"])
+def test_an_export_to_a_folder_is_a_clean_error(
+    relate: Relate, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "some-folder").mkdir()
+    result = relate("export", "contacts", "-o", folder)
+    assert result.exit_code == 1
+    assert "is a folder; name the file to write" in result.stderr
+
+
+def test_export_errors_name_the_users_file_not_a_temporary_one(
+    relate: Relate, tmp_path: Path
+) -> None:
+    target = tmp_path / "missing-folder" / "contacts.csv"
+    result = relate("export", "contacts", "-o", str(target))
+    assert result.exit_code == 4
+    assert result.stderr == (f"relate: error: cannot write {target}: No such file or directory\n")
+
+
+@pytest.mark.usefixtures("sample")
+def test_exports_and_their_temporary_files_are_owner_only_under_umask_000(
+    relate: Relate, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import stat
+
+    seen: list[int] = []
+    real_replace = os.replace
+
+    def watching_replace(src: object, dst: object) -> None:
+        seen.append(stat.S_IMODE(os.stat(src).st_mode))  # type: ignore[arg-type]
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    previous = os.umask(0)
+    monkeypatch.setattr(os, "replace", watching_replace)
+    try:
+        for fmt in ("csv", "json", "vcard"):
+            target = tmp_path / f"contacts.{fmt}"
+            ok(relate("export", "contacts", "-f", fmt, "-o", str(target)))
+            assert stat.S_IMODE(target.stat().st_mode) == 0o600
+        ok(relate("export", "calendar", "-o", str(tmp_path / "agenda.ics")))
+        assert stat.S_IMODE((tmp_path / "agenda.ics").stat().st_mode) == 0o600
+    finally:
+        os.umask(previous)
+    assert seen and set(seen) == {0o600}
 
 
 @pytest.mark.parametrize(

@@ -18,8 +18,8 @@ import typer
 from relate import terminal
 from relate.cli import state
 from relate.cli.app import app
-from relate.errors import UsageError
-from relate.storage.database import Database
+from relate.errors import StorageError, UsageError
+from relate.storage.database import Database, private_temp, remove_temp
 
 TABLE_FORMATS = ("csv", "json", "jsonl")
 EXPORT_KINDS = ("contacts", "interactions", "reminders", "dates", "calendar")
@@ -27,19 +27,23 @@ EXPORT_KINDS = ("contacts", "interactions", "reminders", "dates", "calendar")
 
 @contextlib.contextmanager
 def _destination(path: Path | None) -> Iterator[IO[str]]:
-    """stdout, or a file written beside its final name and moved there when complete."""
+    """stdout, or a file built owner-only beside its final name and moved there when
+    complete; a failure names the user's file, not the temporary one."""
     if path is None or str(path) == "-":
         yield sys.stdout
         sys.stdout.flush()
         return
-    partial = path.with_name(path.name + ".part")
+    temp: Path | None = None
     try:
-        with partial.open("w", encoding="utf-8", newline="") as handle:
+        temp = private_temp(path)
+        with temp.open("w", encoding="utf-8", newline="") as handle:
             yield handle
-        os.replace(partial, path)
+        os.replace(temp, path)
+    except OSError as exc:
+        raise StorageError(f"cannot write {path}: {exc.strerror or exc}") from exc
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            partial.unlink()
+        if temp is not None:
+            remove_temp(temp)
 
 
 def _formats_for(kind: str) -> tuple[str, ...]:
@@ -70,8 +74,16 @@ def export(
     ] = None,
     output_path: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write to this file instead of stdout."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to this file (owner-only) instead of stdout; never over the "
+            "database or a backup.",
+        ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="With -o: overwrite the file if it exists.")
+    ] = False,
     excel_safe: Annotated[
         bool,
         typer.Option(
@@ -97,6 +109,10 @@ def export(
     if excel_safe and chosen != "csv":
         raise UsageError("--excel-safe applies to CSV only")
     db = state.database()
+    if output_path is not None and str(output_path) != "-":
+        from relate.services.exporting import check_destination
+
+        check_destination(output_path, db.path, force=force)
     with _destination(output_path) as out:
         _write(db, kind, chosen, out, excel_safe)
 

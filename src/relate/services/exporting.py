@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
 from relate import clock
 from relate.dates import MonthDay
-from relate.errors import UsageError
+from relate.errors import RelateError, UsageError
 from relate.services.contacts import CONTACT_FIELDS, ContactFilter, iter_records
-from relate.storage.database import Database
+from relate.storage.database import SQLITE_MAGIC, Database
 from relate.storage.sql import statement
 
 KINDS = ("contacts", "interactions", "reminders", "dates")
@@ -241,3 +242,47 @@ def excel_safe(rows: Iterable[tuple[object, ...]]) -> Iterator[tuple[str, ...]]:
     """Rows of CSV cells, each neutralised with ``excel_safe_cell``."""
     for row in rows:
         yield tuple(excel_safe_cell("" if cell is None else str(cell)) for cell in row)
+
+
+# --- where an export may be written ---------------------------------------------------
+
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def _is_sqlite(path: Path) -> bool:
+    if not path.is_file():  # never open a FIFO or a device to look
+        return False
+    try:
+        with path.open("rb") as handle:
+            return handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.samefile(b)
+    except OSError:
+        return a.resolve() == b.resolve()
+
+
+def check_destination(path: Path, db_path: Path, *, force: bool) -> None:
+    """Refuse to export over the database, its -wal/-shm/-journal, any SQLite file (a
+    backup), a folder, or, without ``force``, any existing file."""
+    if path.name in ("", ".", "..") or path.is_dir():
+        raise RelateError(f"-o {str(path)!r} is a folder; name the file to write")
+    for suffix in ("", *_SIDE_FILES):
+        if _same_file(path, Path(f"{db_path}{suffix}")):
+            what = "the database itself" if not suffix else f"the database's {suffix} file"
+            raise RelateError(f"{path} is {what}; not writing an export over it")
+    side = next((s for s in _SIDE_FILES if path.name.endswith(s)), None)
+    if _is_sqlite(path) or (side and _is_sqlite(path.with_name(path.name[: -len(side)]))):
+        raise RelateError(
+            f"{path} belongs to an SQLite database (a relate backup?); not writing an"
+            " export over it",
+            hint="choose another name",
+        )
+    if path.exists() and not force:
+        raise RelateError(
+            f"{path} exists; not overwriting it", hint="choose another name or add --force"
+        )
