@@ -188,3 +188,15 @@ def test_a_reminder_on_the_last_day_of_the_calendar_still_exports(
         conn.execute("UPDATE reminder SET due_at = '9999-12-31 00:00:00.000000'")
     calendar = ok(relate("export", "calendar"))
     assert "DTSTART;VALUE=DATE:99991231" in calendar
+
+
+def test_text_with_a_lone_surrogate_is_a_bug_not_an_output_problem(
+    relate: Relate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        "x\ud800".encode()
+
+    monkeypatch.setattr("relate.services.contacts.add_contact", broken)
+    result = relate("add", "Ann")
+    assert result.exit_code == 70
+    assert result.stderr.startswith("relate: error: internal error: UnicodeEncodeError")

@@ -263,3 +263,29 @@ def test_missing_file(relate: Relate, tmp_path: Path) -> None:
     result = relate("import", str(tmp_path / "nope.vcf"))
     assert result.exit_code == 1
     assert "no such file" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            '[{"name": "Ann"}, {"name": "B\\ud800b"}]',
+            "x.json:1: not text: a lone surrogate \\ud800",
+        ),
+        ('{"name": "Ann"}\n{"name": "\\udc00"}\n', "x.json:2: not text: a lone surrogate \\udc00"),
+        ("[" * 100_000 + "]" * 100_000, "x.json:1: not a contact: its JSON is nested too deeply"),
+        (
+            '{"name":' * 100_000 + "1" + "}" * 100_000,
+            "x.json:1: not a contact: its JSON is nested too deeply",
+        ),
+    ],
+)
+def test_json_that_is_not_storable_text_is_a_clean_error_and_writes_nothing(
+    tmp_path: Path, relate: Relate, content: str, message: str
+) -> None:
+    source = tmp_path / "x.json"
+    source.write_text(content)
+    result = relate("import", str(source), "--format", "json")
+    assert result.exit_code == 1, result.stderr
+    assert result.stderr == f"relate: error: {source.parent / message}\n"
+    assert json.loads(relate("list", "--format", "json").stdout) == []

@@ -198,6 +198,9 @@ def _is_output_failure(exc: UnicodeEncodeError) -> bool:
     """Text that the character set of stdout or stderr cannot show (not a bug)."""
     import codecs
 
+    if exc.reason == "surrogates not allowed":  # text that is not text: a bug upstream
+        return False
+
     shown = {getattr(s, "encoding", None) for s in (sys.stdout, sys.stderr)} - {None}
     return codecs.lookup(exc.encoding).name in {codecs.lookup(str(e)).name for e in shown}
 

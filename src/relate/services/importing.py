@@ -370,6 +370,29 @@ def _csv_record(
     return record
 
 
+_TOO_DEEP = "not a contact: its JSON is nested too deeply"
+
+
+def _checked(value: object, where: str, line: int) -> object:
+    """``value``, unless a string in it holds a lone UTF-16 surrogate ("\\ud800"):
+    valid JSON, but not text that can be stored."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, str) and not item.isascii():
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                bad = item[exc.start : exc.end].encode("unicode_escape").decode()
+                raise RelateError(f"{where}:{line}: not text: a lone surrogate {bad}") from None
+    return value
+
+
 def _json_values(text: str, where: str) -> Iterator[tuple[int, object]]:
     """(line, value) for each item of a JSON array, or each line of JSON Lines."""
     decoder = json.JSONDecoder()
@@ -378,9 +401,11 @@ def _json_values(text: str, where: str) -> Iterator[tuple[int, object]]:
         for number, content in enumerate(text.splitlines(), 1):
             if content.strip():
                 try:
-                    yield number, json.loads(content)
+                    yield number, _checked(json.loads(content), where, number)
                 except json.JSONDecodeError as exc:
                     raise RelateError(f"{where}:{number}: not valid JSON: {exc.msg}") from None
+                except RecursionError:
+                    raise RelateError(f"{where}:{number}: {_TOO_DEEP}") from None
         return
     pos, line, counted = start + 1, 1, 0
     while True:
@@ -394,7 +419,9 @@ def _json_values(text: str, where: str) -> Iterator[tuple[int, object]]:
             value, pos = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             raise RelateError(f"{where}:{exc.lineno}: not valid JSON: {exc.msg}") from None
-        yield line, value
+        except RecursionError:
+            raise RelateError(f"{where}:{line}: {_TOO_DEEP}") from None
+        yield line, _checked(value, where, line)
         while pos < len(text) and text[pos] in " \t\r\n":
             pos += 1
         if pos < len(text) and text[pos] == ",":
