@@ -442,6 +442,9 @@ def _validate_rrule(text: str) -> str:
     for key in ("INTERVAL", "COUNT"):
         if key in fields and not (fields[key].isdigit() and int(fields[key]) >= 1):
             raise _recurrence_error(text, f"{key} must be a whole number of at least 1")
+    # A reminder is due on a day (at a time): a series within a day cannot be honoured.
+    if fields["FREQ"] not in _SIMPLE_FREQS or {"BYHOUR", "BYMINUTE", "BYSECOND"} & set(fields):
+        raise _recurrence_error(text, "a reminder repeats at most daily")
     if fields.get("UNTIL", "").endswith("Z"):
         # Reminders run on naive local time, and dateutil refuses a UTC end with those.
         raise _recurrence_error(text, "UNTIL must be a local date or time, without Z")
@@ -553,6 +556,22 @@ def next_occurrence(rrule: str, dtstart: datetime, after: datetime) -> datetime 
     if count and k >= int(count):
         return None
     return found
+
+
+def remaining_rule(rrule: str, dtstart: datetime, following: datetime) -> str:
+    """``rrule`` for the series restarted at ``following``: its COUNT less the
+    occurrences from ``dtstart`` up to ``following`` (a late completion may have
+    passed several), so "COUNT=3" still means three in all. Without COUNT, as it is."""
+    fields = _rule_fields(rrule)
+    if fields is None or not fields.get("COUNT", "").isdigit():
+        return rrule
+    used = 0
+    current = next_occurrence(rrule, dtstart, dtstart - timedelta(seconds=1))
+    while current is not None and current < following:
+        used += 1
+        current = next_occurrence(rrule, dtstart, current)
+    fields["COUNT"] = str(max(1, int(fields["COUNT"]) - used))
+    return ";".join(f"{key}={value}" for key, value in fields.items())
 
 
 def _dateutil_after(fields: dict[str, str], dtstart: datetime, after: datetime) -> datetime | None:

@@ -222,3 +222,43 @@ def test_malformed_search_is_a_user_error(relate: Relate, people: None, query: s
     assert result.exit_code == 1, result.stdout
     assert "relate: error:" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "rule",
+    ["FREQ=SECONDLY", "FREQ=MINUTELY", "FREQ=HOURLY;INTERVAL=2", "FREQ=DAILY;BYHOUR=9,17"],
+)
+def test_a_series_within_a_day_is_refused(relate: Relate, people: None, rule: str) -> None:
+    result = relate("remind", "ann", "Check in", "--on", "tomorrow", "--every", rule)
+    assert result.exit_code == 1
+    assert "a reminder repeats at most daily" in result.stderr
+    assert as_json(relate("reminders", "--all", "--format", "json")) == []
+
+
+def _series(relate: Relate) -> list[tuple[str, object]]:
+    return [(r["due"], r["rrule"]) for r in as_json(relate("reminders", "--format", "json"))]
+
+
+def test_count_means_that_many_occurrences_in_all(relate: Relate, people: None) -> None:
+    ok(relate("remind", "ann", "Invoice", "--on", "2026-11-24", "--every", "FREQ=WEEKLY;COUNT=3"))
+    ok(relate("done", "1"))
+    assert _series(relate) == [("2026-12-01", "FREQ=WEEKLY;COUNT=2")]
+    # Completed late, on the 9th: the occurrence of the 8th passed too.
+    assert "next" not in ok(relate("done", "1", env={"RELATE_NOW": "2026-12-09T09:00"}))
+    assert _series(relate) == []
+
+
+def test_count_in_the_calendar_is_what_is_left(relate: Relate, people: None) -> None:
+    ok(relate("remind", "ann", "Invoice", "--on", "2026-11-24", "--every", "FREQ=WEEKLY;COUNT=3"))
+    ok(relate("done", "1"))
+    calendar = ok(relate("export", "calendar"))
+    assert "DTSTART;VALUE=DATE:20261201" in calendar
+    assert "RRULE:FREQ=WEEKLY;COUNT=2" in calendar
+
+
+def test_until_ends_the_series(relate: Relate, people: None) -> None:
+    rule = "FREQ=WEEKLY;UNTIL=20261205"
+    ok(relate("remind", "ann", "Stand-up", "--on", "2026-11-24", "--every", rule))
+    assert "next on Tue 1 Dec" in ok(relate("done", "1"))
+    assert "next" not in ok(relate("done", "1", env={"RELATE_NOW": "2026-12-01T09:00"}))
+    assert _series(relate) == []

@@ -149,7 +149,7 @@ def complete(db: Database, item_id: int, now: datetime, *, early: bool = False) 
     """Mark an item done. A recurring reminder records the completion and moves to
     its next occurrence after today (so a late completion does not leave it overdue).
     One whose day has not come yet raises NotYetDue unless ``early``."""
-    from relate.dates import anchored_rule, next_occurrence
+    from relate.dates import anchored_rule, next_occurrence, remaining_rule
 
     stamp = clock.to_storage(now)
     with db.transaction() as conn:
@@ -164,6 +164,7 @@ def complete(db: Database, item_id: int, now: datetime, *, early: bool = False) 
             following = next_occurrence(rule, due.replace(tzinfo=None), after)
             conn.execute(RECORD_COMPLETION, {"id": item_id, "due_at": row["due_at"], "now": stamp})
             if following is not None:
+                rule = remaining_rule(rule, due.replace(tzinfo=None), following)
                 next_due = following.astimezone()
                 advance = {"id": item_id, "due_at": clock.to_storage(next_due), "rrule": rule}
                 conn.execute(ADVANCE, advance)
