@@ -44,3 +44,17 @@ def test_database_wal_shm_backups_and_journal_are_owner_only(
     assert restored.kept is not None and _mode(restored.kept) == 0o600
     assert _mode(path) == 0o600
     assert _mode(path.parent) == 0o700
+
+
+def test_every_folder_relate_creates_is_owner_only_under_umask_000(
+    tmp_path: Path, open_umask: None, now: object
+) -> None:
+    path = tmp_path / "a" / "b" / "relate.db"
+    db = open_database(path)
+    try:
+        written = backup.backup(db, tmp_path / "c" / "d", now, folder=True)  # type: ignore[arg-type]
+    finally:
+        db.close()
+    for folder in ("a", "a/b", "c", "c/d"):
+        assert _mode(tmp_path / folder) == 0o700, folder
+    assert _mode(written) == 0o600
