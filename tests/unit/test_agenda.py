@@ -1,12 +1,22 @@
-"""The agenda's ranking and windows, on the domain layer with a fixed today."""
+"""The agenda's ranking and windows, on the domain layer with a fixed today; the
+sentences are render's, made from the facts the items carry."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
 from relate.dates import MonthDay
+from relate.render.agenda import item_text
 from relate.services import important_dates, interactions, reminders
-from relate.services.agenda import CADENCE, DATES, DUE, OVERDUE, build_agenda
+from relate.services.agenda import (
+    CADENCE,
+    DATES,
+    DUE,
+    OVERDUE,
+    Neglect,
+    Occasion,
+    build_agenda,
+)
 from relate.services.contacts import ContactInput, add_contact, set_archived
 from relate.storage.database import Database
 
@@ -41,10 +51,10 @@ def test_equal_lateness_is_broken_by_priority(db: Database) -> None:
 def test_never_contacted_counts_from_when_they_were_added(db: Database) -> None:
     add_contact(db, ContactInput(name="New", cadence_days=7), moment(TODAY - timedelta(days=6)))
     assert build_agenda(db, TODAY).sections[CADENCE] == []
-    items = build_agenda(db, TODAY + timedelta(days=1)).sections[CADENCE]
-    assert [(i.contact, i.text) for i in items] == [
-        ("New", "Never contacted; added 7 days ago (weekly)")
-    ]
+    later = TODAY + timedelta(days=1)
+    items = build_agenda(db, later).sections[CADENCE]
+    assert [(i.contact, i.neglect) for i in items] == [("New", Neglect(7, 7, False))]
+    assert [item_text(i, later) for i in items] == ["Never contacted; added 7 days ago (weekly)"]
 
 
 def test_a_back_dated_log_does_not_undo_a_newer_one(db: Database) -> None:
@@ -82,12 +92,19 @@ def test_dates_show_within_their_lead_time_only(db: Database) -> None:
     important_dates.set_date(db, ref, "birthday", MonthDay(12, 4, 1985), moment(TODAY), 10)
     important_dates.set_date(db, ref, "contract renewal", MonthDay(12, 24, 2025), moment(TODAY), 30)
     important_dates.set_date(db, ref, "anniversary", MonthDay(12, 31, 2020), moment(TODAY), 3)
-    texts = [i.text for i in build_agenda(db, TODAY).sections[DATES]]
-    assert texts == [
+    items = build_agenda(db, TODAY).sections[DATES]
+    assert [i.occasion for i in items] == [
+        Occasion("birthday", "birthday", 41),
+        Occasion("custom", "contract renewal", 1),
+    ]
+    assert [item_text(i, TODAY) for i in items] == [
         "Ann turns 41 on Fri 4 Dec: gift?",
         "1 year since contract renewal with Ann on Thu 24 Dec",
     ]
-    dec_28 = [i.text for i in build_agenda(db, date(2026, 12, 28)).sections[DATES]]
+    dec_28 = [
+        item_text(i, date(2026, 12, 28))
+        for i in build_agenda(db, date(2026, 12, 28)).sections[DATES]
+    ]
     assert dec_28 == ["6 years since anniversary with Ann on Thu 31 Dec"]
 
 
@@ -95,7 +112,7 @@ def test_dates_window_crosses_the_new_year(db: Database) -> None:
     ref = add_contact(db, ContactInput(name="Ann"), moment(TODAY))
     important_dates.set_date(db, ref, "birthday", MonthDay(1, 2, None), moment(TODAY))
     items = build_agenda(db, date(2026, 12, 29)).sections[DATES]
-    assert [(i.due, i.overdue_days, i.text) for i in items] == [
+    assert [(i.due, i.overdue_days, item_text(i, date(2026, 12, 29))) for i in items] == [
         (date(2027, 1, 2), -4, "Ann's birthday on Sat 2 Jan 2027: gift?")
     ]
 
@@ -104,11 +121,11 @@ def test_29_february_birthdays_fall_on_28_february_in_common_years(db: Database)
     ref = add_contact(db, ContactInput(name="Leap"), moment(TODAY))
     important_dates.set_date(db, ref, "birthday", MonthDay(2, 29, 2000), moment(TODAY), 0)
     on_the_day = build_agenda(db, date(2027, 2, 28)).sections[DATES]
-    assert [(i.due, i.text) for i in on_the_day] == [
+    assert [(i.due, item_text(i, date(2027, 2, 28))) for i in on_the_day] == [
         (date(2027, 2, 28), "Leap turns 27 today: gift?")
     ]
     leap_year = build_agenda(db, date(2028, 2, 29)).sections[DATES]
-    assert [(i.due, i.text) for i in leap_year] == [
+    assert [(i.due, item_text(i, date(2028, 2, 29))) for i in leap_year] == [
         (date(2028, 2, 29), "Leap turns 28 today: gift?")
     ]
     assert build_agenda(db, date(2028, 2, 28)).sections[DATES] == []

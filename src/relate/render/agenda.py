@@ -1,26 +1,83 @@
 """How the agenda looks: sections with headings on a terminal, one line per item
-when piped, and the item records for CSV/JSON."""
+when piped, and the item records for CSV/JSON. The services give facts (days late,
+an occasion and its years, a cadence); the sentences are made here."""
 
 from __future__ import annotations
 
 import sys
+from datetime import date
 from typing import IO
 
-from relate.dates import format_day
+from relate.dates import format_cadence, format_day
 from relate.render import output
-from relate.services.agenda import (
-    CADENCE,
-    CONCERNS,
-    DATES,
-    OVERDUE,
-    RECORD_FIELDS,
-    SECTION_TITLES,
-    Agenda,
-    Item,
-)
+from relate.services.agenda import CADENCE, CONCERNS, DATES, DUE, OVERDUE, Agenda, Item
+from relate.services.important_dates import BIRTHDAY
 
 EMPTY = "Nothing on the agenda today. Enjoy the quiet!"
+SECTION_TITLES = {
+    OVERDUE: "Overdue",
+    DUE: "Due",
+    CONCERNS: "Open concerns",
+    DATES: "Coming up",
+    CADENCE: "Time to get in touch",
+}
 SECTION_STYLES = {OVERDUE: "bold red", CONCERNS: "bold yellow", DATES: "magenta"}
+# The public JSON/CSV shape of an agenda item (docs/json.md), in this order.
+RECORD_FIELDS = (
+    "id",
+    "kind",
+    "contact",
+    "contact_id",
+    "due",
+    "text",
+    "overdue_days",
+    "section",
+    "time",
+)
+
+
+def item_text(item: Item, today: date) -> str:
+    """What the agenda says about an item: the user's own words for a reminder or a
+    concern; a sentence for a date ("Ann Smith turns 41 on Fri 14 Mar: gift?") or a
+    person to get in touch with ("No contact for 20 days (weekly)")."""
+    if item.occasion is not None:
+        ahead = (item.due - today).days
+        day = format_day(item.due, today)
+        when = day if ahead <= 1 else f"on {day}"
+        name, occasion, years = item.contact or "", item.occasion, item.occasion.years
+        if occasion.kind == BIRTHDAY:
+            if years is not None:
+                return f"{name} turns {years} {when}: gift?"
+            return f"{name}'s birthday {when}: gift?"
+        if years is not None:
+            unit = "year" if years == 1 else "years"
+            return f"{years} {unit} since {occasion.label} with {name} {when}"
+        return f"{occasion.label.capitalize()} with {name} {when}"
+    if item.neglect is not None:
+        since, every = item.neglect.days_since, format_cadence(item.neglect.cadence_days)
+        if item.neglect.ever_contacted:
+            return f"No contact for {since} days ({every})"
+        return f"Never contacted; added {since} days ago ({every})"
+    return item.text or ""
+
+
+def _time(item: Item) -> str | None:
+    return item.time_of_day.strftime("%H:%M") if item.time_of_day is not None else None
+
+
+def record(item: Item, today: date) -> dict[str, object]:
+    """The public JSON/CSV shape of an agenda item (``RECORD_FIELDS``)."""
+    return {
+        "id": item.id,
+        "kind": item.kind,
+        "contact": item.contact,
+        "contact_id": item.contact_id,
+        "due": item.due.isoformat(),
+        "text": item_text(item, today),
+        "overdue_days": item.overdue_days,
+        "section": item.section,
+        "time": _time(item),
+    }
 
 
 def _when(item: Item, agenda: Agenda) -> str:
@@ -29,8 +86,8 @@ def _when(item: Item, agenda: Agenda) -> str:
     if item.section == CONCERNS:
         return f"open {item.overdue_days}d" if item.overdue_days > 0 else "opened today"
     day = format_day(item.due, agenda.today)
-    if item.time:
-        day += f" {item.time}"
+    if item.time_of_day is not None:
+        day += f" {_time(item)}"
     if item.section == OVERDUE:
         return f"{day} ({item.overdue_days}d late)"
     return day
@@ -43,10 +100,10 @@ def _ref(item: Item) -> str:
 def write(agenda: Agenda, fmt: str, stream: IO[str] | None = None) -> None:
     out = stream or sys.stdout
     if fmt == "json":
-        output.write_json(item.record() for item in agenda.items())
+        output.write_json(record(item, agenda.today) for item in agenda.items())
         return
     if fmt == "csv":
-        output.write_csv((item.record() for item in agenda.items()), RECORD_FIELDS)
+        output.write_csv((record(item, agenda.today) for item in agenda.items()), RECORD_FIELDS)
         return
     if agenda.is_empty():
         out.write(EMPTY + "\n")
@@ -60,7 +117,7 @@ def write(agenda: Agenda, fmt: str, stream: IO[str] | None = None) -> None:
                 item.kind,
                 item.contact or "",
                 _when(item, agenda),
-                item.text,
+                item_text(item, agenda.today),
             )
             out.write("\t".join(output.plain_cell(cell) for cell in cells) + "\n")
         for name in agenda.sections:
@@ -91,7 +148,7 @@ def _write_rich(agenda: Agenda) -> None:
             (
                 _ref(item),
                 output.plain_cell(item.contact or "—"),
-                output.plain_cell(item.text),
+                output.plain_cell(item_text(item, agenda.today)),
                 _when(item, agenda),
             )
             for item in items

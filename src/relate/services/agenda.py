@@ -3,22 +3,25 @@
 1. overdue reminders and follow-ups (oldest first),
 2. due today (or within ``days``),
 3. open concerns (complaints and problems), oldest first,
-4. important dates within their lead time ("Ann turns 41 on Fri 14 Mar: gift?"),
+4. important dates within their lead time (a birthday, with the age it brings),
 5. people overdue for contact by their cadence, most late relative to their cadence
    first, then by priority.
 
 Every section is an indexed query with a LIMIT plus a COUNT, so the agenda costs the
 same at 100k contacts and 2M interactions as at 1k.
+
+Items carry facts (days late, the occasion and its years, the cadence); the words
+for people are ``relate.render.agenda``'s.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from relate import clock
-from relate.dates import MonthDay, format_day
+from relate.dates import MonthDay
 from relate.services import important_dates
 from relate.storage.database import Database
 from relate.storage.sql import statement
@@ -28,13 +31,6 @@ DUE = "due"
 CONCERNS = "concerns"
 DATES = "dates"
 CADENCE = "cadence"
-SECTION_TITLES = {
-    OVERDUE: "Overdue",
-    DUE: "Due",
-    CONCERNS: "Open concerns",
-    DATES: "Coming up",
-    CADENCE: "Time to get in touch",
-}
 DEFAULT_LIMIT = 10
 
 _OPEN_ITEMS = """SELECT r.id, r.kind, r.text, coalesce(r.snoozed_until, r.due_at) AS due_at,
@@ -86,6 +82,27 @@ COUNT_CONCERNS = statement("SELECT count(*) " + _CONCERNS)
 
 
 @dataclass(frozen=True)
+class Occasion:
+    """What an important date is: its kind (birthday, anniversary, custom), its label,
+    and the years it marks on this occurrence (the age a birthday brings, the years
+    since an anniversary); None when its year is unknown or not yet past."""
+
+    kind: str
+    label: str
+    years: int | None
+
+
+@dataclass(frozen=True)
+class Neglect:
+    """Why a contact is due for contact: days since the last contact (or since they
+    were added, if never contacted) against their cadence."""
+
+    days_since: int
+    cadence_days: int
+    ever_contacted: bool
+
+
+@dataclass(frozen=True)
 class Item:
     section: str
     # The item's own id: a reminder's (what done/snooze take), a concern's (resolve),
@@ -95,36 +112,11 @@ class Item:
     contact: str | None
     contact_id: int | None
     due: date
-    text: str
     overdue_days: int  # 0 due today, negative when upcoming
-    time: str | None = None
-
-    def record(self) -> dict[str, object]:
-        """The public JSON/CSV shape of an agenda item."""
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "contact": self.contact,
-            "contact_id": self.contact_id,
-            "due": self.due.isoformat(),
-            "text": self.text,
-            "overdue_days": self.overdue_days,
-            "section": self.section,
-            "time": self.time,
-        }
-
-
-RECORD_FIELDS = (
-    "id",
-    "kind",
-    "contact",
-    "contact_id",
-    "due",
-    "text",
-    "overdue_days",
-    "section",
-    "time",
-)
+    text: str | None = None  # the user's words: a reminder's or a concern's
+    time_of_day: time | None = None  # a timed reminder's local time
+    occasion: Occasion | None = None  # a date's
+    neglect: Neglect | None = None  # a cadence item's
 
 
 @dataclass
@@ -158,9 +150,9 @@ def _reminder_items(
                 contact=row["contact"],
                 contact_id=row["contact_id"],
                 due=due.date(),
-                text=str(row["text"]),
                 overdue_days=(today - due.date()).days,
-                time=None if row["all_day"] else due.strftime("%H:%M"),
+                text=str(row["text"]),
+                time_of_day=None if row["all_day"] else due.time(),
             )
         )
     total = len(items)
@@ -212,23 +204,26 @@ def _date_items(db: Database, today: date, days: int, limit: int) -> tuple[list[
             if ahead > max(int(row["lead_days"]), days - 1):
                 continue
             found.append((on, -int(row["priority"]), row["contact"] or "", row))
-    # Rank everything (the total counts it all), but word only the items shown.
     found.sort(key=lambda entry: entry[:3])
     items = []
     for on, _priority, _name, row in found[:limit]:
-        ahead = (on - today).days
-        day_text = format_day(on, today)
-        when_text = day_text if ahead <= 1 else f"on {day_text}"
-        text = important_dates.describe(
+        year = row["year"]
+        occasion = Occasion(
             str(row["kind"]),
             str(row["label"]),
-            str(row["contact"]),
-            row["year"],
-            on,
-            when_text,
+            on.year - int(year) if year is not None and on.year > int(year) else None,
         )
         items.append(
-            Item(DATES, int(row["id"]), "date", row["contact"], row["contact_id"], on, text, -ahead)
+            Item(
+                DATES,
+                int(row["id"]),
+                "date",
+                row["contact"],
+                row["contact_id"],
+                on,
+                -(on - today).days,
+                occasion=occasion,
+            )
         )
     return items, len(found)
 
@@ -237,7 +232,6 @@ def _concern_items(db: Database, today: date, limit: int) -> tuple[list[Item], i
     items = []
     for row in db.execute(CONCERN_ITEMS, {"limit": limit}):
         opened = clock.local_day_of(str(row["opened_at"]))
-        text = str(row["text"])
         items.append(
             Item(
                 CONCERNS,
@@ -246,8 +240,8 @@ def _concern_items(db: Database, today: date, limit: int) -> tuple[list[Item], i
                 str(row["contact"]),
                 int(row["contact_id"]),
                 opened,
-                text,
                 (today - opened).days,
+                text=str(row["text"]),
             )
         )
     total = len(items)
@@ -257,19 +251,12 @@ def _concern_items(db: Database, today: date, limit: int) -> tuple[list[Item], i
 
 
 def _cadence_items(db: Database, today: date, limit: int) -> tuple[list[Item], int]:
-    from relate.dates import format_cadence
-
     params = {"today": today.isoformat(), "limit": limit}
     items = []
     for row in db.execute(CADENCE_ITEMS, params):
         cadence = int(row["cadence_days"])
         due = date.fromisoformat(str(row["next_due_on"]))
         since = (today - due).days + cadence
-        every = format_cadence(cadence)
-        if row["last_contact_at"]:
-            text = f"No contact for {since} days ({every})"
-        else:
-            text = f"Never contacted; added {since} days ago ({every})"
         items.append(
             Item(
                 CADENCE,
@@ -278,8 +265,8 @@ def _cadence_items(db: Database, today: date, limit: int) -> tuple[list[Item], i
                 str(row["name"]),
                 int(row["id"]),
                 due,
-                text,
                 (today - due).days,
+                neglect=Neglect(since, cadence, bool(row["last_contact_at"])),
             )
         )
     total = len(items)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from relate import clock
 from relate.dates import MonthDay
@@ -105,16 +105,3 @@ def set_date(
 ) -> Saved:
     with db.transaction() as conn:
         return upsert_date(conn, ref.id, label, when, now, lead_days)
-
-
-def describe(kind: str, label: str, name: str, year: int | None, on: date, when_text: str) -> str:
-    """'Ann Smith turns 41 on Fri 14 Mar: gift?' and friends."""
-    if kind == BIRTHDAY:
-        if year is not None and on.year > year:
-            return f"{name} turns {on.year - year} {when_text}: gift?"
-        return f"{name}'s birthday {when_text}: gift?"
-    years = on.year - year if year is not None else 0
-    if years > 0:
-        unit = "year" if years == 1 else "years"
-        return f"{years} {unit} since {label} with {name} {when_text}"
-    return f"{label.capitalize()} with {name} {when_text}"
