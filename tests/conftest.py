@@ -18,6 +18,9 @@ from typer.testing import CliRunner, Result
 
 from relate.storage.database import Database, open_database
 
+# The throwaway PostgreSQL server and its fixtures (pg_cluster, pg_url): tests/pg_cluster.py.
+pytest_plugins = ["pg_cluster"]
+
 TODAY = date(2026, 11, 24)  # a Tuesday
 NOW = datetime(2026, 11, 24, 9, 30)
 
