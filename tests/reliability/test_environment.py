@@ -80,7 +80,7 @@ def test_full_disk(relate: Relate, db_path: Path, monkeypatch: pytest.MonkeyPatc
     from relate.storage import database
 
     assert relate("add", "Ann").exit_code == 0
-    connect = database._connect
+    connect = database.connect
 
     def capped(path: Path) -> sqlite3.Connection:
         conn = connect(path)
@@ -88,7 +88,7 @@ def test_full_disk(relate: Relate, db_path: Path, monkeypatch: pytest.MonkeyPatc
         conn.execute(f"PRAGMA max_page_count={pages}")
         return conn
 
-    monkeypatch.setattr(database, "_connect", capped)
+    monkeypatch.setattr(database, "connect", capped)
     result = relate("add", "Bob", "--note", "x" * 1_000_000)
     _one_line_env_error(result)
     assert "disk is full" in result.stderr

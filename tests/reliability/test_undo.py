@@ -175,7 +175,7 @@ def test_ctrl_c_during_a_long_undo_exits_130_and_undoes_nothing(
 ) -> None:
     import signal
 
-    from relate.services import undo as service
+    from relate.storage.engines import sqlite as service
 
     for number in range(5):
         assert relate("add", f"Person {number}").exit_code == 0

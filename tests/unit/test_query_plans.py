@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from relate.services import agenda, contacts, important_dates, matching, reminders, search
+from relate.services import agenda, contacts, important_dates, matching, reminders
 from relate.services import timeline as timeline_service
+from relate.storage.engines import sqlite as sqlite_engine
 
 HOT = {
     "agenda overdue/due": agenda.OPEN_ITEMS,
@@ -28,8 +29,8 @@ HOT = {
     "show referrals": timeline_service.REFERRALS,
     "show engagements": timeline_service.ENGAGEMENTS,
     "show concerns": timeline_service.OPEN_CONCERNS,
-    "search rank": search.RANK_INTERACTIONS,
-    "search hit": search.INTERACTION_HIT,
+    "search rank": sqlite_engine.RANK_INTERACTIONS,
+    "search hit": sqlite_engine.INTERACTION_HIT,
     "done/snooze": reminders.GET_REMINDER,
 }
 

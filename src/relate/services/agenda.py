@@ -16,7 +16,6 @@ for people are ``relate.render.agenda``'s.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
@@ -24,6 +23,7 @@ from relate import clock
 from relate.dates import MonthDay
 from relate.services import important_dates
 from relate.storage.database import Database
+from relate.storage.engines import Row
 from relate.storage.sql import statement
 
 OVERDUE = "overdue"
@@ -180,7 +180,7 @@ def _windows(start: date, end: date) -> list[tuple[tuple[int, int], tuple[int, i
 
 def _date_items(db: Database, today: date, days: int, limit: int) -> tuple[list[Item], int]:
     horizon = max(int(db.execute(important_dates.MAX_LEAD).fetchone()[0]), days - 1)
-    found: list[tuple[date, int, str, sqlite3.Row]] = []
+    found: list[tuple[date, int, str, Row]] = []
     next_on: dict[tuple[int, int], date] = {}
     for (from_month, from_day), (to_month, to_day) in _windows(
         today, today + timedelta(days=horizon)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +14,7 @@ from relate.services.cadence import next_due
 from relate.services.important_dates import BIRTHDAY, upsert_date
 from relate.services.matching import ContactRef, fold
 from relate.storage.database import Database
+from relate.storage.engines import Row
 from relate.storage.sql import statement
 
 PRIORITIES = {"low": 0, "normal": 1, "high": 2}
@@ -178,7 +178,7 @@ DELETE_SOLE_INTERACTIONS = statement(
 DELETE_CONTACT = statement("DELETE FROM contact WHERE id = :id")
 
 
-def _org_id(conn: sqlite3.Connection, org: str, now: str) -> int | None:
+def _org_id(conn: Database, org: str, now: str) -> int | None:
     name = org.strip()
     if not name:
         return None
@@ -186,15 +186,14 @@ def _org_id(conn: sqlite3.Connection, org: str, now: str) -> int | None:
     row = conn.execute(FIND_ORG, {"key": key}).fetchone()
     if row is not None:
         return int(row[0])
-    cursor = conn.execute(INSERT_ORG, {"name": name, "key": key, "now": now})
-    return int(cursor.lastrowid or 0)
+    return conn.insert(INSERT_ORG, {"name": name, "key": key, "now": now})
 
 
 def _clean(values: Sequence[str]) -> list[str]:
     return [value.strip() for value in values if value.strip()]
 
 
-def _add_lists(conn: sqlite3.Connection, contact_id: int, data: ContactInput) -> None:
+def _add_lists(conn: Database, contact_id: int, data: ContactInput) -> None:
     for alias in _clean(data.aliases):
         if not conn.execute(EXISTING_ALIAS, {"id": contact_id, "key": fold(alias)}).fetchone():
             conn.execute(INSERT_ALIAS, {"id": contact_id, "value": alias, "key": fold(alias)})
@@ -217,12 +216,12 @@ def _require_name(name: str | None) -> str:
     return cleaned
 
 
-def insert_contact(conn: sqlite3.Connection, data: ContactInput, now: datetime) -> int:
+def insert_contact(conn: Database, data: ContactInput, now: datetime) -> int:
     """Insert one contact inside an open transaction (shared by ``add`` and imports)."""
     name = _require_name(data.name)
     stamp = clock.to_storage(now)
     due = next_due(now.date(), data.cadence_days)
-    cursor = conn.execute(
+    contact_id = conn.insert(
         INSERT_CONTACT,
         {
             "name": name,
@@ -240,7 +239,6 @@ def insert_contact(conn: sqlite3.Connection, data: ContactInput, now: datetime) 
             "referred_by_id": data.referred_by_id,
         },
     )
-    contact_id = int(cursor.lastrowid or 0)
     _add_lists(conn, contact_id, data)
     if data.birthday is not None:
         upsert_date(conn, contact_id, BIRTHDAY, data.birthday, now)
@@ -255,9 +253,7 @@ def add_contact(db: Database, data: ContactInput, now: datetime) -> ContactRef:
     return ContactRef(contact_id, _require_name(data.name))
 
 
-def update_contact(
-    conn: sqlite3.Connection, contact_id: int, data: ContactInput, now: datetime
-) -> None:
+def update_contact(conn: Database, contact_id: int, data: ContactInput, now: datetime) -> None:
     """Apply the set fields of ``data`` to a contact inside an open transaction."""
     stamp = clock.to_storage(now)
     state = conn.execute(CONTACT_STATE, {"id": contact_id}).fetchone()
@@ -355,7 +351,7 @@ RECORDS = statement(
 )
 
 
-def record_from_row(row: sqlite3.Row) -> dict[str, object]:
+def record_from_row(row: Row) -> dict[str, object]:
     """A contact as the public JSON object (see CONTACT_FIELDS)."""
     from relate.dates import format_cadence
 

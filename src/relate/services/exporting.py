@@ -13,7 +13,6 @@ rename or reorder.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from relate.dates import MonthDay
 from relate.errors import RelateError, UsageError
 from relate.services.contacts import CONTACT_FIELDS, ContactFilter, iter_records
 from relate.storage.database import SQLITE_MAGIC, Database
+from relate.storage.engines import Row
 from relate.storage.sql import statement
 
 KINDS = ("contacts", "interactions", "reminders", "dates")
@@ -164,7 +164,7 @@ def interaction_cells(db: Database) -> Iterator[tuple[object, ...]]:
         )
 
 
-def _reminder(row: sqlite3.Row) -> dict[str, object]:
+def _reminder(row: Row) -> dict[str, object]:
     all_day = bool(row["all_day"])
     return {
         "id": row["id"],

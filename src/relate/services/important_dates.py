@@ -6,7 +6,6 @@ falls on 28 February in years without one (``MonthDay.in_year``).
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -63,7 +62,7 @@ def kind_of(label: str) -> tuple[str, str]:
 
 
 def upsert_date(
-    conn: sqlite3.Connection,
+    conn: Database,
     contact_id: int,
     label: str,
     when: MonthDay,
@@ -91,8 +90,7 @@ def upsert_date(
     if row is not None:
         conn.execute(UPDATE_DATE, {**params, "id": row["id"]})
         return Saved(int(row["id"]), False)
-    cursor = conn.execute(INSERT_DATE, params)
-    return Saved(int(cursor.lastrowid or 0), True)
+    return Saved(conn.insert(INSERT_DATE, params), True)
 
 
 def set_date(

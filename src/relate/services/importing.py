@@ -23,7 +23,6 @@ import io
 import itertools
 import json
 import re
-import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -39,6 +38,7 @@ from relate.services.important_dates import ANNIVERSARY, upsert_date
 from relate.services.interactions import insert_interaction
 from relate.services.matching import fold
 from relate.storage.database import Database
+from relate.storage.engines import Row
 from relate.storage.sql import statement
 
 if TYPE_CHECKING:
@@ -511,12 +511,12 @@ def read_records(
 # --- writing -------------------------------------------------------------------------
 
 
-def find_duplicate(conn: sqlite3.Connection, data: ContactInput) -> sqlite3.Row | None:
+def find_duplicate(conn: Database, data: ContactInput) -> Row | None:
     """The contact an incoming record duplicates, by the rule in the module docstring."""
     emails = [email_key(email) for email in data.emails if email.strip()]
     if emails:
         for key in emails:
-            row: sqlite3.Row | None = conn.execute(BY_EMAIL, {"key": key}).fetchone()
+            row: Row | None = conn.execute(BY_EMAIL, {"key": key}).fetchone()
             if row is not None:
                 return row
         return None
@@ -552,27 +552,27 @@ def _profile(notes: str | None) -> str | None:
     return None
 
 
-def _set_archived(conn: sqlite3.Connection, contact_id: int, archived: bool, now: datetime) -> None:
+def _set_archived(conn: Database, contact_id: int, archived: bool, now: datetime) -> None:
     conn.execute(
         contacts.SET_ARCHIVED,
         {"id": contact_id, "archive": archived, "now": clock.to_storage(now)},
     )
 
 
-def _record_connection(conn: sqlite3.Connection, contact_id: int, day: date, now: datetime) -> None:
+def _record_connection(conn: Database, contact_id: int, day: date, now: datetime) -> None:
     """LinkedIn's "connected on": the day the relationship started, as a first note."""
     when = datetime(day.year, day.month, day.day, 12).astimezone()
     insert_interaction(conn, [contact_id], CONNECTED_TEXT, kind="note", when=when, now=now)
 
 
-def _add_extras(conn: sqlite3.Connection, contact_id: int, record: Incoming, now: datetime) -> None:
+def _add_extras(conn: Database, contact_id: int, record: Incoming, now: datetime) -> None:
     for label, when in record.dates:
         upsert_date(conn, contact_id, label, when, now)
     if record.connected_on is not None:
         _record_connection(conn, contact_id, record.connected_on, now)
 
 
-def apply(conn: sqlite3.Connection, record: Incoming, policy: str, now: datetime) -> Action:
+def apply(conn: Database, record: Incoming, policy: str, now: datetime) -> Action:
     """Add, update or skip one record inside the open transaction."""
     name = record.data.name or ""
     duplicate = None if policy == "new" else find_duplicate(conn, record.data)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -90,7 +89,7 @@ def _same_people(db: Database, named: Sequence[str], expected: list[ContactRef])
 
 
 def insert_interaction(
-    conn: sqlite3.Connection,
+    conn: Database,
     contact_ids: list[int],
     text: str,
     *,
@@ -101,10 +100,9 @@ def insert_interaction(
     """Insert one interaction inside an open transaction (log, import); it counts as
     contact for each participant."""
     at = clock.to_storage(when)
-    cursor = conn.execute(
+    interaction_id = conn.insert(
         INSERT_INTERACTION, {"kind": kind, "at": at, "text": text, "now": clock.to_storage(now)}
     )
-    interaction_id = int(cursor.lastrowid or 0)
     day = when.astimezone().date().isoformat()
     for contact_id in contact_ids:
         conn.execute(

@@ -190,9 +190,8 @@ def _ranked_spellings(db: Database, key: str) -> list[tuple[float, int]]:
     """
     from rapidfuzz import fuzz, process
 
-    cursor = db.conn.cursor()
-    cursor.row_factory = None  # plain tuples: a Row per key costs more than the scoring
-    rows: list[tuple[int, str, int]] = cursor.execute(ALL_KEYS).fetchall()
+    # plain tuples: a Row per key costs more than the scoring
+    rows: list[tuple[int, str, int]] = db.engine.tuples(ALL_KEYS)
     best: dict[int, float] = {}
 
     def credit(score: float, contact_id: int) -> None:

@@ -89,11 +89,10 @@ def open_concern(db: Database, ref: ContactRef, text: str, now: datetime) -> int
     if not text.strip():
         raise RelateError("a concern needs a text")
     with db.transaction() as conn:
-        cursor = conn.execute(
+        return conn.insert(
             OPEN_CONCERN,
             {"contact_id": ref.id, "text": text.strip(), "now": clock.to_storage(now)},
         )
-        return int(cursor.lastrowid or 0)
 
 
 def resolve_concern(db: Database, concern_id: int, resolution: str, now: datetime) -> str:
@@ -136,7 +135,7 @@ def list_concerns(
 
 def add_feedback(db: Database, ref: ContactRef, score: int, on: date, note: str) -> int:
     with db.transaction() as conn:
-        cursor = conn.execute(
+        return conn.insert(
             ADD_FEEDBACK,
             {
                 "contact_id": ref.id,
@@ -145,7 +144,6 @@ def add_feedback(db: Database, ref: ContactRef, score: int, on: date, note: str)
                 "note": note.strip(),
             },
         )
-        return int(cursor.lastrowid or 0)
 
 
 def parse_money(text: str) -> int:
@@ -170,7 +168,7 @@ def start_engagement(
     if not title.strip():
         raise RelateError("an engagement needs a title")
     with db.transaction() as conn:
-        cursor = conn.execute(
+        return conn.insert(
             ADD_ENGAGEMENT,
             {
                 "contact_id": ref.id,
@@ -181,7 +179,6 @@ def start_engagement(
                 "now": clock.to_storage(now),
             },
         )
-        return int(cursor.lastrowid or 0)
 
 
 @dataclass(frozen=True)
@@ -224,7 +221,7 @@ def add_gift(
     if not description.strip():
         raise RelateError("a gift needs a description")
     with db.transaction() as conn:
-        cursor = conn.execute(
+        return conn.insert(
             ADD_GIFT,
             {
                 "contact_id": ref.id,
@@ -235,7 +232,6 @@ def add_gift(
                 "now": clock.to_storage(now),
             },
         )
-        return int(cursor.lastrowid or 0)
 
 
 def list_gifts(db: Database, ref: ContactRef) -> list[dict[str, object]]:

@@ -4,13 +4,13 @@ shows is what ``done`` and ``snooze`` take."""
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
 from relate import clock
 from relate.errors import NotFoundError, RelateError, UsageError
 from relate.storage.database import Database
+from relate.storage.engines import Row
 from relate.storage.sql import statement
 
 REMINDER = "reminder"
@@ -57,7 +57,7 @@ def parse_item_id(text: str) -> int:
 
 
 def insert_reminder(
-    conn: sqlite3.Connection,
+    conn: Database,
     *,
     contact_id: int | None,
     text: str,
@@ -74,7 +74,7 @@ def insert_reminder(
         # The series keeps its day (the 31st, 29 Feb) in the rule, not in a due date
         # that month-end clamping will move.
         rrule = anchored_rule(rrule, due.astimezone().date())
-    cursor = conn.execute(
+    return conn.insert(
         INSERT_REMINDER,
         {
             "kind": kind,
@@ -87,7 +87,6 @@ def insert_reminder(
             "now": clock.to_storage(now),
         },
     )
-    return int(cursor.lastrowid or 0)
 
 
 def add_reminder(
@@ -136,7 +135,7 @@ class NotYetDue(UsageError):
         self.all_day = all_day
 
 
-def _open_item(conn: sqlite3.Connection, item_id: int) -> sqlite3.Row:
+def _open_item(conn: Database, item_id: int) -> Row:
     row = conn.execute(GET_REMINDER, {"id": item_id}).fetchone()
     if row is None:
         raise NotFoundError(f"no reminder or follow-up #{item_id}")

@@ -1,52 +1,28 @@
 """Full-text search over contacts (names, notes, tags) and interaction texts.
 
-SQLite FTS5 with bm25 ranking. Plain words are matched as words (punctuation such
-as the ``@`` of an address cannot break the query); ``"exact phrase"``, ``redes*``
-prefixes and AND/OR/NOT work as FTS5 documents them. A malformed query is a user
+The engine's full-text index ranks (SQLite: FTS5 with bm25, storage/engines/sqlite.py).
+Plain words are matched as words (punctuation such as the ``@`` of an address cannot
+break the query); ``"exact phrase"``, ``redes*`` prefixes and AND/OR/NOT work as
+FTS5 documents them. A malformed query is a user
 error with a hint, never a traceback.
 """
 
 from __future__ import annotations
 
 import re
-import sqlite3
 from dataclasses import dataclass
 
 from relate import clock
 from relate.errors import RelateError
 from relate.services.matching import fold
 from relate.storage.database import Database
+from relate.storage.engines import Row, SearchSyntaxError
 from relate.storage.sql import statement
 
 HIT_START, HIT_END = "\x02", "\x03"  # snippet markers; renderers style or strip them
 OPERATORS = {"AND", "OR", "NOT"}
 QUERY_HINT = 'use words, "an exact phrase", a prefix like redes*, or AND/OR/NOT between words'
 
-# Two steps: rank every match by bm25 reading the full-text index alone, then fetch
-# details and a snippet for the few shown. Done in one statement, SQLite would build a
-# snippet and join a row for every match before the LIMIT (3x slower for a common word
-# at 2M interactions). Ties go to the most recently logged.
-RANK_INTERACTIONS = statement(
-    """SELECT rowid FROM interaction_fts WHERE interaction_fts MATCH :query
-    ORDER BY bm25(interaction_fts), rowid DESC LIMIT :limit"""
-)
-INTERACTION_HIT = statement(
-    """SELECT i.id, i.kind, i.occurred_at,
-        snippet(interaction_fts, 0, char(2), char(3), '…', 16) AS snippet,
-        (SELECT group_concat(c.name, ', ') FROM interaction_contact ic
-            JOIN contact c ON c.id = ic.contact_id WHERE ic.interaction_id = i.id) AS contacts,
-        (SELECT min(ic.contact_id) FROM interaction_contact ic
-            WHERE ic.interaction_id = i.id) AS contact_id
-    FROM interaction_fts JOIN interaction i ON i.id = interaction_fts.rowid
-    WHERE interaction_fts MATCH :query AND interaction_fts.rowid = :id"""
-)
-SEARCH_CONTACTS = statement(
-    """SELECT c.id, c.name, snippet(contact_fts, -1, char(2), char(3), '…', 16) AS snippet,
-        c.last_contact_at
-    FROM contact_fts JOIN contact c ON c.id = contact_fts.rowid
-    WHERE contact_fts MATCH :query AND c.archived_at IS NULL
-    ORDER BY bm25(contact_fts) LIMIT :limit"""
-)
 SEARCH_TAGS = statement(
     """SELECT c.id, c.name, t.tag, c.last_contact_at FROM contact_tag t
     JOIN contact c ON c.id = t.contact_id
@@ -56,8 +32,9 @@ SEARCH_TAGS = statement(
 _TOKEN = re.compile(r'"[^"]*"\*?|\(|\)|[^\s()"]+')
 
 
-def to_fts_query(text: str) -> str:
-    """Turn what a user typed into an FTS5 query, quoting plain words."""
+def parse_query(text: str) -> list[str]:
+    """What a user typed, as query parts: plain words quoted, prefixes as ``"word"*``,
+    phrases, AND/OR/NOT and parentheses kept (the engine renders them)."""
     if text.count('"') % 2:
         raise RelateError(f"unbalanced quote in {text!r}", hint=QUERY_HINT)
     parts: list[str] = []
@@ -70,7 +47,7 @@ def to_fts_query(text: str) -> str:
             parts.append('"' + token + '"')
     if not parts or all(part in OPERATORS for part in parts):
         raise RelateError(f"nothing to search for in {text!r}", hint=QUERY_HINT)
-    return " ".join(parts)
+    return parts
 
 
 @dataclass(frozen=True)
@@ -106,7 +83,7 @@ def _day(stamp: object) -> str | None:
     return clock.local_day_of(str(stamp)).isoformat() if stamp else None
 
 
-def _contact_hit(row: sqlite3.Row, snippet: str) -> Hit:
+def _contact_hit(row: Row, snippet: str) -> Hit:
     contact_id = int(row["id"])
     return Hit(
         "contact",
@@ -120,25 +97,19 @@ def _contact_hit(row: sqlite3.Row, snippet: str) -> Hit:
 
 
 def search(db: Database, text: str, limit: int = 50) -> list[Hit]:
-    query = to_fts_query(text)
-    params = {"query": query, "limit": limit}
+    parts = parse_query(text)
     hits: list[Hit] = []
     try:
         seen: set[int] = set()
         if len(text.split()) == 1 and not text.startswith('"'):
             tag = {"tag": fold(text.rstrip("*")), "limit": limit}
-            for row in db.conn.execute(SEARCH_TAGS, tag):
+            for row in db.execute(SEARCH_TAGS, tag):
                 seen.add(int(row["id"]))
                 hits.append(_contact_hit(row, f"tag: {row['tag']}"))
-        for row in db.conn.execute(SEARCH_CONTACTS, params):
+        for row in db.engine.search_contacts(parts, limit):
             if int(row["id"]) not in seen:
                 hits.append(_contact_hit(row, row["snippet"] or ""))
-        ranked = [r[0] for r in db.conn.execute(RANK_INTERACTIONS, params).fetchall()]
-        details = (
-            db.conn.execute(INTERACTION_HIT, {"query": query, "id": rowid}).fetchone()
-            for rowid in ranked
-        )
-        for row in details:
+        for row in db.engine.search_interactions(parts, limit):
             hits.append(
                 Hit(
                     "interaction",
@@ -150,8 +121,6 @@ def search(db: Database, text: str, limit: int = 50) -> list[Hit]:
                     row["snippet"] or "",
                 )
             )
-    except sqlite3.OperationalError as exc:
-        if "fts5" in str(exc) or "syntax" in str(exc):
-            raise RelateError(f"cannot search for {text!r}: {exc}", hint=QUERY_HINT) from exc
-        raise
+    except SearchSyntaxError as exc:
+        raise RelateError(f"cannot search for {text!r}: {exc}", hint=QUERY_HINT) from exc
     return hits

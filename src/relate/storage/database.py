@@ -10,7 +10,6 @@ loaded only to create or upgrade a file.
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 import sqlite3
 import stat
@@ -20,13 +19,20 @@ from datetime import datetime
 from pathlib import Path
 
 from relate import clock
-from relate.errors import SettingError, StorageError
-from relate.storage import journal as journal_module
+from relate.errors import StorageError
+from relate.storage.engines import Cursor
+from relate.storage.engines.sqlite import (
+    SQLiteEngine,
+    busy_timeout_ms,
+    configure,
+    connect,
+    storage_error,
+)
 from relate.storage.schema import APPLICATION_ID, HEAD, REVISIONS
 
+__all__ = ["Database", "busy_timeout_ms", "connect", "open_database", "storage_error"]
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 5000  # how long a write waits for another writer; RELATE_BUSY_TIMEOUT (s)
-MAX_BUSY_TIMEOUT_MS = 2**31 - 1  # SQLite keeps the timeout in a C int
 OWNER_ONLY = stat.S_IRUSR | stat.S_IWUSR
 
 
@@ -40,60 +46,50 @@ def default_path() -> Path:
     return user_data_path("relate", appauthor=False) / "relate.db"
 
 
-def busy_timeout_ms() -> int:
-    """How long to wait for another writer: ``RELATE_BUSY_TIMEOUT`` seconds, else 5 s."""
-    configured = os.environ.get("RELATE_BUSY_TIMEOUT", "").strip()
-    if configured:
-        try:
-            seconds = float(configured)
-        except ValueError:
-            seconds = math.nan
-        if math.isnan(seconds):
-            raise SettingError(
-                f"RELATE_BUSY_TIMEOUT={configured!r} is not a number of seconds"
-            ) from None
-        if seconds >= 0:
-            # "inf" and other huge values mean: wait as long as SQLite can (24 days).
-            return int(min(seconds * 1000, MAX_BUSY_TIMEOUT_MS))
-    return BUSY_TIMEOUT_MS
-
-
 class Database:
-    """An open relate database: a stdlib connection in autocommit mode.
+    """An open relate database, whichever engine holds it (``storage/engines/``).
 
-    Reads run directly on ``conn``; every write goes through ``transaction`` so that
-    it takes the write lock up front and is all-or-nothing.
+    Services read with ``execute`` and write inside ``transaction``, which takes the
+    write lock up front and is all-or-nothing. Rows address columns by name and by
+    position; a new row's id comes from ``insert``. What differs between engines
+    (full-text search, the undo journal) is reached through ``engine``.
     """
 
     def __init__(
-        self, path: Path, conn: sqlite3.Connection, now: Callable[[], datetime] = clock.now
+        self,
+        path: Path,
+        conn: sqlite3.Connection,
+        now: Callable[[], datetime] = clock.now,
+        engine: SQLiteEngine | None = None,
     ) -> None:
         self.path = path
-        self.conn = conn
+        self.conn = conn  # the driver's connection: storage/ only
+        self.engine = engine if engine is not None else SQLiteEngine(path, conn)
         # The clock the opener chose; storage asks it only to date an undo step.
         self.now = now
         # What ``relate undo`` will say it undid; the CLI sets the command line.
         self.label = "a change"
         self.committed = False  # a transaction of this connection was committed
-        self._journal_ready = False
         self._depth = 0  # nesting of transaction(): inner ones join the outermost
         self.changed = False  # whether the last transaction committed a change
 
-    def execute(self, sql: str, params: dict[str, object] | None = None) -> sqlite3.Cursor:
-        try:
-            return self.conn.execute(sql, params or {})
-        except sqlite3.OperationalError as exc:
-            raise storage_error(exc, self.path) from exc
+    def execute(self, sql: str, params: dict[str, object] | None = None) -> Cursor:
+        """Run one statement (``:named`` parameters); driver errors become StorageError."""
+        return self.engine.execute(sql, params)
+
+    def insert(self, sql: str, params: dict[str, object] | None = None) -> int:
+        """Run an INSERT into a table with an ``id`` key and return the new id."""
+        return self.engine.insert(sql, params)
 
     @contextlib.contextmanager
-    def transaction(self, *, journal: bool = True) -> Iterator[sqlite3.Connection]:
+    def transaction(self, *, journal: bool = True) -> Iterator[Database]:
         """One write command = one transaction = one undo step.
 
-        ``BEGIN IMMEDIATE`` takes the write lock before reading anything, so a busy
-        database is waited out (busy timeout) instead of failing half-way, and a
-        failed commit is rolled back rather than left holding the lock. With
-        ``journal`` (the default) every change is recorded for ``relate undo`` in the
-        same transaction, so the journal can never disagree with the data.
+        The engine takes the write lock before anything is read (SQLite: ``BEGIN
+        IMMEDIATE``), so a busy database is waited out (busy timeout) instead of failing
+        half-way, and a failed commit is rolled back rather than left holding the lock.
+        With ``journal`` (the default) every change is recorded for ``relate undo`` in
+        the same transaction, so the journal can never disagree with the data.
 
         A transaction opened inside another joins it: a command that calls two
         services (``edit --revisit``) wraps them in one and stays one undo step. A
@@ -104,87 +100,36 @@ class Database:
         if self._depth:
             self._depth += 1
             try:
-                yield self.conn
+                yield self
             finally:
                 self._depth -= 1
             return
-        try:
-            if journal and not self._journal_ready:
-                journal_module.install(self.conn)  # before the lock: keeps it short
-                self._journal_ready = True
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise storage_error(exc, self.path) from exc
+        engine = self.engine
+        if journal:
+            engine.prepare_journal()  # before the lock: keeps it short
+        engine.begin_write()
         self._depth = 1
         try:
-            step = journal_module.begin_step(self.conn, self.label, self.now()) if journal else None
-            yield self.conn
-            if step is not None and not journal_module.end_step(self.conn, step):
-                self.conn.execute("ROLLBACK")
+            step = engine.begin_step(self.label, self.now()) if journal else None
+            yield self
+            if step is not None and not engine.end_step(step):
+                engine.rollback()
                 self.changed = False
                 return
-            self.conn.execute("COMMIT")
+            engine.commit()
             self.committed = True
             self.changed = True
         except BaseException as exc:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.OperationalError):
-                raise storage_error(exc, self.path) from exc
+            engine.rollback()
+            failure = engine.error(exc)
+            if failure is not None:
+                raise failure from exc
             raise
         finally:
             self._depth = 0
 
-    @contextlib.contextmanager
-    def interruptible(self) -> Iterator[None]:
-        """Ctrl-C inside a long statement stops it and becomes ``KeyboardInterrupt``.
-
-        Python delivers Ctrl-C between bytecodes, which may be inside one of SQLite's
-        callbacks (undo's authorizer): SQLite then sees a refusal and reports "not
-        authorized", exit 4 instead of 130 (#9.13). Here Ctrl-C only sets a flag and
-        interrupts SQLite; the statement fails and the interrupt is raised after it.
-        """
-        import signal
-        import threading
-
-        if threading.current_thread() is not threading.main_thread():
-            yield
-            return
-        interrupted = False
-
-        def on_ctrl_c(_signum: int, _frame: object) -> None:
-            nonlocal interrupted
-            interrupted = True
-            self.conn.interrupt()
-
-        previous = signal.signal(signal.SIGINT, on_ctrl_c)
-        try:
-            yield
-        except sqlite3.DatabaseError:
-            if interrupted:
-                raise KeyboardInterrupt from None
-            raise
-        finally:
-            signal.signal(signal.SIGINT, previous)
-        if interrupted:
-            raise KeyboardInterrupt
-
     def close(self) -> None:
-        self.conn.close()
-
-
-def storage_error(exc: sqlite3.Error, path: Path) -> StorageError:
-    """Turn SQLite's environment failures into one-line, exit-code-4 messages."""
-    text = str(exc)
-    if "locked" in text or "busy" in text:
-        return StorageError(f"{path} is locked by another program", hint="try again in a moment")
-    if "readonly" in text or "read-only" in text:
-        return StorageError(f"{path} is read-only", hint="check the file's permissions")
-    if "full" in text:
-        return StorageError(f"cannot write {path}: the disk is full")
-    if "malformed" in text or "not a database" in text:
-        return StorageError(f"{path} is damaged: {text}", hint="restore a backup")
-    return StorageError(f"cannot use {path}: {text}")
+        self.engine.close()
 
 
 # Files relate builds beside their destination carry this mark and the pid of the
@@ -318,15 +263,6 @@ def check_identity(path: Path) -> None:
         )
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    try:
-        conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms() / 1000)
-    except sqlite3.Error as exc:
-        raise storage_error(exc, path) from exc
-    conn.row_factory = sqlite3.Row
-    return conn
-
-
 def _revision(conn: sqlite3.Connection) -> str | None:
     row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     return None if row is None else str(row[0])
@@ -344,7 +280,7 @@ def _build(path: Path) -> None:
 
 
 def _finish(path: Path) -> None:
-    conn = _connect(path)
+    conn = connect(path)
     try:
         conn.execute("PRAGMA journal_mode=WAL")
         # Fold the schema into the main file so its header (application id) is current.
@@ -362,7 +298,7 @@ def _migrate(path: Path) -> None:
             import fcntl
 
             fcntl.flock(handle, fcntl.LOCK_EX)
-        conn = _connect(path)
+        conn = connect(path)
         try:
             current = _revision_or_none(conn)
         finally:
@@ -430,7 +366,7 @@ def open_database(
     except OSError as exc:
         raise StorageError(f"cannot read {path}: {exc.strerror}") from exc
 
-    conn = _connect(path)
+    conn = connect(path)
     try:
         conn.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
         revision = _revision(conn)
@@ -449,16 +385,9 @@ def open_database(
         conn.close()
         _migrate(path)
         print(f"relate: upgraded {path} to schema {HEAD}", file=sys.stderr)
-        conn = _connect(path)
+        conn = connect(path)
     try:
-        conn.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
-        conn.execute("PRAGMA foreign_keys=ON")
-        # Rows deleted by ON DELETE CASCADE or REPLACE reach the undo journal's
-        # triggers even when the delete itself runs inside a trigger.
-        conn.execute("PRAGMA recursive_triggers=ON")
-        # FULL: in WAL mode a commit survives a power cut, not only a crash; a log is
-        # years of someone's work and one fsync per command is cheap.
-        conn.execute("PRAGMA synchronous=FULL")
+        configure(conn)
     except sqlite3.Error as exc:
         conn.close()
         raise storage_error(exc, path) from exc

@@ -1,0 +1,48 @@
+"""The storage boundary: what services may rely on, whichever engine holds the data.
+
+Services run SQL both engines understand (``:named`` parameters, see
+docs/architecture.md) through ``relate.storage.database.Database``; what really
+differs between engines lives in one module each:
+
+- ``engines/sqlite.py``: the stdlib ``sqlite3`` driver, ``BEGIN IMMEDIATE``, the TEMP
+  trigger undo journal, FTS5 search, SQLite's error texts.
+- ``engines/postgres.py`` (psycopg 3, imported only for a PostgreSQL URL).
+
+This module imports neither driver: choosing an engine must cost nothing at start-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol
+
+
+class Row(Protocol):
+    """A result row: by column name, by position, and ``dict(row)`` through ``keys()``."""
+
+    def __getitem__(self, key: int | str, /) -> Any: ...
+
+    def keys(self) -> list[str]: ...
+
+
+class Cursor(Protocol):
+    """What ``Database.execute`` returns: iterate it or fetch from it."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class SearchSyntaxError(Exception):
+    """The engine's full-text index refused the query the user typed."""
+
+
+# One search query, engine-neutral: what services/search.py parsed from the user's
+# text. Each part is a word (``"word"``), a phrase (``"two words"``), a prefix
+# (``"redes"*``), an operator (AND/OR/NOT) or a parenthesis; the engine renders it.
+QueryParts = Sequence[str]
