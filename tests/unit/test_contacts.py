@@ -12,7 +12,7 @@ from relate.services.contacts import (
     add_contact,
     delete_contact,
     edit_contact,
-    get_record,
+    get_details,
     iter_records,
     set_archived,
 )
@@ -40,7 +40,7 @@ def test_add_then_read_back_every_field(db: Database, now: datetime) -> None:
         ),
         now,
     )
-    record = get_record(db, ref)
+    record = get_details(db, ref).record
     assert record["name"] == "Søren Kierkegaard"
     assert record["emails"] == ["s@k.dk"]  # the same address twice is kept once
     assert record["tags"] == ["philosopher"]
@@ -55,7 +55,7 @@ def test_add_then_read_back_every_field(db: Database, now: datetime) -> None:
 def test_edit_keeps_what_is_not_mentioned(db: Database, now: datetime) -> None:
     ref = add_contact(db, ContactInput(name="Ann", org="Acme", cadence_days=7, notes="x"), now)
     edit_contact(db, ref, ContactInput(role="CTO"), now)
-    record = get_record(db, ref)
+    record = get_details(db, ref).record
     assert (record["org"], record["cadence"], record["notes"], record["role"]) == (
         "Acme",
         "weekly",
@@ -73,7 +73,7 @@ def test_changing_the_cadence_moves_the_next_due_day(db: Database, now: datetime
     due = db.execute("SELECT next_due_on FROM contact WHERE id = :id", {"id": ref.id}).fetchone()
     assert due[0] == (created.date() + timedelta(days=7)).isoformat()
     edit_contact(db, ref, ContactInput(clear_cadence=True), now)
-    assert get_record(db, ref)["cadence"] is None
+    assert get_details(db, ref).record["cadence"] is None
 
 
 def test_delete_keeps_shared_interactions_and_drops_sole_ones(db: Database, now: datetime) -> None:
@@ -104,4 +104,4 @@ def test_logging_updates_last_contact_in_the_same_write(db: Database, now: datet
         "SELECT last_contact_at, next_due_on FROM contact WHERE id = :id", {"id": ref.id}
     ).fetchone()
     assert date.fromisoformat(row[1]) == when.date() + timedelta(days=14)
-    assert get_record(db, ref)["last_contact"] == when.date().isoformat()
+    assert get_details(db, ref).last_contact == when.date()

@@ -28,6 +28,7 @@ from relate.cli.options import (
     TypeOption,
 )
 from relate.cli.parsing import moment
+from relate.render import card as render_card
 from relate.render import output
 from relate.services import contacts as service
 from relate.services import reminders, timeline
@@ -215,14 +216,6 @@ def list_(
     output.write_records(records, service.CONTACT_FIELDS, LIST_COLUMNS, chosen)
 
 
-TIMELINE_COLUMNS = (
-    output.Column("When", "when", style="cyan", keep=True),
-    output.Column("ID", "id", style="dim", justify="right", keep=True),
-    output.Column("Kind", "kind", keep=True),
-    output.Column("Text", "text"),
-)
-
-
 @app.command()
 def show(
     contact: ContactArg,
@@ -239,73 +232,8 @@ def show(
     """
     chosen = output.resolve_format(fmt)
     db = state.database()
-    ref = resolve_contact(db, contact)
-    record = service.get_record(db, ref)
-    history = timeline.timeline(db, ref, limit)
-    yearly = timeline.important_dates(db, ref)
-    practice = timeline.relationship(db, ref)
-    if chosen == "json":
-        output.write_object({**record, "dates": yearly, **practice, "timeline": history})
-    elif chosen == "csv":
-        output.write_csv([record], service.CONTACT_FIELDS)
-    else:
-        output.write_fields(
-            [
-                ("Contact", f"#{record['id']} {record['name']}"),
-                ("Also known as", record["aliases"]),
-                ("E-mail", record["emails"]),
-                ("Phone", record["phones"]),
-                ("Organisation", record["org"]),
-                ("Role", record["role"]),
-                ("Tags", record["tags"]),
-                ("Type", record["type"]),
-                ("Stage", record["stage"]),
-                ("Cadence", record["cadence"]),
-                ("Priority", record["priority"]),
-                ("Birthday", record["birthday"]),
-                ("Last contact", record["last_contact"]),
-                ("Owner", record["owner"]),
-                ("Referred by", record["referred_by"]),
-                ("Referred", [f"#{r['id']} {r['name']}" for r in practice["referred"]]),
-                ("Stages", [f"{s['stage']} ({s['on']})" for s in practice["stages"]]),
-                (
-                    "Engagements",
-                    [f"#{e['id']} {e['title']} ({e['status']})" for e in practice["engagements"]],
-                ),
-                (
-                    "Feedback",
-                    [f"{f['score']}/10 ({f['received_on']})" for f in practice["feedback"]],
-                ),
-                ("Open concerns", [f"#{c['id']} {c['text']}" for c in practice["concerns"]]),
-                ("Archived", "yes" if record["archived"] else None),
-                ("Notes", record["notes"]),
-            ],
-            chosen,
-        )
-        if yearly:
-            dates_text = "; ".join(f"{d['label']} {d['date']}" for d in yearly)
-            output.write_fields([("Dates", dates_text)], chosen)
-        if history:
-            output.say("")
-            output.write_table(_timeline_rows(history), TIMELINE_COLUMNS, chosen, title="Timeline")
-    more = timeline.timeline_total(db, ref) - len(history) if len(history) >= limit else 0
-    if more > 0 and chosen == "table":
-        output.say(f"… and {more} more (-n {limit + more})")
-    elif more > 0:
-        output.warn(f"{more} more timeline entries not shown; add -n {limit + more}")
-
-
-def _timeline_rows(history: list[dict[str, object]]) -> list[dict[str, object]]:
-    """Timeline entries as a person reads them: a day without a time shows no
-    "00:00", and a done reminder says so."""
-    return [
-        {
-            **entry,
-            "when": str(entry["when"])[:10] if entry["all_day"] else entry["when"],
-            "kind": f"{entry['kind']} (done)" if entry["done"] else entry["kind"],
-        }
-        for entry in history
-    ]
+    card = timeline.card(db, resolve_contact(db, contact), limit)
+    render_card.write(card, chosen, limit)
 
 
 def _set_archived(contact: str, archived: bool) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from relate import clock
 from relate.dates import MonthDay
@@ -398,14 +398,23 @@ def iter_records(db: Database, where: ContactFilter) -> Iterator[dict[str, objec
         yield record_from_row(row)
 
 
-def get_record(db: Database, ref: ContactRef) -> dict[str, object]:
+@dataclass(frozen=True)
+class Details:
+    """A contact for ``show``: the public record ``list`` prints, and what only the
+    card says."""
+
+    record: dict[str, object]
+    owner: str | None
+    referred_by: str | None  # the name of the contact who introduced them
+    last_contact: date | None  # the local day of the last logged contact
+
+
+def get_details(db: Database, ref: ContactRef) -> Details:
     row = db.execute(RECORD_BY_ID, {"id": ref.id}).fetchone()
-    record = record_from_row(row)
-    record["owner"] = row["owner"]
-    record["referred_by"] = row["referred_by"]
-    record["last_contact"] = (
-        clock.local_day_of(str(row["last_contact_at"])).isoformat()
-        if row["last_contact_at"]
-        else None
+    last = row["last_contact_at"]
+    return Details(
+        record_from_row(row),
+        row["owner"],
+        row["referred_by"],
+        clock.local_day_of(str(last)) if last else None,
     )
-    return record

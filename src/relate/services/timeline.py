@@ -1,8 +1,15 @@
-"""A contact's history for ``show``: interactions, reminders and dates, newest first."""
+"""A contact's card for ``show``: their record, dates, practice records and their
+history (interactions and reminders), newest first, as typed records; how they look
+is ``relate.render.card``'s."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime
+
 from relate import clock
+from relate.dates import MonthDay
+from relate.services import contacts
 from relate.services.matching import ContactRef
 from relate.storage.database import Database
 from relate.storage.sql import statement
@@ -24,7 +31,6 @@ DATES = statement(
     WHERE contact_id = :id ORDER BY month, day"""
 )
 
-TIMELINE_FIELDS = ("type", "id", "kind", "when", "text", "done", "all_day")
 TIMELINE_TOTAL = statement(
     """SELECT (SELECT count(*) FROM interaction_contact WHERE contact_id = :id)
         + (SELECT count(*) FROM reminder WHERE contact_id = :id)"""
@@ -36,34 +42,54 @@ def timeline_total(db: Database, ref: ContactRef) -> int:
     return int(db.execute(TIMELINE_TOTAL, {"id": ref.id}).fetchone()[0])
 
 
-def timeline(db: Database, ref: ContactRef, limit: int = 20) -> list[dict[str, object]]:
-    records = []
+@dataclass(frozen=True)
+class Entry:
+    """One line of the timeline: an interaction, or a reminder or follow-up."""
+
+    type: str  # interaction | reminder | follow-up
+    id: int
+    kind: str  # the interaction's kind (call, email...), else the same as type
+    at: datetime  # local: when it happened, or is due (midnight when all-day)
+    text: str
+    done: bool | None  # a reminder's; None for an interaction
+    all_day: bool
+
+
+def timeline(db: Database, ref: ContactRef, limit: int = 20) -> list[Entry]:
+    entries = []
     for row in db.execute(TIMELINE, {"id": ref.id, "limit": limit}):
         is_log = row["type"] == "interaction"
-        records.append(
-            {
-                "type": row["type"],
-                "id": row["id"],
-                "kind": row["kind"] if is_log else row["type"],
-                "when": clock.from_storage(str(row["at"])).strftime("%Y-%m-%d %H:%M"),
-                "text": row["text"],
-                "done": None if is_log else row["done_at"] is not None,
-                "all_day": bool(row["all_day"]),
-            }
+        entries.append(
+            Entry(
+                type=str(row["type"]),
+                id=int(row["id"]),
+                kind=str(row["kind"] if is_log else row["type"]),
+                at=clock.from_storage(str(row["at"])),
+                text=str(row["text"]),
+                done=None if is_log else row["done_at"] is not None,
+                all_day=bool(row["all_day"]),
+            )
         )
-    return records
+    return entries
 
 
-def important_dates(db: Database, ref: ContactRef) -> list[dict[str, object]]:
-    from relate.dates import MonthDay
+@dataclass(frozen=True)
+class YearlyDate:
+    id: int
+    label: str
+    date: MonthDay
+    lead_days: int
 
+
+def yearly_dates(db: Database, ref: ContactRef) -> list[YearlyDate]:
+    """A contact's important dates, by day of the year."""
     return [
-        {
-            "id": row["id"],
-            "label": row["label"],
-            "date": MonthDay(int(row["month"]), int(row["day"]), row["year"]).iso(),
-            "lead_days": row["lead_days"],
-        }
+        YearlyDate(
+            int(row["id"]),
+            str(row["label"]),
+            MonthDay(int(row["month"]), int(row["day"]), row["year"]),
+            int(row["lead_days"]),
+        )
         for row in db.execute(DATES, {"id": ref.id})
     ]
 
@@ -88,32 +114,105 @@ OPEN_CONCERNS = statement(
 )
 
 
-def relationship(db: Database, ref: ContactRef) -> dict[str, list[dict[str, object]]]:
-    """The practice records around a contact: stage history, who they referred,
-    engagements, feedback scores and open concerns."""
+@dataclass(frozen=True)
+class StageChange:
+    stage: str
+    on: date
+
+
+@dataclass(frozen=True)
+class Referral:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class Engagement:
+    id: int
+    title: str
+    status: str  # active | done | cancelled
+    value_cents: int | None
+    currency: str | None
+    started_on: str  # days as stored (ISO)
+    ended_on: str | None
+    satisfaction: int | None
+
+    @property
+    def value(self) -> float | None:
+        return None if self.value_cents is None else self.value_cents / 100
+
+
+@dataclass(frozen=True)
+class Feedback:
+    score: int
+    received_on: str  # the day as stored (ISO)
+    note: str
+
+
+@dataclass(frozen=True)
+class OpenConcern:
+    id: int
+    text: str
+    opened: date
+
+
+@dataclass(frozen=True)
+class Card:
+    """Everything ``show`` shows about a contact."""
+
+    contact: dict[str, object]  # the public record ``list`` prints (``CONTACT_FIELDS``)
+    owner: str | None
+    referred_by: str | None  # the name of the contact who introduced them
+    last_contact: date | None
+    dates: list[YearlyDate]
+    stages: list[StageChange]  # oldest first
+    referred: list[Referral]  # the contacts they introduced
+    engagements: list[Engagement]  # newest first
+    feedback: list[Feedback]  # oldest first
+    concerns: list[OpenConcern]  # open ones, oldest first
+    timeline: list[Entry]  # newest first, at most the limit asked for
+    timeline_total: int  # how many entries the whole timeline has
+
+
+def card(db: Database, ref: ContactRef, limit: int = 20) -> Card:
+    """A contact's card with the newest ``limit`` entries of their timeline."""
+    details = contacts.get_details(db, ref)
     params: dict[str, object] = {"id": ref.id}
-    return {
-        "stages": [
-            {"stage": row["stage"], "on": clock.local_day_of(str(row["changed_at"])).isoformat()}
+    history = timeline(db, ref, limit)
+    return Card(
+        contact=details.record,
+        owner=details.owner,
+        referred_by=details.referred_by,
+        last_contact=details.last_contact,
+        dates=yearly_dates(db, ref),
+        stages=[
+            StageChange(str(row["stage"]), clock.local_day_of(str(row["changed_at"])))
             for row in db.execute(STAGES, params)
         ],
-        "referred": [
-            {"id": row["id"], "name": row["name"]} for row in db.execute(REFERRALS, params)
+        referred=[
+            Referral(int(row["id"]), str(row["name"])) for row in db.execute(REFERRALS, params)
         ],
-        "engagements": [
-            {
-                **dict(row),
-                "value": None if row["value_cents"] is None else row["value_cents"] / 100,
-            }
+        engagements=[
+            Engagement(
+                int(row["id"]),
+                str(row["title"]),
+                str(row["status"]),
+                row["value_cents"],
+                row["currency"],
+                row["started_on"],
+                row["ended_on"],
+                row["satisfaction"],
+            )
             for row in db.execute(ENGAGEMENTS, params)
         ],
-        "feedback": [dict(row) for row in db.execute(FEEDBACK, params)],
-        "concerns": [
-            {
-                "id": row["id"],
-                "text": row["text"],
-                "opened": clock.local_day_of(str(row["opened_at"])).isoformat(),
-            }
+        feedback=[
+            Feedback(int(row["score"]), row["received_on"], row["note"])
+            for row in db.execute(FEEDBACK, params)
+        ],
+        concerns=[
+            OpenConcern(int(row["id"]), str(row["text"]), clock.local_day_of(str(row["opened_at"])))
             for row in db.execute(OPEN_CONCERNS, params)
         ],
-    }
+        timeline=history,
+        timeline_total=timeline_total(db, ref) if len(history) >= limit else len(history),
+    )

@@ -1,0 +1,131 @@
+"""How ``show`` looks: a contact's card of label/value lines, their dates and a
+timeline table; the same facts as one JSON object (docs/json.md) or a CSV row."""
+
+from __future__ import annotations
+
+from relate.render import output
+from relate.services.contacts import CONTACT_FIELDS
+from relate.services.timeline import Card, Entry
+
+TIMELINE_COLUMNS = (
+    output.Column("When", "when", style="cyan", keep=True),
+    output.Column("ID", "id", style="dim", justify="right", keep=True),
+    output.Column("Kind", "kind", keep=True),
+    output.Column("Text", "text"),
+)
+
+
+def _when(entry: Entry) -> str:
+    return entry.at.strftime("%Y-%m-%d %H:%M")
+
+
+def record(card: Card) -> dict[str, object]:
+    """The card as the public JSON object of ``show``."""
+    return {
+        **card.contact,
+        "owner": card.owner,
+        "referred_by": card.referred_by,
+        "last_contact": card.last_contact.isoformat() if card.last_contact else None,
+        "dates": [
+            {"id": d.id, "label": d.label, "date": d.date.iso(), "lead_days": d.lead_days}
+            for d in card.dates
+        ],
+        "stages": [{"stage": s.stage, "on": s.on.isoformat()} for s in card.stages],
+        "referred": [{"id": r.id, "name": r.name} for r in card.referred],
+        "engagements": [
+            {
+                "id": e.id,
+                "title": e.title,
+                "status": e.status,
+                "value_cents": e.value_cents,
+                "currency": e.currency,
+                "started_on": e.started_on,
+                "ended_on": e.ended_on,
+                "satisfaction": e.satisfaction,
+                "value": e.value,
+            }
+            for e in card.engagements
+        ],
+        "feedback": [
+            {"score": f.score, "received_on": f.received_on, "note": f.note} for f in card.feedback
+        ],
+        "concerns": [
+            {"id": c.id, "text": c.text, "opened": c.opened.isoformat()} for c in card.concerns
+        ],
+        "timeline": [
+            {
+                "type": e.type,
+                "id": e.id,
+                "kind": e.kind,
+                "when": _when(e),
+                "text": e.text,
+                "done": e.done,
+                "all_day": e.all_day,
+            }
+            for e in card.timeline
+        ],
+    }
+
+
+def _timeline_rows(card: Card) -> list[dict[str, object]]:
+    """Timeline entries as a person reads them: a day without a time shows no
+    "00:00", and a done reminder says so."""
+    return [
+        {
+            "when": _when(e)[:10] if e.all_day else _when(e),
+            "id": e.id,
+            "kind": f"{e.kind} (done)" if e.done else e.kind,
+            "text": e.text,
+        }
+        for e in card.timeline
+    ]
+
+
+def _fields(card: Card) -> list[tuple[str, object]]:
+    contact = card.contact
+    return [
+        ("Contact", f"#{contact['id']} {contact['name']}"),
+        ("Also known as", contact["aliases"]),
+        ("E-mail", contact["emails"]),
+        ("Phone", contact["phones"]),
+        ("Organisation", contact["org"]),
+        ("Role", contact["role"]),
+        ("Tags", contact["tags"]),
+        ("Type", contact["type"]),
+        ("Stage", contact["stage"]),
+        ("Cadence", contact["cadence"]),
+        ("Priority", contact["priority"]),
+        ("Birthday", contact["birthday"]),
+        ("Last contact", card.last_contact.isoformat() if card.last_contact else None),
+        ("Owner", card.owner),
+        ("Referred by", card.referred_by),
+        ("Referred", [f"#{r.id} {r.name}" for r in card.referred]),
+        ("Stages", [f"{s.stage} ({s.on.isoformat()})" for s in card.stages]),
+        ("Engagements", [f"#{e.id} {e.title} ({e.status})" for e in card.engagements]),
+        ("Feedback", [f"{f.score}/10 ({f.received_on})" for f in card.feedback]),
+        ("Open concerns", [f"#{c.id} {c.text}" for c in card.concerns]),
+        ("Archived", "yes" if contact["archived"] else None),
+        ("Notes", contact["notes"]),
+    ]
+
+
+def write(card: Card, fmt: str, limit: int) -> None:
+    """The card in ``fmt``; entries beyond ``limit`` are counted (on stdout for a
+    table, as a warning otherwise) with the ``-n`` that shows them all."""
+    if fmt == "json":
+        output.write_object(record(card))
+    elif fmt == "csv":
+        output.write_csv([card.contact], CONTACT_FIELDS)
+    else:
+        output.write_fields(_fields(card), fmt)
+        if card.dates:
+            dates_text = "; ".join(f"{d.label} {d.date.iso()}" for d in card.dates)
+            output.write_fields([("Dates", dates_text)], fmt)
+        if card.timeline:
+            output.say("")
+            output.write_table(_timeline_rows(card), TIMELINE_COLUMNS, fmt, title="Timeline")
+    more = card.timeline_total - len(card.timeline)
+    if more > 0 and fmt == "table":
+        output.say(f"… and {more} more (-n {limit + more})")
+    elif more > 0:
+        output.warn(f"{more} more timeline entries not shown; add -n {limit + more}")
