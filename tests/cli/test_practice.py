@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -143,3 +143,38 @@ def test_report_format_help_says_what_it_accepts(relate: Relate, ann: None) -> N
     assert "use one of table, plain, json" in refused.stderr
     for fmt in ("table", "plain", "json"):
         ok(relate("report", "--format", fmt))
+
+
+# --- #10.16: ids of concerns and engagements are parsed as such -------------------------
+
+
+def test_concern_and_engagement_ids_name_their_own_kind(relate: Relate, ann: None) -> None:
+    ok(relate("concern", "ann", "Invoice sent twice"))
+    ok(relate("engagement", "ann", "Website"))
+    resolve = relate("resolve", "abc", "x")
+    assert resolve.exit_code == 1
+    assert "'abc' is not a concern id" in resolve.stderr
+    assert "reminder" not in resolve.stderr
+    close = relate("close", "abc")
+    assert close.exit_code == 1
+    assert "'abc' is not an engagement id" in close.stderr
+    assert "satisfaction" not in close.stderr
+    assert ok(relate("resolve", "#1", "Refunded")) == "Resolved concern #1 for Ann Smith\n"
+    assert "Closed engagement #1" in ok(relate("close", "#1", "-s", "8"))
+
+
+def test_close_names_a_missing_engagement_before_asking_for_a_score(
+    relate: Relate, ann: None, screen: Callable[..., None]
+) -> None:
+    missing = relate("close", "99")
+    assert missing.exit_code == 3
+    assert missing.stderr.strip() == "relate: error: no engagement #99"
+    screen(stdin_is_terminal=True)
+    asked = relate("close", "99", input="7\n")
+    assert asked.exit_code == 3
+    assert "satisfied" not in asked.stdout + asked.stderr
+    ok(relate("engagement", "ann", "Website"))
+    ok(relate("close", "1", input="7\n"))
+    again = relate("close", "1", input="7\n")
+    assert (again.exit_code, "satisfied" in again.stdout) == (1, False)
+    assert "engagement #1 is already done" in again.stderr

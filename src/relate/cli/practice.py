@@ -14,7 +14,6 @@ from relate.cli.options import REPORT_FORMATS, ContactArg, FormatOption, ReportF
 from relate.render import output
 from relate.services import practice
 from relate.services.matching import resolve_contact
-from relate.services.reminders import parse_item_id
 
 CONCERN_FIELDS = ("id", "contact", "contact_id", "opened", "text", "resolved", "resolution")
 CONCERN_COLUMNS = (
@@ -63,7 +62,7 @@ def resolve(
     Example:
       relate resolve 3 "Refunded; invoices now sent from one system"
     """
-    number = parse_item_id(concern_id)
+    number = practice.parse_concern_id(concern_id)
     name = practice.resolve_concern(state.database(), number, resolution, state.now())
     output.say(f"Resolved concern #{number} for {name}")
 
@@ -145,14 +144,16 @@ def close(
     Example:
       relate close 2 --satisfaction 9
     """
+    number = practice.parse_engagement_id(engagement_id)
+    day = dates.parse_date(end, state.today()) if end else state.today()
+    db = state.database()
     if satisfaction is None:
+        practice.check_closable(db, number)  # "no engagement #99" before the question
         satisfaction = terminal.current().ask_number(
             "How satisfied was the client (0-10)?",
             refusal="closing an engagement needs --satisfaction 0-10",
         )
-    day = dates.parse_date(end, state.today()) if end else state.today()
-    number = parse_item_id(engagement_id)
-    closed = practice.close_engagement(state.database(), number, satisfaction, day, cancelled)
+    closed = practice.close_engagement(db, number, satisfaction, day, cancelled)
     output.say(f"Closed engagement #{number} {closed.title} with {closed.contact}")
 
 

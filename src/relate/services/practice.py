@@ -9,6 +9,7 @@ from datetime import date, datetime
 from relate import clock
 from relate.errors import NotFoundError, RelateError
 from relate.services.matching import ContactRef
+from relate.services.reminders import parse_id
 from relate.storage.database import Database
 from relate.storage.sql import statement
 
@@ -93,6 +94,16 @@ def open_concern(db: Database, ref: ContactRef, text: str, now: datetime) -> int
             OPEN_CONCERN,
             {"contact_id": ref.id, "text": text.strip(), "now": clock.to_storage(now)},
         )
+
+
+def parse_concern_id(text: str) -> int:
+    """``3`` or ``#3``: the id a concern has on the agenda and in `relate concerns`."""
+    return parse_id(text, "a concern")
+
+
+def parse_engagement_id(text: str) -> int:
+    """``2`` or ``#2``: the id `relate engagement` printed."""
+    return parse_id(text, "an engagement")
 
 
 def resolve_concern(db: Database, concern_id: int, resolution: str, now: datetime) -> str:
@@ -187,16 +198,27 @@ class Closed:
     contact: str
 
 
+def open_engagement(conn: Database, engagement_id: int) -> Closed:
+    """The engagement that can still be closed, or the error that says why not."""
+    row = conn.execute(GET_ENGAGEMENT, {"id": engagement_id}).fetchone()
+    if row is None:
+        raise NotFoundError(f"no engagement #{engagement_id}")
+    if row["status"] in ("done", "cancelled"):
+        raise RelateError(f"engagement #{engagement_id} is already {row['status']}")
+    return Closed(str(row["title"]), str(row["name"]))
+
+
+def check_closable(db: Database, engagement_id: int) -> Closed:
+    """Read-only: says "no engagement #N" before anyone is asked for a score."""
+    return open_engagement(db, engagement_id)
+
+
 def close_engagement(
     db: Database, engagement_id: int, satisfaction: int, ended: date, cancelled: bool = False
 ) -> Closed:
     """End an engagement with the client's satisfaction (0-10), as the field advises."""
     with db.transaction() as conn:
-        row = conn.execute(GET_ENGAGEMENT, {"id": engagement_id}).fetchone()
-        if row is None:
-            raise NotFoundError(f"no engagement #{engagement_id}")
-        if row["status"] in ("done", "cancelled"):
-            raise RelateError(f"engagement #{engagement_id} is already {row['status']}")
+        closed = open_engagement(conn, engagement_id)
         conn.execute(
             CLOSE_ENGAGEMENT,
             {
@@ -206,7 +228,7 @@ def close_engagement(
                 "score": _score(satisfaction, "satisfaction"),
             },
         )
-        return Closed(str(row["title"]), str(row["name"]))
+        return closed
 
 
 def add_gift(

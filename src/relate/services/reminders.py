@@ -47,13 +47,18 @@ LIST_REMINDERS = statement(
 )
 
 
+def parse_id(text: str, what: str, letters: str = "") -> int:
+    """``12`` or ``#12`` (or a letter of ``letters`` before it): the id of ``what``."""
+    # At most 18 digits: SQLite ids are 64-bit; a longer number can name no item.
+    match = re.fullmatch(rf"\s*[#{letters}]?\s*(\d{{1,18}})\s*", text)
+    if not match:
+        raise RelateError(f"{text!r} is not {what} id", hint="e.g. 12 or #12")
+    return int(match.group(1))
+
+
 def parse_item_id(text: str) -> int:
     """``12``, ``#12``, ``r12`` or ``f12``: the ids the agenda shows."""
-    # At most 18 digits: SQLite ids are 64-bit; a longer number can name no item.
-    match = re.fullmatch(r"\s*[#rRfF]?\s*(\d{1,18})\s*", text)
-    if not match:
-        raise RelateError(f"{text!r} is not a reminder or follow-up id", hint="e.g. 12 or #12")
-    return int(match.group(1))
+    return parse_id(text, "a reminder or follow-up", "rRfF")
 
 
 def insert_reminder(
