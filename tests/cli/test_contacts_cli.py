@@ -227,3 +227,50 @@ def test_unicode_names_round_trip(relate: Relate) -> None:
     assert json.loads(relate("show", "soren", "-f", "json").stdout)["name"] == "Søren Kierkegaard"
     assert json.loads(relate("show", "jurgen gross", "-f", "json").stdout)["name"] == "Jürgen Groß"
     assert json.loads(relate("show", "שרה", "-f", "json").stdout)["name"] == "שרה לוי"
+
+
+# --- #10.2: add warns about a likely duplicate and refuses without --force -------------
+
+
+@pytest.mark.parametrize(
+    ("args", "existing"),
+    [
+        (("anna schmidt",), "#1 Anna Schmidt (same name)"),
+        (("Ánna  SCHMIDT",), "#1 Anna Schmidt (same name)"),
+        (("Someone Else", "-e", " ANNA@S.de "), "#1 Anna Schmidt (same e-mail anna@s.de)"),
+        (("Someone Else", "-p", "+49 (30) 12-34"), "#1 Anna Schmidt (same phone +49 30 1234)"),
+        (("Zoe Saldana",), "#2 Zoë Saldaña (same name)"),
+    ],
+)
+def test_add_refuses_a_likely_duplicate_naming_the_contact(
+    relate: Relate, args: tuple[str, ...], existing: str
+) -> None:
+    assert relate("add", "Anna Schmidt", "-e", "anna@s.de", "-p", "+49 30 1234").exit_code == 0
+    assert relate("add", "Zoë Saldaña").exit_code == 0
+    refused = relate("add", *args)
+    assert refused.exit_code == 2
+    assert refused.stdout == ""
+    assert existing in refused.stderr
+    assert "--force" in refused.stderr
+    assert len(json.loads(relate("list", "-f", "json").stdout)) == 2
+    forced = relate("add", *args, "--force")
+    assert forced.exit_code == 0
+    assert forced.stdout == f"Added #3 {args[0]}\n"
+    assert f"relate: warning: #3 {args[0]} may be the same person as {existing}" in forced.stderr
+    assert len(json.loads(relate("list", "-f", "json").stdout)) == 3
+
+
+def test_add_of_someone_new_is_not_a_duplicate(relate: Relate) -> None:
+    assert relate("add", "Anna Schmidt", "-e", "anna@s.de", "-p", "+49 30 1234").exit_code == 0
+    for args in (("Anna Kowalski",), ("Anna", "-e", "anna@kowalski.pl"), ("Bo", "-p", "1234")):
+        added = relate("add", *args)
+        assert (added.exit_code, added.stderr) == (0, "")
+    assert relate("add", "Ann", "-p", "n/a").exit_code == 0  # no digits: nothing to compare
+
+
+def test_an_archived_contact_still_counts_as_a_duplicate(relate: Relate) -> None:
+    assert relate("add", "Anna Schmidt").exit_code == 0
+    assert relate("archive", "#1").exit_code == 0
+    refused = relate("add", "Anna Schmidt")
+    assert refused.exit_code == 2
+    assert "#1 Anna Schmidt (same name, archived)" in refused.stderr

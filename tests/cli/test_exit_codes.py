@@ -57,7 +57,7 @@ def test_a_bug_is_code_70_in_one_line_and_a_traceback_with_debug(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise ValueError("boom")
 
-    monkeypatch.setattr("relate.services.contacts.add_contact", broken)
+    monkeypatch.setattr("relate.services.contacts.add_new_contact", broken)
     result = relate("add", "Ann")
     assert result.exit_code == 70
     assert result.stderr == (
@@ -196,7 +196,7 @@ def test_text_with_a_lone_surrogate_is_a_bug_not_an_output_problem(
     def broken(*_args: object, **_kwargs: object) -> None:
         "x\ud800".encode()
 
-    monkeypatch.setattr("relate.services.contacts.add_contact", broken)
+    monkeypatch.setattr("relate.services.contacts.add_new_contact", broken)
     result = relate("add", "Ann")
     assert result.exit_code == 70
     assert result.stderr.startswith("relate: error: internal error: UnicodeEncodeError")

@@ -73,7 +73,7 @@ def test_exact_name_beats_a_longer_one_with_the_same_prefix(
 def test_two_people_with_the_same_name_are_never_guessed(
     db: Database, people: dict[str, int], now: datetime
 ) -> None:
-    second = add_contact(db, ContactInput(name="Ann Smith"), now)
+    second = add_contact(db, ContactInput(name="Ann Smith"), now, force=True)
     with pytest.raises(AmbiguousError) as caught:
         resolve_contact(db, "Ann Smith")
     assert f"#{second.id} Ann Smith" in str(caught.value)

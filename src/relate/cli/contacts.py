@@ -101,8 +101,18 @@ def add(
     note: NoteOption = None,
     owner: OwnerOption = None,
     referred_by: ReferredByOption = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Add them even if a contact has the same e-mail, phone or name."
+        ),
+    ] = False,
 ) -> None:
     """Add a contact and print its id.
+
+    A likely duplicate (a contact with the same e-mail, the same phone number, or the
+    same name ignoring case and accents) is refused, naming that contact; --force adds
+    the new one anyway, with a warning.
 
     \b
     Example:
@@ -110,8 +120,10 @@ def add(
     """
     db = state.database(create=True)
     data = _input(db, locals())
-    ref = service.add_contact(db, data, state.now())
-    output.say(f"Added {ref.label()}")
+    added = service.add_new_contact(db, data, state.now(), force=force)
+    for duplicate in added.duplicates:
+        output.warn(f"{added.ref.label()} may be the same person as {duplicate.label()}")
+    output.say(f"Added {added.ref.label()}")
 
 
 @app.command()

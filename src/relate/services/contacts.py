@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from relate import clock
 from relate.dates import MonthDay
-from relate.errors import RelateError
+from relate.errors import RelateError, UsageError
 from relate.services.cadence import next_due
 from relate.services.important_dates import BIRTHDAY, upsert_date
 from relate.services.matching import ContactRef, fold
@@ -247,10 +247,91 @@ def insert_contact(conn: Database, data: ContactInput, now: datetime) -> int:
     return contact_id
 
 
-def add_contact(db: Database, data: ContactInput, now: datetime) -> ContactRef:
+SAME_EMAIL = statement(
+    """SELECT DISTINCT c.id, c.name, c.archived_at IS NOT NULL AS archived, e.email AS value
+    FROM contact_email e JOIN contact c ON c.id = e.contact_id
+    WHERE e.email_key = :key ORDER BY c.id"""
+)
+SAME_PHONE = statement(
+    """SELECT DISTINCT c.id, c.name, c.archived_at IS NOT NULL AS archived, p.phone AS value
+    FROM contact_phone p JOIN contact c ON c.id = p.contact_id
+    WHERE p.phone_key = :key ORDER BY c.id"""
+)
+SAME_NAME = statement(
+    """SELECT id, name, archived_at IS NOT NULL AS archived, name AS value FROM contact
+    WHERE name_key = :key ORDER BY id"""
+)
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """An existing contact a new one is likely the same person as, and why."""
+
+    ref: ContactRef
+    reason: str  # "same e-mail ann@acme.com", "same phone +45 1234", "same name"
+
+    def label(self) -> str:
+        archived = ", archived" if self.ref.archived else ""
+        return f"{self.ref.label()} ({self.reason}{archived})"
+
+
+class LikelyDuplicate(UsageError):
+    """``add`` of someone who is probably in the book already; --force adds them anyway."""
+
+    def __init__(self, name: str, duplicates: Sequence[Duplicate]) -> None:
+        named = " or ".join(duplicate.label() for duplicate in duplicates)
+        super().__init__(
+            f"{name!r} may already be {named}", hint="add --force to add them anyway"
+        )
+        self.duplicates = list(duplicates)
+
+
+def likely_duplicates(conn: Database, data: ContactInput) -> list[Duplicate]:
+    """Contacts sharing an e-mail, a phone number or the folded name with ``data``."""
+    found: dict[int, Duplicate] = {}
+    checks: list[tuple[str, str, str]] = [
+        (SAME_EMAIL, email_key(email), "same e-mail") for email in _clean(data.emails)
+    ]
+    checks += [
+        (SAME_PHONE, key, "same phone")
+        for key in (phone_key(phone) for phone in _clean(data.phones))
+        if key.strip("+")
+    ]
+    if data.name and data.name.strip():
+        checks.append((SAME_NAME, fold(data.name), "same name"))
+    for sql, key, why in checks:
+        for row in conn.execute(sql, {"key": key}):
+            if int(row["id"]) not in found:
+                ref = ContactRef(int(row["id"]), str(row["name"]), bool(row["archived"]))
+                reason = why if why == "same name" else f"{why} {row['value']}"
+                found[ref.id] = Duplicate(ref, reason)
+    return sorted(found.values(), key=lambda duplicate: duplicate.ref.id)
+
+
+@dataclass(frozen=True)
+class Added:
+    ref: ContactRef
+    duplicates: list[Duplicate]  # added anyway (force): the contacts it may duplicate
+
+
+def add_contact(
+    db: Database, data: ContactInput, now: datetime, *, force: bool = False
+) -> ContactRef:
+    """Add a contact and return it; a likely duplicate raises ``LikelyDuplicate``."""
+    return add_new_contact(db, data, now, force=force).ref
+
+
+def add_new_contact(
+    db: Database, data: ContactInput, now: datetime, *, force: bool = False
+) -> Added:
+    """Add a contact; a likely duplicate raises ``LikelyDuplicate`` unless ``force``."""
+    name = _require_name(data.name)
     with db.transaction() as conn:
+        duplicates = likely_duplicates(conn, data)
+        if duplicates and not force:
+            raise LikelyDuplicate(name, duplicates)
         contact_id = insert_contact(conn, data, now)
-    return ContactRef(contact_id, _require_name(data.name))
+    return Added(ContactRef(contact_id, name), duplicates)
 
 
 def update_contact(conn: Database, contact_id: int, data: ContactInput, now: datetime) -> None:
