@@ -15,7 +15,8 @@ import pytest
 
 from helpers import imported_modules
 
-HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "alembic", "vobject", "icalendar")
+# psycopg (the PostgreSQL driver) loads only when --db/RELATE_DB is a PostgreSQL URL.
+HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "alembic", "vobject", "icalendar", "psycopg")
 
 
 def top_level_packages(args: list[str], db_path: Path) -> set[str]:
@@ -48,3 +49,9 @@ def test_hot_commands_skip_the_heavy_imports(args: list[str], db_path: Path) -> 
 def test_piped_output_does_not_load_rich(db_path: Path) -> None:
     assert "rich" not in top_level_packages(["list"], db_path)
     assert "rich" not in top_level_packages(["today"], db_path)
+
+
+def test_a_sqlite_run_never_imports_psycopg(db_path: Path) -> None:
+    # Naming a server is parsing text; only connecting to one loads the driver.
+    for args in (["add", "Ann"], ["export", "contacts"], ["--db", "postgresql://h/x", "where"]):
+        assert "psycopg" not in top_level_packages(args, db_path)

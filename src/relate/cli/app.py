@@ -9,7 +9,6 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -23,11 +22,12 @@ from relate.storage.database import storage_error
 
 
 def report(message: str) -> None:
-    terminal.current().write(f"relate: error: {message}\n", stderr=True)
+    # Masked here too: a driver's message may quote the database URL (password and all).
+    terminal.current().write(f"relate: error: {STATE.mask(message)}\n", stderr=True)
 
 
 def warn(message: str) -> None:
-    terminal.current().write(f"relate: warning: {message}\n", stderr=True)
+    terminal.current().write(f"relate: warning: {STATE.mask(message)}\n", stderr=True)
 
 
 def _argument_bytes(arg: str) -> bytes | None:
@@ -149,7 +149,11 @@ class RelateGroup(TyperGroup):
         except sqlite3.Error as exc:
             if STATE.debug:
                 raise
-            report(str(storage_error(exc, STATE.path())))
+            location = STATE.location()
+            if location.path is None:
+                report(f"cannot use {location}: {exc}")
+            else:
+                report(str(storage_error(exc, location.path)))
             raise typer.Exit(int(ExitCode.ENVIRONMENT)) from None
         except typer.Abort as exc:
             # Ctrl-C at a prompt: the prompt turns it into Abort ("Aborted!", exit 1).
@@ -236,10 +240,12 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     db: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--db",
-            help="Database file (default: $RELATE_DB, else the user data folder).",
+            metavar="<path|url>",
+            help="Database file, or a PostgreSQL URL postgresql://user@host:5432/dbname "
+            "(default: $RELATE_DB, else the user data folder).",
             show_default=False,
         ),
     ] = None,
@@ -254,7 +260,7 @@ def root(
     ] = False,
 ) -> None:
     """relate: a personal relationship tracker."""
-    STATE.db_path = db
+    STATE.db = db
     STATE.debug = debug
     STATE.close()
     STATE.committed = False

@@ -91,7 +91,7 @@ def log(
     # again in the write's transaction, in case they changed while the text was written.
     people = interactions.participants(db, named)
     body = read_text(text, ", ".join(ref.name for ref in people), chosen_kind)
-    folder = state.STATE.path().parent
+    folder = state.STATE.folder()
     with kept_on_failure(body, folder, state.now()) if typed_elsewhere(text) else nullcontext():
         logged = interactions.log_interaction(
             db,

@@ -153,4 +153,20 @@ def main() -> None:
     _load(_arguments())
     from relate.cli.app import app
 
-    app(prog_name="relate")
+    try:
+        app(prog_name="relate")
+    except Exception as exc:  # only with --debug does an error get this far
+        _debug_traceback(exc)
+
+
+def _debug_traceback(exc: Exception) -> None:
+    """``--debug``: the traceback, with the database password masked; the error's exit code."""
+    import traceback
+
+    from relate.cli.state import STATE
+    from relate.errors import ExitCode, RelateError
+
+    sys.stderr.write(STATE.mask("".join(traceback.format_exception(exc))))
+    sys.stderr.flush()
+    code = exc.exit_code if isinstance(exc, RelateError) else ExitCode.INTERNAL
+    raise SystemExit(int(code)) from None

@@ -36,16 +36,16 @@ def complete_contact(ctx: typer.Context, incomplete: str) -> list[str]:
     Runs in the completion process (``_RELATE_COMPLETE=...``), so it must be quick and
     quiet: no database is created, and any failure simply offers nothing.
     """
-    from pathlib import Path
-
     from relate.services.matching import complete_names
-    from relate.storage.database import default_path, open_database
+    from relate.storage.database import open_database
+    from relate.storage.location import default_location, parse_location
 
     try:
         chosen = ctx.find_root().params.get("db")
-        path = Path(chosen).expanduser() if chosen else default_path()
-        if not path.is_file():
-            return []
+        location = parse_location(chosen) if chosen else default_location()
+        path = location.path
+        if path is None or not path.is_file():
+            return []  # a server: offered once the PostgreSQL engine opens it
         db = open_database(path)
         try:
             names = complete_names(db, incomplete)

@@ -154,14 +154,23 @@ _WHY = {
 
 @app.command()
 def where() -> None:
-    """Print which database file relate uses, and why: --db, RELATE_DB or the default.
+    """Print which database relate uses, and why: --db, RELATE_DB or the default.
 
-    The first line is the path alone, for scripts. Creates nothing.
+    The first line is the file's path or the server's URL (password masked), alone,
+    for scripts. Creates nothing and connects to nothing.
     Example: relate where
     """
-    target = state.STATE.path().absolute()
+    location = state.STATE.location()
+    why = _WHY[state.STATE.source()]
+    if location.path is None:
+        output.say(location.display())
+        server = location.host or "libpq's default host"
+        name = location.dbname or "libpq's default database"
+        output.say(f"{why}; a PostgreSQL database: {name} on {server}")
+        return
+    target = location.path.absolute()
     output.say(str(target))
     status = (
         "exists" if target.exists() else "does not exist yet: relate add or relate import starts it"
     )
-    output.say(f"{_WHY[state.STATE.source()]}; {status}")
+    output.say(f"{why}; {status}")

@@ -1,6 +1,7 @@
 """What every command needs: the database (opened on first use) and the clock.
 
-Set by the root callback from ``--db``/``RELATE_DB``; commands call ``database()``
+Set by the root callback from ``--db``/``RELATE_DB`` (a file path or a PostgreSQL
+URL: ``storage/location.py``); commands call ``database()``
 and ``now()`` instead of reaching for globals of their own. Only the commands that
 can start a database (``add``, ``import``, ``remind``) ask for ``create=True``; every
 other command fails on a missing file instead of leaving an empty database behind.
@@ -14,23 +15,50 @@ from datetime import date, datetime
 from pathlib import Path
 
 from relate import clock
-from relate.storage.database import Database, default_path, open_database
+from relate.errors import StorageError
+from relate.storage.database import Database, open_database
+from relate.storage.location import Location, default_file, default_location, parse_location
 
 
 @dataclass
 class AppState:
-    db_path: Path | None = None
+    db: str | None = None  # --db as given: a path or a PostgreSQL URL
     debug: bool = False
     label: str = "relate"  # the command line, named by `relate undo`
     committed: bool = False  # a change of this command is in the database
     _db: Database | None = None
 
+    def location(self) -> Location:
+        """The database in use: ``--db``, else ``RELATE_DB``, else the default file."""
+        return parse_location(self.db) if self.db is not None else default_location()
+
     def path(self) -> Path:
-        return self.db_path or default_path()
+        """The database file; a command that needs a file refuses a server cleanly."""
+        location = self.location()
+        if location.path is None:
+            raise StorageError(
+                f"cannot use {location}: this command works on a database file only, for now"
+            )
+        return location.path
+
+    def folder(self) -> Path:
+        """Where relate keeps files beside the database (text kept after a failed log):
+        the database's folder, or the user data folder for a server."""
+        location = self.location()
+        if location.path is not None:
+            return location.path.parent
+        return default_file().parent
+
+    def mask(self, text: str) -> str:
+        """``text`` without the database password (for every line relate prints)."""
+        try:
+            return self.location().mask(text)
+        except Exception:  # an unparsable --db holds nothing to mask that is shown
+            return text
 
     def source(self) -> str:
-        """Why ``path()`` is the database in use (for ``relate where``)."""
-        if self.db_path is not None:
+        """Why ``location()`` is the database in use (for ``relate where``)."""
+        if self.db is not None:
             return "--db"
         if os.environ.get("RELATE_DB"):
             return "RELATE_DB"
@@ -38,7 +66,12 @@ class AppState:
 
     def database(self, *, create: bool = False) -> Database:
         if self._db is None:
-            self._db = open_database(self.path(), create=create, now=now)
+            location = self.location()
+            if location.path is None:
+                raise StorageError(
+                    f"cannot use {location}: this relate cannot open a PostgreSQL database yet"
+                )
+            self._db = open_database(location.path, create=create, now=now)
             self._db.label = self.label
         return self._db
 
