@@ -12,6 +12,7 @@ from relate.cli import state
 from relate.cli.app import app
 from relate.cli.options import REPORT_FORMATS, ContactArg, FormatOption, ReportFormatOption
 from relate.render import output
+from relate.render import report as render_report
 from relate.services import practice
 from relate.services.matching import resolve_contact
 
@@ -208,43 +209,4 @@ def report(
     """
     chosen = output.resolve_format(fmt, REPORT_FORMATS)
     start = dates.parse_date(since, state.today()) if since else state.today() - timedelta(365)
-    data = practice.report(state.database(), start)
-    if chosen == "json":
-        output.write_object(data)
-        return
-    feedback_data = data["feedback"]
-    assert isinstance(feedback_data, dict)
-    output.write_fields(
-        [
-            ("Since", data["since"]),
-            ("Feedback responses", str(feedback_data["responses"])),
-            ("Average score", feedback_data["average"]),
-            ("Net Promoter Score", feedback_data["nps"]),
-            ("Engagements closed", str(data["engagements_closed"])),
-            ("Average satisfaction", data["average_satisfaction"]),
-        ],
-        chosen,
-    )
-    contacts = data["contacts"]
-    monthly = data["monthly"]
-    assert isinstance(contacts, list) and isinstance(monthly, list)
-    output.write_table(
-        contacts,
-        (
-            output.Column("Stage", "stage"),
-            output.Column("Type", "type"),
-            output.Column("Contacts", "contacts", justify="right", keep=True),
-        ),
-        chosen,
-        title="Contacts",
-    )
-    output.write_table(
-        monthly,
-        (
-            output.Column("Month", "month", keep=True),
-            output.Column("Interactions", "interactions", justify="right", keep=True),
-            output.Column("People", "people", justify="right", keep=True),
-        ),
-        chosen,
-        title="Contact frequency",
-    )
+    render_report.write(practice.report(state.database(), start), chosen)

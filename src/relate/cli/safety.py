@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -27,18 +26,14 @@ def undo(
     Repeat it to walk further back; the last 100 commands can be undone.
     Example: relate undo
     """
+    from relate.render import undo as render_undo
     from relate.services import undo as service
 
     db = state.database()
     if list_:
-        steps = service.history(db)
-        if not steps:
-            output.say("Nothing to undo.")
-        for step in steps:
-            noun = "change" if step.changes == 1 else "changes"
-            sys.stdout.write(f"{step.when}  {step.label} ({step.changes} {noun})\n")
+        render_undo.write_history(service.history(db))
         return
-    output.say(service.undo_last(db).describe())
+    render_undo.write_undone(service.undo_last(db))
 
 
 @app.command()
@@ -107,6 +102,7 @@ def check() -> None:
     Exits with 4 when something is damaged.
     Example: relate check
     """
+    from relate.render import health as render_health
     from relate.services import backup as service
 
     target = state.STATE.path()
@@ -114,35 +110,14 @@ def check() -> None:
         raise missing_database(target)
     # Not state.database(): check must work on a file relate would refuse to open.
     health = service.check_file(target)
-    lines = [
-        ("integrity", "; ".join(health.integrity) or "ok"),
-        ("foreign keys", "; ".join(health.foreign_keys) or "ok"),
-        ("search index", "; ".join(health.search) or "ok"),
-        ("text", "; ".join(health.text) or "ok"),
-        ("schema", f"{health.revision} ({_age(health.revision)})"),
-    ]
-    for name, value in lines:
-        output.say(f"{name}: {value}")
+    render_health.write(health)
     if not health.ok:
         raise StorageError(f"{target} is damaged", hint="restore a backup with relate restore")
-    from relate.storage.schema import REVISIONS
-
-    if health.revision not in REVISIONS:
+    if health.newer:
         raise StorageError(
             f"{target} was written by a newer relate (schema {health.revision})",
             hint="upgrade relate to use it",
         )
-
-
-
-def _age(revision: str) -> str:
-    from relate.storage.schema import HEAD, REVISIONS
-
-    if revision == HEAD:
-        return "current"
-    if revision in REVISIONS:
-        return "older: the next command upgrades it"
-    return "not one this relate knows: written by a newer relate, or damaged"
 
 
 _WHY = {

@@ -270,6 +270,19 @@ class Health:
     def current(self) -> bool:
         return self.revision == HEAD
 
+    @property
+    def age(self) -> str:
+        """current, older (the next command upgrades it) or unknown (a newer relate's,
+        or damaged)."""
+        if self.revision == HEAD:
+            return "current"
+        return "older" if self.revision in REVISIONS else "unknown"
+
+    @property
+    def newer(self) -> bool:
+        """Written by a newer relate (or damaged): a revision this relate does not know."""
+        return self.revision not in REVISIONS
+
 
 REPORTED = 20  # problems listed per check; the rest are counted
 

@@ -269,23 +269,53 @@ def net_promoter_score(scores: list[int]) -> float | None:
     return round(100 * (promoters - detractors) / len(scores), 1)
 
 
-def report(db: Database, since: date) -> dict[str, object]:
+@dataclass(frozen=True)
+class StageCount:
+    stage: str  # "(none)" for contacts without one
+    type: str  # the relationship type, "(none)" likewise
+    contacts: int
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    month: str  # local YYYY-MM
+    interactions: int
+    people: int  # distinct contacts in them
+
+
+@dataclass(frozen=True)
+class Report:
+    """The figures of ``report`` since a day (how they look is ``render/report.py``'s)."""
+
+    since: date
+    responses: int  # feedback scores received
+    average_score: float | None  # None without scores
+    nps: float | None  # Net Promoter Score, None without scores
+    engagements_closed: int  # with a satisfaction score
+    average_satisfaction: float | None
+    contacts: list[StageCount]  # active contacts by stage and type
+    monthly: list[MonthCount]  # contact frequency, oldest month first
+
+
+def report(db: Database, since: date) -> Report:
     """Feedback, satisfaction, the book of contacts, and contact frequency over time."""
     scores = [
         int(row["score"]) for row in db.execute(FEEDBACK_SCORES, {"since": since.isoformat()})
     ]
     count, average = db.execute(SATISFACTION, {"since": since.isoformat()}).fetchone()
-    return {
-        "since": since.isoformat(),
-        "feedback": {
-            "responses": len(scores),
-            "average": round(sum(scores) / len(scores), 2) if scores else None,
-            "nps": net_promoter_score(scores),
-        },
-        "engagements_closed": count,
-        "average_satisfaction": round(average, 2) if average is not None else None,
-        "contacts": [dict(row) for row in db.execute(CONTACTS_BY)],
-        "monthly": [
-            dict(row) for row in db.execute(MONTHLY_TOUCHES, {"since": clock.day_bounds(since)[0]})
+    return Report(
+        since=since,
+        responses=len(scores),
+        average_score=sum(scores) / len(scores) if scores else None,
+        nps=net_promoter_score(scores),
+        engagements_closed=int(count),
+        average_satisfaction=average,
+        contacts=[
+            StageCount(str(row["stage"]), str(row["type"]), int(row["contacts"]))
+            for row in db.execute(CONTACTS_BY)
         ],
-    }
+        monthly=[
+            MonthCount(str(row["month"]), int(row["interactions"]), int(row["people"]))
+            for row in db.execute(MONTHLY_TOUCHES, {"since": clock.day_bounds(since)[0]})
+        ],
+    )

@@ -9,6 +9,7 @@ itself journaled, so repeating it walks further back.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from relate import clock
 from relate.errors import RelateError
@@ -27,12 +28,8 @@ HISTORY = statement(
 
 @dataclass(frozen=True)
 class Undone:
-    label: str
-    changes: int
-
-    def describe(self) -> str:
-        noun = "change" if self.changes == 1 else "changes"
-        return f"Undid: {self.label} ({self.changes} {noun})"
+    label: str  # the command line undone
+    changes: int  # rows put back as they were
 
 
 def undo_last(db: Database) -> Undone:
@@ -50,8 +47,8 @@ def undo_last(db: Database) -> Undone:
 @dataclass(frozen=True)
 class Step:
     id: int
-    label: str
-    when: str
+    label: str  # the command line
+    at: datetime  # local: when it ran
     changes: int
 
 
@@ -61,7 +58,7 @@ def history(db: Database, limit: int = 20) -> list[Step]:
         Step(
             int(row["id"]),
             str(row["label"]),
-            clock.from_storage(str(row["created_at"])).strftime("%Y-%m-%d %H:%M"),
+            clock.from_storage(str(row["created_at"])),
             int(row["changes"]),
         )
         for row in db.execute(HISTORY, {"limit": limit})
