@@ -88,14 +88,18 @@ def test_db_works_after_the_command_too(relate: Relate, tmp_path: Path) -> None:
     assert "--db" in relate("--db", str(other), "list").stdout
 
 
-def _fail_at_statement(number: int) -> Callable[..., None]:
+def _ctrl_c() -> None:
+    raise KeyboardInterrupt
+
+
+def _fail_at_statement(number: int, failure: Callable[[], None] = _ctrl_c) -> Callable[..., None]:
     seen = 0
 
     def count(*_args: object) -> None:
         nonlocal seen
         seen += 1
         if seen == number:
-            raise KeyboardInterrupt  # Ctrl-C at exactly this point of building the schema
+            failure()  # Ctrl-C (or a kill) at exactly this point of building the schema
 
     return count
 
@@ -131,6 +135,75 @@ def test_an_interrupted_first_run_leaves_no_half_built_file(
         assert os.listdir(path.parent) == [], number
     assert relate("--db", str(path), "add", "Ann").exit_code == 0
     assert relate("--db", str(path), "check").exit_code == 0
+
+
+def _die() -> None:
+    os._exit(9)  # as SIGKILL: no finally, no cleanup
+
+
+def _killed_child(path: Path, number: int | None, after_link: bool = False) -> None:
+    """Fork a first run at ``path`` that dies (as a kill would: no cleanup) at its
+    ``number``-th SQL statement, or (``number`` None) as it links the finished file
+    into place, before or after."""
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child dies inside the first run
+        if number is not None:
+            event.listen(Engine, "before_cursor_execute", _fail_at_statement(number, _die))
+        else:
+            real_link = os.link
+
+            def link_and_die(src: object, dst: object) -> None:
+                if after_link:
+                    real_link(src, dst)  # type: ignore[arg-type]
+                _die()
+
+            os.link = link_and_die  # type: ignore[assignment]
+        open_database(path)
+        os._exit(0)
+    _, status = os.waitpid(child, 0)
+    assert os.WEXITSTATUS(status) == 9, number  # died at that point
+
+
+@pytest.mark.slow  # one forked first run per statement: ~10 s
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_kill_at_every_point_of_a_first_run_leaves_no_file_relate_refuses(
+    relate: Relate, tmp_path: Path, statements_of_a_first_run: int
+) -> None:
+    points: list[tuple[int | None, bool]] = [
+        (n, False) for n in range(1, statements_of_a_first_run + 1)
+    ]
+    points += [(None, False), (None, True)]  # as the built file is linked into place
+    for number, after_link in points:
+        path = tmp_path / f"at{number}-{after_link}" / "relate.db"
+        _killed_child(path, number, after_link)
+        # No file, or a whole database; the killed run's temporary copy is left...
+        assert after_link == path.exists(), number
+        assert [p for p in os.listdir(path.parent) if ".relate-tmp" in p], number
+        result = relate("--db", str(path), "add", "Ann")
+        assert result.exit_code == 0, (number, result.stderr)
+        # ...until the next run, which removes it.
+        assert [p for p in os.listdir(path.parent) if ".relate-tmp" in p] == [], number
+        assert relate("--db", str(path), "check").exit_code == 0
+
+
+def test_a_full_disk_during_the_first_run_names_the_file_and_leaves_nothing(
+    relate: Relate, tmp_path: Path, statements_of_a_first_run: int
+) -> None:
+    path = tmp_path / "first" / "relate.db"
+
+    def disk_full() -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    listener = _fail_at_statement(statements_of_a_first_run // 2, disk_full)
+    event.listen(Engine, "before_cursor_execute", listener)
+    try:
+        result = relate("--db", str(path), "add", "Ann")
+    finally:
+        event.remove(Engine, "before_cursor_execute", listener)
+    assert result.exit_code == 4
+    assert result.stderr == f"relate: error: cannot write {path}: the disk is full\n"
+    assert os.listdir(path.parent) == []
+    assert relate("--db", str(path), "add", "Ann").exit_code == 0
 
 
 def test_an_empty_file_becomes_a_database(relate: Relate, tmp_path: Path) -> None:

@@ -101,18 +101,34 @@ def _read_until(fd: int, wanted: bytes, seconds: float = 30) -> bytes:
     return seen
 
 
-def _interrupt(pid: int, fd: int, seconds: float = 30) -> int | None:
-    """Press Ctrl-C until the child exits; its exit code, or None (killed) if it hangs.
+def _exited(pid: int) -> int | None:
+    done, status = os.waitpid(pid, os.WNOHANG)
+    return os.waitstatus_to_exitcode(status) if done else None
 
-    A key pressed while the line editor sets the terminal up can be discarded, so
-    one press is not always seen."""
+
+def _interrupt(pid: int, fd: int, seconds: float = 60) -> int | None:
+    """Press Ctrl-C until the child shows it saw it, then wait for it to exit; its exit
+    code, or None (killed) if it hangs.
+
+    A key pressed while the line editor sets the terminal up can be discarded, so one
+    press is not always seen; but once relate has answered (it ends the prompt's line),
+    pressing again would interrupt its orderly exit (a second Ctrl-C is the user's
+    "stop now"), so the test then only waits, however long a loaded machine takes."""
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    seen = False
+    while not seen and time.monotonic() < deadline:
         os.write(fd, b"\x03")  # Ctrl-C: the terminal sends SIGINT
-        _read_until(fd, b"\n", seconds=1)
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return os.waitstatus_to_exitcode(status)
+        end = time.monotonic() + 5
+        while not seen and time.monotonic() < end:
+            seen = b"\n" in _read_until(fd, b"\n", seconds=0.2)
+            code = _exited(pid)
+            if code is not None:
+                return code
+    while time.monotonic() < deadline:
+        _read_until(fd, b"\xff", seconds=0.2)  # keep the terminal drained
+        code = _exited(pid)
+        if code is not None:
+            return code
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
     return None

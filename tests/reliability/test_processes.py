@@ -38,55 +38,6 @@ def test_four_processes_logging_at_once_lose_nothing(db_path: Path) -> None:
     assert integrity(db_path) == "ok"
 
 
-def _start(db_path: Path, *args: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "relate", *args],
-        env=process_env(db_path),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-
-
-def _import_available() -> bool:
-    return "Usage" in run_process(Path("/nonexistent/x.db"), "import", "--help").stdout
-
-
-def test_sigkill_during_a_large_import_leaves_all_or_nothing(db_path: Path, tmp_path: Path) -> None:
-    if not _import_available():
-        pytest.skip("relate import is not available yet")
-    rows_in_file = 40_000
-    source = tmp_path / "big.csv"
-    with source.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["name", "emails", "notes"])
-        for number in range(rows_in_file):
-            writer.writerow([f"Person {number}", f"p{number}@example.com", "likes tea " * 10])
-    wal = Path(f"{db_path}-wal")
-    killed_mid_way = 0
-    for _ in range(2):
-        before = rows(db_path, "SELECT count(*) FROM contact")[0][0]
-        process = _start(db_path, "import", str(source), "--on-duplicate", "new")
-        deadline = time.monotonic() + 60
-        # Kill once the import is visibly writing (its WAL passed 2 MB).
-        while process.poll() is None and time.monotonic() < deadline:
-            if wal.exists() and wal.stat().st_size > 2_000_000:
-                break
-            time.sleep(0.01)
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
-            killed_mid_way += 1
-        process.wait()
-        assert process.returncode in (0, -signal.SIGKILL), process.stderr
-        assert integrity(db_path) == "ok"
-        after = rows(db_path, "SELECT count(*) FROM contact")[0][0]
-        assert after - before in (0, rows_in_file)
-        assert rows(db_path, "SELECT count(*) FROM contact_email") == [(after,)]
-    assert killed_mid_way, "the import finished before it could be killed"
-    check = run_process(db_path, "check")
-    assert check.returncode == 0, check.stdout + check.stderr
-
-
 PAUSED_RELATE = Path(__file__).with_name("paused_relate.py")
 
 
@@ -99,6 +50,60 @@ def _holds_write_lock(db_path: Path) -> bool:
     conn.execute("ROLLBACK")
     conn.close()
     return False
+
+
+def _paused(db_path: Path, marker: Path, pause_at: int, *args: str) -> subprocess.Popen[bytes]:
+    """``relate ARGS`` stopped inside its transaction before its ``pause_at``-th statement
+    (paused_relate.py); it creates ``marker`` once stopped there."""
+    return subprocess.Popen(
+        [sys.executable, str(PAUSED_RELATE), str(marker), str(pause_at), *args],
+        env=process_env(db_path),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def _wait_for(marker: Path, process: subprocess.Popen[bytes]) -> bool:
+    """Whether the child stopped at its point (else it ran to the end)."""
+    deadline = time.monotonic() + 120
+    while process.poll() is None and not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return marker.exists()
+
+
+def test_sigkill_during_a_large_import_leaves_all_or_nothing(db_path: Path, tmp_path: Path) -> None:
+    """Kill `relate import` of 40,000 contacts inside its transaction: before its first
+    write, in the middle (thousands of rows written, not committed) and at its COMMIT."""
+    rows_in_file = 40_000
+    source = tmp_path / "big.csv"
+    with source.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["name", "emails", "notes"])
+        for number in range(rows_in_file):
+            writer.writerow([f"Person {number}", f"p{number}@example.com", "likes tea " * 10])
+    assert run_process(db_path, "add", "Ann").returncode == 0
+    command = ("import", str(source), "--on-duplicate", "new")
+    killed_before = []
+    for pause_at in (1, 20_000, 10**9):
+        marker = tmp_path / f"paused-{pause_at}"
+        process = _paused(db_path, marker, pause_at, *command)
+        if not _wait_for(marker, process):  # past the last statement: it ran to the end
+            _, stderr = process.communicate(timeout=120)
+            assert process.returncode == 0, stderr
+            break
+        assert _holds_write_lock(db_path)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        killed_before.append(marker.read_text())
+        assert integrity(db_path) == "ok"
+        assert rows(db_path, "SELECT count(*) FROM contact") == [(1,)], pause_at
+        assert rows(db_path, "SELECT count(*) FROM undo_step") == [(1,)]
+    assert len(killed_before) == 2 and killed_before[1].startswith("INSERT"), killed_before
+    assert rows(db_path, "SELECT count(*) FROM contact") == [(1 + rows_in_file,)]
+    assert rows(db_path, "SELECT count(*) FROM contact_email") == [(rows_in_file,)]
+    check = run_process(db_path, "check")
+    assert check.returncode == 0, check.stdout + check.stderr
 
 
 def test_sigkill_during_log_leaves_whole_commands(db_path: Path, tmp_path: Path) -> None:

@@ -117,6 +117,27 @@ def test_ctrl_c_at_points_of_an_upgrade_leaves_a_file_the_next_command_upgrades(
         _assert_upgraded_and_intact(path)
 
 
+def _disk_full() -> None:
+    raise sqlite3.OperationalError("database or disk is full")
+
+
+@pytest.mark.parametrize("revision", OLDER)
+def test_a_full_disk_during_an_upgrade_is_code_4_and_the_next_command_upgrades(
+    relate: Relate, older_files: dict[str, Path], tmp_path: Path, revision: str
+) -> None:
+    total = _statements_of_upgrade(older_files[revision], tmp_path / "count.db")
+    for number in range(2, total + 1, 3):
+        path = _copy(older_files[revision], tmp_path / f"at{number}.db")
+        with _failing_at(number, _disk_full):
+            failed = relate("--db", str(path), "list")
+        assert failed.exit_code == 4, (number, failed.stderr)
+        assert failed.stderr.endswith("the disk is full\n") and failed.stderr.count("\n") == 1
+        listing = relate("--db", str(path), "list")
+        assert listing.exit_code == 0, (number, listing.stderr)
+        assert "Søren Kierkegaard" in listing.stdout
+        _assert_upgraded_and_intact(path)
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 @pytest.mark.parametrize("revision", OLDER)

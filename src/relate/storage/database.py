@@ -72,6 +72,26 @@ class Database:
         self.committed = False  # a transaction of this connection was committed
         self._depth = 0  # nesting of transaction(): inner ones join the outermost
         self.changed = False  # whether the last transaction committed a change
+        self._snapshot = False  # hold_snapshot()'s read transaction is open
+
+    def hold_snapshot(self) -> None:
+        """Read everything from here on in one snapshot, until a write or ``close``.
+
+        Reading statement by statement, a command that reads twice (the names, then
+        the logs that mention them) could see another program's write in one read and
+        not in the other, and print a mix or crash on it (#9.10). The engine's read
+        transaction (SQLite in WAL mode: it never blocks a writer) pins the data as it
+        is now. It refuses writes, so no change can slip into it and be lost at
+        ``close``; ``transaction`` ends it before taking the write lock.
+        """
+        if self._snapshot or self._depth:
+            return
+        self.engine.begin_read()
+        self._snapshot = True
+
+    def _end_snapshot(self) -> None:
+        self._snapshot = False
+        self.engine.end_read()
 
     def execute(self, sql: str, params: dict[str, object] | None = None) -> Cursor:
         """Run one statement (``:named`` parameters); driver errors become StorageError."""
@@ -105,6 +125,8 @@ class Database:
                 self._depth -= 1
             return
         engine = self.engine
+        if self._snapshot:
+            self._end_snapshot()  # the write reads the newest data, under its lock
         if journal:
             engine.prepare_journal()  # before the lock: keeps it short
         engine.begin_write()
@@ -129,6 +151,9 @@ class Database:
             self._depth = 0
 
     def close(self) -> None:
+        if self._snapshot:
+            with contextlib.suppress(StorageError):
+                self._end_snapshot()
         self.engine.close()
 
 
@@ -219,7 +244,7 @@ def _create(path: Path, *, over_empty: bool = False) -> None:
     except OSError as exc:
         raise StorageError(f"cannot create {path}: {exc.strerror}") from exc
     try:
-        _build(temp)
+        _build(temp, shown=path)
         _fsync(temp)
         if over_empty:
             if path.stat().st_size == 0:
@@ -268,14 +293,19 @@ def _revision(conn: sqlite3.Connection) -> str | None:
     return None if row is None else str(row[0])
 
 
-def _build(path: Path) -> None:
-    """Give the empty file at ``path`` the newest schema (no one else knows it yet)."""
+def _build(path: Path, shown: Path | None = None) -> None:
+    """Give the file at ``path`` the newest schema; errors name ``shown`` (the user's
+    file when ``path`` is the temporary one it is built in)."""
     from relate.storage import migrate
 
+    shown = shown or path
     try:
         migrate.upgrade(path)
     except Exception as exc:  # SQLAlchemy wraps sqlite3's errors
-        raise StorageError(f"cannot prepare {path}: {exc}".splitlines()[0]) from exc
+        cause = getattr(exc, "orig", None)
+        if isinstance(cause, sqlite3.Error):  # a full disk, a lock: said as for any command
+            raise storage_error(cause, shown) from exc
+        raise StorageError(f"cannot prepare {shown}: {exc}".splitlines()[0]) from exc
     _finish(path)
 
 

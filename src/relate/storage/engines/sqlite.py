@@ -2,6 +2,7 @@
 
 - the connection: ``sqlite3.Row`` rows, autocommit, busy timeout and pragmas;
 - how a write takes the lock: ``BEGIN IMMEDIATE`` (waits out another writer);
+- how a command's reads share one snapshot: a read-only deferred transaction;
 - SQLite's error texts turned into one-line, exit-code-4 messages;
 - the undo journal: TEMP triggers recording the inverse of every change, and the
   guarded replay of them (an authorizer, deferred foreign keys);
@@ -136,6 +137,27 @@ class SQLiteEngine:
 
     def commit(self) -> None:
         self.execute("COMMIT")
+
+    # -- one snapshot for a command's reads ---------------------------------------------
+
+    def begin_read(self) -> None:
+        """Pin the data as it is now for every read until ``end_read`` (a deferred
+        transaction, started by its first read). ``query_only`` makes a write attempted
+        in it fail at once instead of being rolled back unseen at the end."""
+        try:
+            self.conn.execute("PRAGMA query_only=ON")
+            self.conn.execute("BEGIN")
+            self.conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+        except sqlite3.Error as exc:
+            self.end_read()
+            raise storage_error(exc, self.path) from exc
+
+    def end_read(self) -> None:
+        try:
+            self.rollback()  # nothing was written in it
+            self.conn.execute("PRAGMA query_only=OFF")
+        except sqlite3.Error as exc:
+            raise storage_error(exc, self.path) from exc
 
     def rollback(self) -> None:
         if self.conn.in_transaction:
