@@ -125,8 +125,9 @@ INSERT_PHONE = statement(
         (SELECT coalesce(max(position) + 1, 0) FROM contact_phone WHERE contact_id = :id))"""
 )
 INSERT_TAG = statement(
-    """INSERT OR IGNORE INTO contact_tag (contact_id, tag, tag_key)
-    VALUES (:id, :value, :key)"""
+    """INSERT INTO contact_tag (contact_id, tag, tag_key)
+    VALUES (:id, :value, :key)
+    ON CONFLICT DO NOTHING"""
 )
 DELETE_ALIAS = statement("DELETE FROM contact_alias WHERE contact_id = :id AND alias_key = :key")
 DELETE_EMAIL = statement("DELETE FROM contact_email WHERE contact_id = :id AND email_key = :key")
@@ -402,15 +403,17 @@ def delete_contact(db: Database, ref: ContactRef) -> None:
 # listing and export are a single statement however many contacts there are.
 _SEP = "\x1f"
 _RECORD_SELECT = """SELECT c.id, c.name,
-    (SELECT group_concat(alias, char(31)) FROM
-        (SELECT alias FROM contact_alias WHERE contact_id = c.id ORDER BY id)) AS aliases,
-    (SELECT group_concat(email, char(31)) FROM
-        (SELECT email FROM contact_email WHERE contact_id = c.id ORDER BY position, id)) AS emails,
-    (SELECT group_concat(phone, char(31)) FROM
-        (SELECT phone FROM contact_phone WHERE contact_id = c.id ORDER BY position, id)) AS phones,
+    (SELECT group_concat(alias, '\x1f') FROM
+        (SELECT alias FROM contact_alias WHERE contact_id = c.id ORDER BY id) AS a) AS aliases,
+    (SELECT group_concat(email, '\x1f') FROM
+        (SELECT email FROM contact_email WHERE contact_id = c.id ORDER BY position, id) AS e)
+        AS emails,
+    (SELECT group_concat(phone, '\x1f') FROM
+        (SELECT phone FROM contact_phone WHERE contact_id = c.id ORDER BY position, id) AS p)
+        AS phones,
     o.name AS org, c.role,
-    (SELECT group_concat(tag, char(31)) FROM
-        (SELECT tag FROM contact_tag WHERE contact_id = c.id ORDER BY tag_key)) AS tags,
+    (SELECT group_concat(tag, '\x1f') FROM
+        (SELECT tag FROM contact_tag WHERE contact_id = c.id ORDER BY tag_key) AS t) AS tags,
     c.relationship_type AS type, c.stage, c.cadence_days, c.priority,
     (SELECT CASE WHEN d.year IS NULL THEN printf('--%02d-%02d', d.month, d.day)
         ELSE printf('%04d-%02d-%02d', d.year, d.month, d.day) END

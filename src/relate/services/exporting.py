@@ -57,9 +57,10 @@ INTERACTIONS = statement(
     """SELECT i.id, i.occurred_at, i.kind,
     (SELECT group_concat(contact_id) FROM
         (SELECT contact_id FROM interaction_contact WHERE interaction_id = i.id
-         ORDER BY contact_id)) AS contact_ids,
-    (SELECT group_concat(tag, char(31)) FROM
-        (SELECT tag FROM interaction_tag WHERE interaction_id = i.id ORDER BY tag_key)) AS tags,
+         ORDER BY contact_id) AS p) AS contact_ids,
+    (SELECT group_concat(tag, '\x1f') FROM
+        (SELECT tag FROM interaction_tag WHERE interaction_id = i.id ORDER BY tag_key) AS t)
+    AS tags,
     i.text
 FROM interaction i ORDER BY i.occurred_at, i.id"""
 )

@@ -29,12 +29,14 @@ INSERT_INTERACTION = statement(
     VALUES (:kind, :at, :text, :now)"""
 )
 INSERT_PARTICIPANT = statement(
-    """INSERT OR IGNORE INTO interaction_contact (interaction_id, contact_id)
-    VALUES (:interaction_id, :contact_id)"""
+    """INSERT INTO interaction_contact (interaction_id, contact_id)
+    VALUES (:interaction_id, :contact_id)
+    ON CONFLICT DO NOTHING"""
 )
 INSERT_INTERACTION_TAG = statement(
-    """INSERT OR IGNORE INTO interaction_tag (interaction_id, tag, tag_key)
-    VALUES (:interaction_id, :tag, :key)"""
+    """INSERT INTO interaction_tag (interaction_id, tag, tag_key)
+    VALUES (:interaction_id, :tag, :key)
+    ON CONFLICT DO NOTHING"""
 )
 # Kept in the same transaction as the log, so "overdue by cadence" never has to scan
 # the history. A back-dated log never moves the last contact backwards.

@@ -67,14 +67,15 @@ EXACT = statement(
     JOIN contact c ON c.id = a.contact_id WHERE a.alias_key = :key
     ORDER BY 1"""
 )
-# A range on the indexed key, so a prefix lookup does not scan the table.
+# A range on the indexed key, so a prefix lookup does not scan the table. The range
+# ends at U+10FFFF, the last code point, written as itself: both engines read it.
 PREFIX = statement(
     """SELECT id, name, archived_at IS NOT NULL AS archived FROM contact
-    WHERE name_key >= :key AND name_key < :key || char(1114111)
+    WHERE name_key >= :key AND name_key < :key || '\U0010ffff'
     UNION
     SELECT c.id, c.name, c.archived_at IS NOT NULL FROM contact_alias a
     JOIN contact c ON c.id = a.contact_id
-    WHERE a.alias_key >= :key AND a.alias_key < :key || char(1114111)
+    WHERE a.alias_key >= :key AND a.alias_key < :key || '\U0010ffff'
     ORDER BY 1 LIMIT :limit"""
 )
 WORD_PREFIX = statement(
@@ -97,14 +98,14 @@ ALL_KEYS = statement(
 COMPLETE = statement(
     """SELECT name, key FROM (
         SELECT name, name_key AS key FROM contact
-        WHERE name_key >= :key AND name_key < :key || char(1114111)
-        ORDER BY name_key LIMIT :limit)
+        WHERE name_key >= :key AND name_key < :key || '\U0010ffff'
+        ORDER BY name_key LIMIT :limit) AS names
     UNION ALL
     SELECT name, key FROM (
         SELECT c.name, a.alias_key AS key FROM contact_alias a
         JOIN contact c ON c.id = a.contact_id
-        WHERE a.alias_key >= :key AND a.alias_key < :key || char(1114111)
-        ORDER BY a.alias_key LIMIT :limit)
+        WHERE a.alias_key >= :key AND a.alias_key < :key || '\U0010ffff'
+        ORDER BY a.alias_key LIMIT :limit) AS aliases
     ORDER BY key, name LIMIT :limit"""
 )
 COMPLETION_LIMIT = 50

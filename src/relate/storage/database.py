@@ -17,10 +17,11 @@ import sys
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from relate import clock
 from relate.errors import StorageError
-from relate.storage.engines import Cursor
+from relate.storage.engines import Cursor, Engine
 from relate.storage.engines.sqlite import (
     SQLiteEngine,
     busy_timeout_ms,
@@ -58,13 +59,16 @@ class Database:
     def __init__(
         self,
         path: Path,
-        conn: sqlite3.Connection,
+        conn: Any,
         now: Callable[[], datetime] = clock.now,
-        engine: SQLiteEngine | None = None,
+        engine: Engine | None = None,
     ) -> None:
         self.path = path
         self.conn = conn  # the driver's connection: storage/ only
-        self.engine = engine if engine is not None else SQLiteEngine(path, conn)
+        if engine is None:
+            assert isinstance(conn, sqlite3.Connection)
+            engine = SQLiteEngine(path, conn)
+        self.engine: Engine = engine
         # The clock the opener chose; storage asks it only to date an undo step.
         self.now = now
         # What ``relate undo`` will say it undid; the CLI sets the command line.
@@ -95,7 +99,8 @@ class Database:
 
     def execute(self, sql: str, params: dict[str, object] | None = None) -> Cursor:
         """Run one statement (``:named`` parameters); driver errors become StorageError."""
-        return self.engine.execute(sql, params)
+        cursor: Cursor = self.engine.execute(sql, params)
+        return cursor
 
     def insert(self, sql: str, params: dict[str, object] | None = None) -> int:
         """Run an INSERT into a table with an ``id`` key and return the new id."""
@@ -363,15 +368,23 @@ def _revision_or_none(conn: sqlite3.Connection) -> str | None:
 
 
 def open_database(
-    path: Path, *, create: bool = True, now: Callable[[], datetime] = clock.now
+    path: Path | Any, *, create: bool = True, now: Callable[[], datetime] = clock.now
 ) -> Database:
     """Open (creating or upgrading as needed) the relate database at ``path``.
 
+    ``path`` is a file (SQLite) or a ``storage/location.py`` Location; a PostgreSQL
+    one opens through ``storage/engines/postgres.py``, imported only then.
     ``now`` is the clock its writes are dated by (the undo steps).
 
     Without ``create`` a missing file is an error: commands that only read never
     leave a new database behind (a typo in --db must not start a second one).
     """
+    if not isinstance(path, Path):
+        if getattr(path, "engine", None) == "postgresql":
+            from relate.storage.engines.postgres import open_postgres
+
+            return open_postgres(path, create=create, now=now)
+        path = Path(path.path)
     path = path.expanduser()
     try:
         info: os.stat_result | None = path.stat()

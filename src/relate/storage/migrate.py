@@ -52,6 +52,48 @@ def upgrade(path: Path, revision: str = "head") -> None:
         engine.dispose()
 
 
+def upgrade_postgres(conninfo: str, revision: str = "head") -> None:
+    """Apply every pending migration to the PostgreSQL database ``conninfo`` names.
+
+    The models' dates and times are stored as the same ISO text as on SQLite and
+    booleans as 0/1 (``_same_storage_as_sqlite``): the services compare and order them
+    as text, and a backup is a SQLite file with the same bytes. PostgreSQL's DDL is
+    transactional: each migration commits with its version bump, or not at all.
+    """
+    import psycopg
+    from alembic import command
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    _same_storage_as_sqlite()
+    engine = create_engine(
+        "postgresql+psycopg://", creator=lambda: psycopg.connect(conninfo), poolclass=NullPool
+    )
+    config = alembic_config()
+    try:
+        with engine.connect() as connection:
+            config.attributes["connection"] = connection  # type: ignore[attr-defined]
+            command.upgrade(config, revision)  # type: ignore[arg-type]
+            connection.commit()
+    finally:
+        engine.dispose()
+
+
+def _same_storage_as_sqlite() -> None:
+    from sqlalchemy import Boolean, Date, DateTime
+    from sqlalchemy.ext.compiler import compiles
+
+    def as_text(_type: object, _compiler: object, **_kw: object) -> str:
+        return "TEXT"
+
+    def as_integer(_type: object, _compiler: object, **_kw: object) -> str:
+        return "INTEGER"
+
+    compiles(DateTime, "postgresql")(as_text)
+    compiles(Date, "postgresql")(as_text)
+    compiles(Boolean, "postgresql")(as_integer)
+
+
 def script_revisions() -> list[str]:
     """The revisions Alembic knows, oldest first (used by tests to check REVISIONS)."""
     from alembic.script import ScriptDirectory

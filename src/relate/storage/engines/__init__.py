@@ -16,6 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
+# One search query, engine-neutral: what services/search.py parsed from the user's
+# text. Each part is a word (``"word"``), a phrase (``"two words"``), a prefix
+# (``"redes"*``), an operator (AND/OR/NOT) or a parenthesis; the engine renders it.
+QueryParts = Sequence[str]
+
 
 class Row(Protocol):
     """A result row: by column name, by position, and ``dict(row)`` through ``keys()``."""
@@ -38,11 +43,39 @@ class Cursor(Protocol):
     def __iter__(self) -> Iterator[Any]: ...
 
 
+class Engine(Protocol):
+    """The hooks ``Database`` calls; one class per engine module."""
+
+    name: str
+
+    def execute(self, sql: str, params: dict[str, object] | None = None) -> Any: ...
+
+    def insert(self, sql: str, params: dict[str, object] | None = None) -> int: ...
+
+    def tuples(self, sql: str) -> list[tuple[Any, ...]]: ...
+
+    def error(self, exc: BaseException) -> Exception | None: ...
+
+    def begin_write(self) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+    def close(self) -> None: ...
+
+    def prepare_journal(self) -> None: ...
+
+    def begin_step(self, label: str, at: Any) -> int: ...
+
+    def end_step(self, step: int) -> bool: ...
+
+    def replay(self, entries: list[str]) -> None: ...
+
+    def search_contacts(self, parts: QueryParts, limit: int) -> list[Any]: ...
+
+    def search_interactions(self, parts: QueryParts, limit: int) -> list[Any]: ...
+
+
 class SearchSyntaxError(Exception):
     """The engine's full-text index refused the query the user typed."""
-
-
-# One search query, engine-neutral: what services/search.py parsed from the user's
-# text. Each part is a word (``"word"``), a phrase (``"two words"``), a prefix
-# (``"redes"*``), an operator (AND/OR/NOT) or a parenthesis; the engine renders it.
-QueryParts = Sequence[str]

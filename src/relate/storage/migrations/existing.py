@@ -13,5 +13,10 @@ from alembic import op
 
 
 def has_column(table: str, column: str) -> bool:
-    rows = op.get_bind().exec_driver_sql(f'PRAGMA table_info("{table}")')
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        import sqlalchemy as sa
+
+        return any(c["name"] == column for c in sa.inspect(bind).get_columns(table))
+    rows = bind.exec_driver_sql(f'PRAGMA table_info("{table}")')
     return any(row[1] == column for row in rows)

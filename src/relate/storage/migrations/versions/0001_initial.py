@@ -55,8 +55,30 @@ FTS_SQL = [
 ]
 
 
+# The same search on PostgreSQL: GIN indexes over the folded text ("simple" keeps
+# words as written, like FTS5's unicode61; relate_unaccent removes diacritics).
+# unaccent is a trusted extension: a database owner may create it.
+POSTGRES_SQL = [
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    """CREATE OR REPLACE FUNCTION relate_unaccent(text) RETURNS text
+        LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
+        AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$""",
+    """CREATE INDEX ix_interaction_search ON interaction
+        USING gin (to_tsvector('simple', relate_unaccent(text)))""",
+    """CREATE INDEX ix_contact_search ON contact
+        USING gin (to_tsvector('simple', relate_unaccent(name || ' ' || notes)))""",
+]
+
+
 def upgrade() -> None:
-    op.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    postgres = op.get_bind().dialect.name == "postgresql"
+    if postgres:
+        # SQLite's NOCASE, for ORDER BY ... COLLATE NOCASE in the services' queries.
+        op.execute(
+            "CREATE COLLATION IF NOT EXISTS nocase (provider = icu, locale = 'und-u-ks-level2')"
+        )
+    else:
+        op.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     op.create_table(
         "interaction",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -107,6 +129,7 @@ def upgrade() -> None:
             ["next_due_on"],
             unique=False,
             sqlite_where=sa.text("archived_at IS NULL AND next_due_on IS NOT NULL"),
+            postgresql_where=sa.text("archived_at IS NULL AND next_due_on IS NOT NULL"),
         )
 
     op.create_table(
@@ -242,7 +265,7 @@ def upgrade() -> None:
         "CREATE INDEX ix_reminder_open_due ON reminder (coalesce(snoozed_until, due_at))"
         " WHERE done_at IS NULL"
     )
-    for statement in FTS_SQL:
+    for statement in POSTGRES_SQL if postgres else FTS_SQL:
         op.execute(statement)
 
 

@@ -52,6 +52,7 @@ def upgrade() -> None:
         ["opened_at"],
         unique=False,
         sqlite_where=sa.text("resolved_at IS NULL"),
+        postgresql_where=sa.text("resolved_at IS NULL"),
         if_not_exists=True,
     )
 

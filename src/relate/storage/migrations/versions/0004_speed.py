@@ -28,6 +28,7 @@ def upgrade() -> None:
         ["cadence_days", "next_due_on"],
         unique=False,
         sqlite_where=sa.text("archived_at IS NULL AND next_due_on IS NOT NULL"),
+        postgresql_where=sa.text("archived_at IS NULL AND next_due_on IS NOT NULL"),
         if_not_exists=True,
     )
 

@@ -1,0 +1,608 @@
+"""The PostgreSQL engine: psycopg 3 and everything only PostgreSQL does.
+
+Imported only when ``--db``/``RELATE_DB`` names a PostgreSQL URL (``engine_for``), so
+a SQLite run never loads psycopg.
+
+- Statements: the services' ``:named`` SQL becomes psycopg's ``%(named)s`` once per
+  text (cached); ``::casts``, string literals and quoted names are left alone.
+- Rows address columns by name and by position, like ``sqlite3.Row``.
+- Storage: dates and times are the same ISO text as on SQLite and booleans are 0/1
+  (``storage/migrate.py`` compiles the models' types so), so comparisons, ordering
+  and backups are identical on both engines.
+- How a write takes the lock: ``BEGIN`` and ``pg_advisory_xact_lock``: writers
+  serialise as on SQLite, so undo steps stay in order.
+- The undo journal: one plpgsql trigger function on every journaled table writes the
+  old row as JSON under the step named by the transaction-local setting
+  ``relate.step``; replay rebuilds each statement from the table's real columns.
+- Full-text search: GIN expression indexes over ``to_tsvector('simple',
+  relate_unaccent(...))`` (migration 0001), ranked by ``ts_rank``.
+- Compatibility: a few functions with SQLite's names (``group_concat``,
+  ``julianday``, ``instr``, ``char``) and a case-insensitive collation ``nocase``, so
+  services keep one copy of each query.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import psycopg
+from psycopg import pq
+from psycopg.adapt import Dumper
+
+from relate import clock
+from relate.errors import StorageError
+from relate.storage.engines import QueryParts, SearchSyntaxError
+from relate.storage.journal import JOURNALED_TABLES, KEEP_STEPS, one_line
+from relate.storage.schema import APPLICATION_ID
+
+if TYPE_CHECKING:
+    from relate.storage.database import Database
+
+NAME = "postgresql"
+WRITE_LOCK = APPLICATION_ID  # pg_advisory_xact_lock key: one writer at a time
+SETUP_LOCK = APPLICATION_ID + 1  # creating or upgrading the schema
+
+# -- statements ---------------------------------------------------------------------------
+
+_TOKENS = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|::|:([A-Za-z_]\w*)|%")
+_translated: dict[str, str] = {}
+
+
+def translate(sql: str) -> str:
+    """``:name`` -> ``%(name)s`` outside literals and ``::`` casts; every ``%`` -> ``%%``."""
+    done = _translated.get(sql)
+    if done is None:
+
+        def one(match: re.Match[str]) -> str:
+            text = match.group(0)
+            if match.group(1):
+                return f"%({match.group(1)})s"
+            return text.replace("%", "%%")  # psycopg reads % even inside literals
+
+        done = _translated[sql] = _TOKENS.sub(one, sql)
+    return done
+
+
+class Row:
+    """One result row: ``row["name"]``, ``row[0]``, ``dict(row)``, iteration."""
+
+    __slots__ = ("_index", "_values")
+
+    def __init__(self, values: Sequence[Any], index: dict[str, int]) -> None:
+        self._values = tuple(values)
+        self._index = index
+
+    def __getitem__(self, key: int | str) -> Any:
+        if isinstance(key, str):
+            return self._values[self._index[key]]
+        return self._values[key]
+
+    def keys(self) -> list[str]:
+        return list(self._index)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Row):
+            return self._values == other._values
+        return self._values == other
+
+    def __hash__(self) -> int:
+        return hash(self._values)
+
+    def __repr__(self) -> str:
+        return f"Row{self._values!r}"
+
+
+class BoolDumper(Dumper):
+    """Python booleans go as untyped ``1``/``0``: the server reads them as 0/1 into the
+    INTEGER columns booleans are stored in, and as true/false where SQL wants a truth
+    value (``CASE WHEN :flag``), as SQLite does."""
+
+    oid = 0
+
+    def dump(self, obj: Any) -> bytes:
+        return b"1" if obj else b"0"
+
+
+def row_factory(cursor: Any) -> Any:
+    description = cursor.description or []
+    index = {column.name: number for number, column in enumerate(description)}
+
+    def make(values: Sequence[Any]) -> Row:
+        return Row(values, index)
+
+    return make
+
+
+# -- errors -------------------------------------------------------------------------------
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def storage_error(exc: BaseException, where: str) -> StorageError:
+    """One line naming the server and database (``where`` has the password masked)."""
+    text = first_line(exc)
+    if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+        return StorageError(
+            f"cannot use {where}: {text}", hint="ask for the privileges relate needs"
+        )
+    if isinstance(exc, psycopg.errors.LockNotAvailable):
+        return StorageError(f"{where} is locked by another program", hint="try again in a moment")
+    if isinstance(exc, psycopg.OperationalError):
+        return StorageError(f"cannot use {where}: {text}")
+    return StorageError(f"cannot use {where}: {text}")
+
+
+# -- the engine ---------------------------------------------------------------------------
+
+
+class PostgresEngine:
+    """One open PostgreSQL database: the hooks ``Database`` calls."""
+
+    name = NAME
+    errors = psycopg.Error
+
+    def __init__(self, conn: psycopg.Connection[Any], where: str) -> None:
+        self.conn = conn
+        self.where = where  # the URL with its password masked, for messages
+        self._columns: dict[str, list[str]] = {}
+        self._keys: dict[str, list[str]] = {}
+
+    def execute(self, sql: str, params: dict[str, object] | None = None) -> Any:
+        try:
+            return self.conn.execute(translate(sql), params or {})
+        except psycopg.Error as exc:
+            raise storage_error(exc, self.where) from exc
+
+    def insert(self, sql: str, params: dict[str, object] | None = None) -> int:
+        row = self.execute(sql + " RETURNING id", params).fetchone()
+        return int(row[0])
+
+    def tuples(self, sql: str) -> list[tuple[Any, ...]]:
+        from psycopg.rows import tuple_row
+
+        try:
+            with self.conn.cursor(row_factory=tuple_row) as cursor:
+                cursor.execute(translate(sql), {})
+                return cursor.fetchall()
+        except psycopg.Error as exc:
+            raise storage_error(exc, self.where) from exc
+
+    def error(self, exc: BaseException) -> StorageError | None:
+        return storage_error(exc, self.where) if isinstance(exc, psycopg.Error) else None
+
+    # -- the write lock -------------------------------------------------------------------
+
+    def begin_write(self) -> None:
+        self.execute("BEGIN")
+        self.execute("SELECT pg_advisory_xact_lock(:key)", {"key": WRITE_LOCK})
+
+    def commit(self) -> None:
+        self.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self.conn.closed:
+            return
+        if self.conn.info.transaction_status != pq.TransactionStatus.IDLE:
+            # A lost connection cannot roll back: the server does it on its own.
+            with suppress(psycopg.Error):
+                self.conn.execute("ROLLBACK")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- the undo journal -----------------------------------------------------------------
+
+    def prepare_journal(self) -> None:
+        """Nothing per connection: the triggers are installed with the schema."""
+
+    def begin_step(self, label: str, at: datetime) -> int:
+        step = self.insert(
+            "INSERT INTO undo_step (label, created_at) VALUES (:label, :at)",
+            {"label": one_line(label), "at": clock.to_storage(at)},
+        )
+        self.execute("SELECT set_config('relate.step', :step, true)", {"step": str(step)})
+        return step
+
+    def end_step(self, step: int) -> bool:
+        self.execute("SELECT set_config('relate.step', '', true)")
+        if not self.execute(
+            "SELECT 1 FROM undo_entry WHERE step_id = :id LIMIT 1", {"id": step}
+        ).fetchone():
+            self.execute("DELETE FROM undo_step WHERE id = :id", {"id": step})
+            return False
+        self.execute(
+            "DELETE FROM undo_step WHERE id < (SELECT min(id) FROM"
+            " (SELECT id FROM undo_step ORDER BY id DESC LIMIT :keep) AS newest)",
+            {"keep": KEEP_STEPS},
+        )
+        return True
+
+    def replay(self, entries: list[str]) -> None:
+        """Run one step's inverse changes, newest first, foreign keys checked at commit."""
+        statements = [self._inverse(entry) for entry in entries]  # all checked first
+        self.execute("SET CONSTRAINTS ALL DEFERRED")
+        for sql, params in statements:
+            self.execute(sql, params)
+
+    def _inverse(self, entry: str) -> tuple[str, dict[str, object]]:
+        try:
+            record = json.loads(entry)
+            op, table, row = record["op"], record["table"], record["row"]
+        except (ValueError, KeyError, TypeError):
+            record = None
+        columns = self._table_columns(table) if record and table in JOURNALED_TABLES else []
+        if (
+            not columns
+            or op not in ("insert", "update", "delete")
+            or not isinstance(row, dict)
+            or set(row) - set(columns)
+        ):
+            raise StorageError("the undo journal holds an entry relate did not write; not undoing")
+        keys = self._table_keys(table)
+        names = [column for column in columns if column in row]
+        params = {f"v{number}": row[name] for number, name in enumerate(names)}
+        where = " AND ".join(f'"{key}" = :v{names.index(key)}' for key in keys)
+        if op == "delete":
+            return f'DELETE FROM "{table}" WHERE {where}', params
+        if op == "update":
+            sets = ", ".join(f'"{name}" = :v{number}' for number, name in enumerate(names))
+            return f'UPDATE "{table}" SET {sets} WHERE {where}', params
+        listed = ", ".join(f'"{name}"' for name in names)
+        values = ", ".join(f":v{number}" for number in range(len(names)))
+        return f'INSERT INTO "{table}" ({listed}) VALUES ({values})', params
+
+    def _table_columns(self, table: str) -> list[str]:
+        if table not in self._columns:
+            self._columns[table] = [
+                str(row[0])
+                for row in self.execute(
+                    "SELECT column_name FROM information_schema.columns"
+                    " WHERE table_schema = current_schema() AND table_name = :t"
+                    " ORDER BY ordinal_position",
+                    {"t": table},
+                )
+            ]
+        return self._columns[table]
+
+    def _table_keys(self, table: str) -> list[str]:
+        if table not in self._keys:
+            self._keys[table] = [
+                str(row[0])
+                for row in self.execute(
+                    "SELECT a.attname FROM pg_index i JOIN pg_attribute a"
+                    " ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
+                    " WHERE i.indrelid = CAST(:t AS regclass) AND i.indisprimary",
+                    {"t": f'"{table}"'},
+                )
+            ]
+        return self._keys[table]
+
+    @contextmanager
+    def interruptible(self) -> Iterator[None]:
+        yield
+
+    # -- full-text search -----------------------------------------------------------------
+
+    def search_contacts(self, parts: QueryParts, limit: int) -> list[Any]:
+        query, params = ts_query(parts)
+        return self._search(
+            f"""WITH q AS (SELECT {query} AS q)
+            SELECT c.id, c.name,
+                ts_headline('simple', c.name || ' ' || c.notes, q.q, :headline) AS snippet,
+                c.last_contact_at
+            FROM contact c, q
+            WHERE {CONTACT_DOCUMENT} @@ q.q AND c.archived_at IS NULL
+            ORDER BY ts_rank({CONTACT_DOCUMENT}, q.q) DESC, c.id LIMIT :limit""",
+            {**params, "limit": limit, "headline": HEADLINE},
+        )
+
+    def search_interactions(self, parts: QueryParts, limit: int) -> list[Any]:
+        query, params = ts_query(parts)
+        return self._search(
+            f"""WITH q AS (SELECT {query} AS q),
+            ranked AS (SELECT i.id, ts_rank({INTERACTION_DOCUMENT}, q.q) AS rank
+                FROM interaction i, q WHERE {INTERACTION_DOCUMENT} @@ q.q
+                ORDER BY rank DESC, i.id DESC LIMIT :limit)
+            SELECT i.id, i.kind, i.occurred_at,
+                ts_headline('simple', i.text, q.q, :headline) AS snippet,
+                (SELECT string_agg(c.name, ', ' ORDER BY c.id) FROM interaction_contact ic
+                    JOIN contact c ON c.id = ic.contact_id
+                    WHERE ic.interaction_id = i.id) AS contacts,
+                (SELECT min(ic.contact_id) FROM interaction_contact ic
+                    WHERE ic.interaction_id = i.id) AS contact_id
+            FROM ranked JOIN interaction i ON i.id = ranked.id, q
+            ORDER BY ranked.rank DESC, i.id DESC""",
+            {**params, "limit": limit, "headline": HEADLINE},
+        )
+
+    def _search(self, sql: str, params: dict[str, object]) -> list[Any]:
+        try:
+            return list(self.conn.execute(translate(sql), params).fetchall())
+        except psycopg.errors.SyntaxError as exc:
+            raise SearchSyntaxError(first_line(exc)) from exc
+        except psycopg.Error as exc:
+            raise storage_error(exc, self.where) from exc
+
+
+# The documents the GIN indexes of migration 0001 are built on (the same expressions).
+INTERACTION_DOCUMENT = "to_tsvector('simple', relate_unaccent(i.text))"
+CONTACT_DOCUMENT = "to_tsvector('simple', relate_unaccent(c.name || ' ' || c.notes))"
+HEADLINE = "StartSel=\x02, StopSel=\x03, MaxWords=16, MinWords=6, ShortWord=1"
+
+
+def ts_query(parts: QueryParts) -> tuple[str, dict[str, object]]:
+    """SQL building the tsquery for the parsed parts, and its parameters.
+
+    FTS5's grammar, kept: NOT binds tightest, then AND (also implicit between terms),
+    then OR; ``"a phrase"``, ``"prefix"*``.
+    """
+    params: dict[str, object] = {}
+    position = 0
+    items = list(parts)
+
+    def peek() -> str | None:
+        return items[position] if position < len(items) else None
+
+    def take() -> str:
+        nonlocal position
+        position += 1
+        return items[position - 1]
+
+    def term() -> str:
+        token = take()
+        if token == "(":
+            inner = either()
+            if peek() != ")":
+                raise SearchSyntaxError("unbalanced parenthesis")
+            take()
+            return f"({inner})"
+        if token in ("AND", "OR", "NOT", ")"):
+            raise SearchSyntaxError(f"syntax error near {token!r}")
+        name = f"w{len(params)}"
+        if token.endswith("*"):
+            params[name] = token[:-1].strip('"')
+            return f"to_tsquery('simple', quote_literal(lower(relate_unaccent(:{name}))) || ':*')"
+        params[name] = token.strip('"')
+        return f"phraseto_tsquery('simple', relate_unaccent(:{name}))"
+
+    def negation() -> str:
+        result = term()
+        while peek() == "NOT":
+            take()
+            result = f"({result} && !!{term()})"
+        return result
+
+    def both() -> str:
+        result = negation()
+        while peek() not in (None, "OR", ")"):
+            if peek() == "AND":
+                take()
+            result = f"({result} && {negation()})"
+        return result
+
+    def either() -> str:
+        result = both()
+        while peek() == "OR":
+            take()
+            result = f"({result} || {both()})"
+        return result
+
+    sql = either()
+    if peek() is not None:
+        raise SearchSyntaxError(f"syntax error near {peek()!r}")
+    return sql, params
+
+
+# -- opening: connect, set up a fresh database, upgrade, refuse a foreign one ---------------
+
+# Run after every schema change (idempotent). SQLite's names for what services call,
+# deferrable foreign keys (undo replays a step with them checked at commit, like
+# SQLite's defer_foreign_keys) and the undo journal's triggers.
+COMPATIBILITY_SQL = [
+    """CREATE OR REPLACE FUNCTION relate_concat(acc text, value text, sep text) RETURNS text
+        LANGUAGE sql IMMUTABLE AS $$
+        SELECT CASE WHEN value IS NULL THEN acc WHEN acc IS NULL THEN value
+            ELSE acc || sep || value END $$""",
+    """CREATE OR REPLACE FUNCTION relate_concat(acc text, value text) RETURNS text
+        LANGUAGE sql IMMUTABLE AS $$ SELECT relate_concat(acc, value, ',') $$""",
+    """CREATE OR REPLACE FUNCTION relate_concat(acc text, value bigint) RETURNS text
+        LANGUAGE sql IMMUTABLE AS $$ SELECT relate_concat(acc, value::text, ',') $$""",
+    "CREATE OR REPLACE AGGREGATE group_concat(text, text) (SFUNC = relate_concat, STYPE = text)",
+    "CREATE OR REPLACE AGGREGATE group_concat(text) (SFUNC = relate_concat, STYPE = text)",
+    "CREATE OR REPLACE AGGREGATE group_concat(bigint) (SFUNC = relate_concat, STYPE = text)",
+    """CREATE OR REPLACE FUNCTION julianday(text) RETURNS double precision
+        LANGUAGE sql IMMUTABLE STRICT AS $$
+        SELECT extract(epoch FROM $1::timestamp)::double precision / 86400 + 2440587.5 $$""",
+    """CREATE OR REPLACE FUNCTION date(text, text) RETURNS text
+        LANGUAGE sql IMMUTABLE STRICT AS $$
+        SELECT to_char($1::date + $2::interval, 'YYYY-MM-DD') $$""",
+    """CREATE OR REPLACE FUNCTION datetime(text, text) RETURNS text
+        LANGUAGE sql STABLE STRICT AS $$
+        SELECT to_char(CASE WHEN $2 = 'localtime'
+            THEN ($1::timestamp AT TIME ZONE 'UTC') AT TIME ZONE current_setting('TimeZone')
+            ELSE $1::timestamp END, 'YYYY-MM-DD HH24:MI:SS') $$""",
+    """CREATE OR REPLACE FUNCTION instr(text, text) RETURNS integer
+        LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT strpos($1, $2) $$""",
+    """CREATE OR REPLACE FUNCTION printf(text, VARIADIC integer[]) RETURNS text
+        LANGUAGE plpgsql IMMUTABLE AS $$
+        DECLARE result text := $1; value integer; width text;
+        BEGIN
+            FOREACH value IN ARRAY $2 LOOP
+                width := substring(result FROM '%0(\\d)d');
+                result := regexp_replace(result, '%0\\dd',
+                    lpad(value::text, coalesce(width, '1')::integer, '0'));
+            END LOOP;
+            RETURN result;
+        END $$""",
+    """DO $$ DECLARE r record; BEGIN
+        FOR r IN SELECT conrelid::regclass AS t, conname FROM pg_constraint
+            WHERE contype = 'f' AND NOT condeferrable
+            AND connamespace = current_schema()::regnamespace LOOP
+            EXECUTE format('ALTER TABLE %s ALTER CONSTRAINT %I DEFERRABLE INITIALLY IMMEDIATE',
+                r.t, r.conname);
+        END LOOP; END $$""",
+    """CREATE OR REPLACE FUNCTION relate_journal() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE step text := current_setting('relate.step', true);
+        BEGIN
+            IF step IS NULL OR step = '' THEN RETURN NULL; END IF;
+            IF TG_OP = 'INSERT' THEN
+                INSERT INTO undo_entry (step_id, sql) VALUES (step::integer, json_build_object(
+                    'op', 'delete', 'table', TG_TABLE_NAME, 'row', to_jsonb(NEW))::text);
+            ELSIF TG_OP = 'UPDATE' THEN
+                IF (to_jsonb(OLD) - 'updated_at') = (to_jsonb(NEW) - 'updated_at') THEN
+                    RETURN NULL;
+                END IF;
+                INSERT INTO undo_entry (step_id, sql) VALUES (step::integer, json_build_object(
+                    'op', 'update', 'table', TG_TABLE_NAME, 'row', to_jsonb(OLD))::text);
+            ELSE
+                INSERT INTO undo_entry (step_id, sql) VALUES (step::integer, json_build_object(
+                    'op', 'insert', 'table', TG_TABLE_NAME, 'row', to_jsonb(OLD))::text);
+            END IF;
+            RETURN NULL;
+        END $$""",
+    *(
+        f'CREATE OR REPLACE TRIGGER relate_journal AFTER INSERT OR UPDATE OR DELETE ON "{table}"'
+        " FOR EACH ROW EXECUTE FUNCTION relate_journal()"
+        for table in JOURNALED_TABLES
+    ),
+]
+
+
+def session_time_zone() -> str | None:
+    """This machine's zone by IANA name, for ``datetime(x, 'localtime')`` on the server."""
+    import os
+
+    configured = os.environ.get("TZ", "").lstrip(":")
+    if configured:
+        return configured
+    try:
+        target = os.path.realpath("/etc/localtime")
+    except OSError:
+        return None
+    marker = "/zoneinfo/"
+    return target.split(marker, 1)[1] if marker in target else None
+
+
+def connect(conninfo: str, where: str) -> psycopg.Connection[Any]:
+    import os
+
+    from relate.storage.engines.sqlite import busy_timeout_ms
+
+    options: dict[str, Any] = {}
+    if "connect_timeout" not in conninfo and not os.environ.get("PGCONNECT_TIMEOUT"):
+        options["connect_timeout"] = 10
+    try:
+        conn = psycopg.connect(conninfo, autocommit=True, row_factory=row_factory, **options)
+    except psycopg.Error as exc:
+        raise StorageError(f"cannot connect to {where}: {first_line(exc)}") from exc
+    conn.adapters.register_dumper(bool, BoolDumper)
+    try:
+        conn.execute("SELECT set_config('lock_timeout', %s, false)", [f"{busy_timeout_ms()}ms"])
+        zone = session_time_zone()
+        if zone:
+            # A zone the server does not know: it keeps its own.
+            with suppress(psycopg.errors.InvalidParameterValue):
+                conn.execute("SELECT set_config('TimeZone', %s, false)", [zone])
+    except psycopg.Error as exc:
+        conn.close()
+        raise storage_error(exc, where) from exc
+    return conn
+
+
+def _revision(engine: PostgresEngine) -> str | None:
+    if engine.execute("SELECT to_regclass('alembic_version')").fetchone()[0] is None:
+        return None
+    row = engine.execute("SELECT version_num FROM alembic_version").fetchone()
+    return None if row is None else str(row[0])
+
+
+def _foreign_tables(engine: PostgresEngine) -> int:
+    return int(
+        engine.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"
+        ).fetchone()[0]
+    )
+
+
+def prepare(engine: PostgresEngine, conninfo: str, *, create: bool) -> str | None:
+    """Bring the database to the newest schema; the revision it had (None: new)."""
+    from relate.storage import migrate
+    from relate.storage.schema import HEAD, REVISIONS
+
+    where = engine.where
+    revision = _revision(engine)
+    if revision == HEAD:
+        return revision
+    # One relate sets up or upgrades at a time; the others find the work done.
+    engine.execute("SELECT pg_advisory_lock(:key)", {"key": SETUP_LOCK})
+    try:
+        revision = _revision(engine)
+        if revision == HEAD:
+            return revision
+        if revision is None:
+            if _foreign_tables(engine):
+                raise StorageError(
+                    f"{where} holds other tables and no relate schema; it was left untouched"
+                )
+            if not create:
+                raise StorageError(
+                    f"there is no relate database at {where}",
+                    hint="start one with `relate add NAME` or `relate import FILE`",
+                )
+        elif revision not in REVISIONS:
+            raise StorageError(
+                f"{where} was written by a newer relate (schema {revision})",
+                hint="upgrade relate to open it",
+            )
+        try:
+            migrate.upgrade_postgres(conninfo)
+        except Exception as exc:  # SQLAlchemy wraps psycopg's errors
+            raise StorageError(f"cannot prepare {where}: {first_line(exc)}") from exc
+        engine.execute("BEGIN")
+        try:
+            for sql in COMPATIBILITY_SQL:
+                engine.conn.execute(sql.encode())  # as written: no parameters in it
+            engine.execute("COMMIT")
+        except BaseException:
+            engine.rollback()
+            raise
+        return revision
+    finally:
+        engine.execute("SELECT pg_advisory_unlock(:key)", {"key": SETUP_LOCK})
+
+
+def open_postgres(location: Any, *, create: bool, now: Callable[[], datetime]) -> Database:
+    """Open (setting up or upgrading as needed) the relate database ``location`` names."""
+    import sys
+    from pathlib import Path
+
+    from relate.storage.database import Database
+    from relate.storage.schema import HEAD
+
+    where = str(location.display())
+    conn = connect(location.conninfo, where)
+    engine = PostgresEngine(conn, where)
+    try:
+        before = prepare(engine, location.conninfo, create=create)
+    except BaseException:
+        engine.close()
+        raise
+    if before is not None and before != HEAD:
+        print(f"relate: upgraded {where} to schema {HEAD}", file=sys.stderr)
+    # Backups and exports made without a path land in the working folder.
+    path = Path.cwd() / f"{location.dbname or 'relate'}.db"
+    return Database(path, conn, now, engine=engine)

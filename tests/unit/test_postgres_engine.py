@@ -1,0 +1,237 @@
+"""The PostgreSQL engine (storage/engines/postgres.py) on the suite's own server.
+
+Skipped with one line when the machine has no PostgreSQL (tests/pg_cluster.py).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from relate.errors import ExitCode, RelateError, StorageError
+from relate.storage.database import Database, open_database
+from relate.storage.engines.postgres import Row, translate
+from relate.storage.schema import HEAD
+
+NOW = datetime(2026, 11, 24, 9, 30).astimezone()
+
+
+@dataclass
+class Location:
+    """What ``storage/location.py`` (``Location``) gives the engine, for these tests."""
+
+    url: str
+    engine: str = "postgresql"
+
+    @property
+    def conninfo(self) -> str:
+        return self.url
+
+    @property
+    def dbname(self) -> str:
+        return self.url.rsplit("/", 1)[-1]
+
+    def display(self) -> str:
+        return re.sub(r"(//[^:/@]*:)[^@]*@", r"\1***@", self.url)
+
+
+def location(url: str) -> Any:
+    try:
+        from relate.storage.location import Location as Real  # type: ignore[import-not-found]
+    except ImportError:
+        return Location(url)
+    return Real.parse(url)
+
+
+def clock() -> datetime:
+    return NOW
+
+
+@pytest.fixture
+def pg(pg_url: str) -> Iterator[Database]:
+    db = open_database(location(pg_url), now=clock)
+    yield db
+    db.close()
+
+
+# -- statements ---------------------------------------------------------------------------
+
+
+def test_named_parameters_become_psycopg_ones_outside_literals_and_casts() -> None:
+    sql = "SELECT :a, ':b', \"c:d\", x::text, 5 % 2, :e_1 || '%'"
+    assert translate(sql) == "SELECT %(a)s, ':b', \"c:d\", x::text, 5 %% 2, %(e_1)s || '%%'"
+    assert translate(sql) is translate(sql)  # once per statement text
+
+
+def test_rows_by_name_by_position_and_as_dict() -> None:
+    row = Row((1, "Ann"), {"id": 0, "name": 1})
+    assert (row["id"], row[1], dict(row), list(row)) == (
+        1,
+        "Ann",
+        {"id": 1, "name": "Ann"},
+        [1, "Ann"],
+    )
+
+
+def test_a_sqlite_run_never_imports_psycopg(tmp_path: Path) -> None:
+    code = (
+        "import sys; from pathlib import Path; from relate.storage.database import open_database;"
+        f" open_database(Path({str(tmp_path / 'r.db')!r})).close();"
+        " print('psycopg' in sys.modules, 'relate.storage.engines.postgres' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
+
+
+# -- set up, refuse, fault lines -----------------------------------------------------------
+
+
+def test_a_fresh_empty_database_is_set_up_on_first_use(pg: Database) -> None:
+    assert pg.execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD
+    assert pg.engine.name == "postgresql"
+
+
+def test_a_database_with_other_tables_is_refused_untouched(pg_url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE songs (title text)")
+    with pytest.raises(StorageError, match="other tables and no relate schema") as caught:
+        open_database(location(pg_url), now=clock)
+    assert caught.value.exit_code == ExitCode.ENVIRONMENT
+    with psycopg.connect(pg_url) as conn:
+        tables = conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+        ).fetchall()
+    assert tables == [("songs",)]
+
+
+def test_reading_an_empty_database_does_not_set_it_up(pg_url: str) -> None:
+    with pytest.raises(StorageError, match="there is no relate database"):
+        open_database(location(pg_url), create=False, now=clock)
+
+
+def test_a_newer_schema_is_refused(pg: Database, pg_url: str) -> None:
+    with pg.transaction(journal=False) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    with pytest.raises(StorageError, match="newer relate"):
+        open_database(location(pg_url), now=clock)
+
+
+def test_server_down_is_one_line_naming_host_and_database(pg_cluster: Any) -> None:
+    url = f"postgresql://someone:topsecret@127.0.0.1:{_closed_port()}/teambook"
+    with pytest.raises(StorageError) as caught:
+        open_database(location(url), now=clock)
+    message = str(caught.value)
+    assert "127.0.0.1" in message and "teambook" in message
+    assert "topsecret" not in message and "\n" not in message
+    assert caught.value.exit_code == ExitCode.ENVIRONMENT
+
+
+def test_wrong_password_is_one_line_without_the_password(pg_cluster: Any) -> None:
+    from pg_cluster import PASSWORD_ROLE
+
+    url = pg_cluster.url("postgres", user=PASSWORD_ROLE, password="wrong-Pw-123")
+    with pytest.raises(StorageError) as caught:
+        open_database(location(url), now=clock)
+    message = str(caught.value)
+    assert "password" in message and "wrong-Pw-123" not in message
+    assert caught.value.exit_code == ExitCode.ENVIRONMENT
+
+
+def test_missing_database_is_one_line(pg_cluster: Any) -> None:
+    with pytest.raises(StorageError, match="no_such_db"):
+        open_database(location(pg_cluster.url("no_such_db")), now=clock)
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# -- services on PostgreSQL ----------------------------------------------------------------
+
+
+def test_add_log_show_and_search_on_postgresql(pg: Database) -> None:
+    from relate.services import contacts, interactions, search
+
+    ann = contacts.add_contact(
+        pg, contacts.ContactInput(name="Zoë Müller", notes="Kitchen renovation", tags=["vip"]), NOW
+    )
+    bob = contacts.add_contact(pg, contacts.ContactInput(name="Bob Stone"), NOW)
+    interactions.log_interaction(
+        pg, [ann, bob], "Talked about the café renovation", kind="call", when=NOW, now=NOW
+    )
+    record = contacts.get_record(pg, ann)
+    assert record["name"] == "Zoë Müller" and record["tags"] == ["vip"]
+    hits = search.search(pg, "cafe")  # accents fold on both sides
+    assert [(h.type, h.contact) for h in hits] == [("interaction", "Zoë Müller, Bob Stone")]
+    assert "\x02café\x03" in hits[0].snippet or "café" in hits[0].snippet
+    assert next(h.contact for h in search.search(pg, "renov*")) == "Zoë Müller"
+    assert [h.contact for h in search.search(pg, "vip")] == ["Zoë Müller"]
+    assert search.search(pg, "kitchen NOT renovation") == []
+    with pytest.raises(RelateError, match="unbalanced"):
+        search.search(pg, '"open')
+
+
+def test_undo_takes_back_a_whole_command_on_postgresql(pg: Database) -> None:
+    from relate.services import contacts, undo
+
+    pg.label = "relate add Ann"
+    ann = contacts.add_contact(
+        pg, contacts.ContactInput(name="Ann", emails=["ann@example.com"], tags=["a", "b"]), NOW
+    )
+    pg.label = "relate delete Ann"
+    contacts.delete_contact(pg, ann)
+    assert pg.execute("SELECT count(*) FROM contact").fetchone()[0] == 0
+    assert undo.undo_last(pg).label == "relate delete Ann"
+    record = contacts.get_record(pg, ann)
+    assert record["emails"] == ["ann@example.com"] and record["tags"] == ["a", "b"]
+    assert undo.undo_last(pg).label == "relate add Ann"
+    assert pg.execute("SELECT count(*) FROM contact").fetchone()[0] == 0
+    assert pg.execute("SELECT count(*) FROM contact_tag").fetchone()[0] == 0
+    with pytest.raises(RelateError, match="nothing to undo"):
+        undo.undo_last(pg)
+
+
+def test_a_journal_entry_relate_did_not_write_is_refused(pg: Database) -> None:
+    from relate.services import contacts, undo
+
+    contacts.add_contact(pg, contacts.ContactInput(name="Ann"), NOW)
+    with pg.transaction(journal=False) as conn:
+        conn.execute('UPDATE undo_entry SET sql = \'{"op": "delete", "table": "pg_user"}\'')
+    with pytest.raises(StorageError, match="did not write"):
+        undo.undo_last(pg)
+    assert pg.execute("SELECT count(*) FROM contact").fetchone()[0] == 1
+
+
+def test_a_failed_command_leaves_nothing_half_written(pg: Database) -> None:
+    from relate.services import contacts
+
+    with pytest.raises(StorageError), pg.transaction() as conn:
+        contacts.insert_contact(conn, contacts.ContactInput(name="Ann"), NOW)
+        conn.execute("SELECT * FROM no_such_table")
+    assert pg.execute("SELECT count(*) FROM contact").fetchone()[0] == 0
+    assert pg.execute("SELECT count(*) FROM undo_step").fetchone()[0] == 0
+
+
+def test_agenda_on_postgresql(pg: Database) -> None:
+    from relate.services import agenda, contacts, reminders
+
+    ann = contacts.add_contact(pg, contacts.ContactInput(name="Ann", cadence_days=7), NOW)
+    reminders.add_reminder(
+        pg, contact_id=ann.id, text="Send the quote", due=NOW, all_day=True, rrule=None, now=NOW
+    )
+    built = agenda.build_agenda(pg, date(2026, 12, 10))
+    assert built is not None
