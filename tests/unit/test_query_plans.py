@@ -43,7 +43,18 @@ def full_scans(plan: list[str]) -> list[str]:
         "SCAN cadence",  # the agenda's CTE over the distinct cadences, a handful of rows
         "SCAN k USING INDEX ix_concern_open",  # a partial index of open concerns only
     )
-    return [line for line in plan if line.startswith("SCAN") and not line.startswith(allowed)]
+    # A named subquery (``FROM (...) AS a``, written so for PostgreSQL) is read as it
+    # is made, like an unnamed one: SQLite shows it as a CO-ROUTINE or MATERIALIZE.
+    derived = tuple(
+        "SCAN " + line.split(" ", 1)[1]
+        for line in plan
+        if line.startswith(("CO-ROUTINE ", "MATERIALIZE ")) and " " in line
+    )
+    return [
+        line
+        for line in plan
+        if line.startswith("SCAN") and not line.startswith(allowed) and line not in derived
+    ]
 
 
 @pytest.mark.parametrize("name", sorted(HOT))
