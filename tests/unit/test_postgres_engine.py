@@ -173,7 +173,7 @@ def test_add_log_show_and_search_on_postgresql(pg: Database) -> None:
     interactions.log_interaction(
         pg, [ann, bob], "Talked about the café renovation", kind="call", when=NOW, now=NOW
     )
-    record = contacts.get_record(pg, ann)
+    record = contacts.get_details(pg, ann).record
     assert record["name"] == "Zoë Müller" and record["tags"] == ["vip"]
     hits = search.search(pg, "cafe")  # accents fold on both sides
     assert [(h.type, h.contact) for h in hits] == [("interaction", "Zoë Müller, Bob Stone")]
@@ -196,7 +196,7 @@ def test_undo_takes_back_a_whole_command_on_postgresql(pg: Database) -> None:
     contacts.delete_contact(pg, ann)
     assert pg.execute("SELECT count(*) FROM contact").fetchone()[0] == 0
     assert undo.undo_last(pg).label == "relate delete Ann"
-    record = contacts.get_record(pg, ann)
+    record = contacts.get_details(pg, ann).record
     assert record["emails"] == ["ann@example.com"] and record["tags"] == ["a", "b"]
     assert undo.undo_last(pg).label == "relate add Ann"
     assert pg.execute("SELECT count(*) FROM contact").fetchone()[0] == 0
