@@ -89,6 +89,24 @@ def test_a_contact_deleted_while_typing_loses_no_text(
 
 
 @pytest.mark.usefixtures("ann_and_bob")
+def test_a_log_the_database_cannot_take_keeps_the_text(relate: Relate, db_path: Path) -> None:
+    """Another program holds the write lock past the timeout: exit 4, text kept."""
+    import sqlite3
+
+    blocker = sqlite3.connect(db_path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        result = relate("log", "bob", "-", input=TYPED, env={"RELATE_BUSY_TIMEOUT": "0"})
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert result.exit_code == 4, result.stderr
+    assert "locked" in result.stderr and result.stderr.count("\n") == 1
+    assert _kept_file(result.stderr).read_text(encoding="utf-8") == TYPED + "\n"
+    assert as_json(relate("show", "bob", "-f", "json"))["timeline"] == []
+
+
+@pytest.mark.usefixtures("ann_and_bob")
 def test_an_undisturbed_log_keeps_no_file(relate: Relate, db_path: Path) -> None:
     ok(relate("log", "bob", "-", input=TYPED))
     assert list(db_path.parent.glob("relate-unsaved-*")) == []

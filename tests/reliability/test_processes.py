@@ -73,8 +73,9 @@ def _wait_for(marker: Path, process: subprocess.Popen[bytes]) -> bool:
 
 
 def test_sigkill_during_a_large_import_leaves_all_or_nothing(db_path: Path, tmp_path: Path) -> None:
-    """Kill `relate import` of 40,000 contacts inside its transaction: before its first
-    write, in the middle (thousands of rows written, not committed) and at its COMMIT."""
+    """Kill `relate import` of 40,000 contacts inside its transaction, stopped there
+    deterministically: before its first write, and with thousands of rows written but
+    not committed; then an unkilled import commits all of them."""
     rows_in_file = 40_000
     source = tmp_path / "big.csv"
     with source.open("w", newline="") as handle:
