@@ -235,3 +235,31 @@ def test_agenda_on_postgresql(pg: Database) -> None:
     )
     built = agenda.build_agenda(pg, date(2026, 12, 10))
     assert built is not None
+
+
+def test_a_command_reads_one_snapshot_and_writes_on_the_newest_data_on_postgresql(
+    pg: Database, pg_url: str
+) -> None:
+    """#9.10 on PostgreSQL: what another connection commits after the snapshot is not
+    read; a write ends the snapshot and works on the newest data."""
+    from relate.services import contacts
+
+    contacts.add_contact(pg, contacts.ContactInput(name="Ann"), NOW)
+    pg.hold_snapshot()
+    other = open_database(location(pg_url), now=clock)
+    try:
+        contacts.add_contact(other, contacts.ContactInput(name="Bob"), NOW)
+    finally:
+        other.close()
+    names = "SELECT name FROM contact ORDER BY id"
+    assert [r[0] for r in pg.execute(names).fetchall()] == ["Ann"]
+    with pytest.raises(StorageError):  # the snapshot is read-only
+        pg.execute("DELETE FROM contact")
+    pg.close()
+    db = open_database(location(pg_url), now=clock)
+    try:
+        db.hold_snapshot()
+        contacts.add_contact(db, contacts.ContactInput(name="Cy"), NOW)
+        assert [r[0] for r in db.execute(names).fetchall()] == ["Ann", "Bob", "Cy"]
+    finally:
+        db.close()

@@ -184,6 +184,17 @@ class PostgresEngine:
     def error(self, exc: BaseException) -> StorageError | None:
         return storage_error(exc, self.where) if isinstance(exc, psycopg.Error) else None
 
+    # -- one snapshot for a command's reads -----------------------------------------------
+
+    def begin_read(self) -> None:
+        """Pin the data as it is now for every read until ``end_read`` (#9.10): a
+        read-only REPEATABLE READ transaction takes its snapshot at its first query."""
+        self.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        self.execute("SELECT 1").fetchall()
+
+    def end_read(self) -> None:
+        self.rollback()  # nothing was written in it
+
     # -- the write lock -------------------------------------------------------------------
 
     def begin_write(self) -> None:
