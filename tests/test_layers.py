@@ -98,3 +98,158 @@ def test_only_the_cli_reads_the_clock() -> None:
 )
 def test_every_way_of_importing_is_seen(source: str, layer: str) -> None:
     assert [found for _, found in imported_layers(ast.parse(source))] == [layer]
+
+
+# --- presentation is render's (#12.3) -------------------------------------------------
+# What the commands that print the most get from services: typed records (dataclasses),
+# never dicts or sentences; render/ turns them into tables, sentences, CSV and JSON.
+TYPED_RESULTS = (
+    ("agenda", "build_agenda"),  # today
+    ("timeline", "card"),  # show
+    ("practice", "report"),  # report
+    ("backup", "check_file"),  # check
+    ("undo", "history"),  # undo --list
+    ("undo", "undo_last"),  # undo
+    ("search", "search"),  # search
+)
+# f-strings a service may build, and why: errors and warnings are worded where they are
+# raised; files relate reads or writes have their own text. Anything else people read is
+# made in render/.
+WORDING_ALLOWED = {
+    ("backup", "default_path"): "a backup's file name",
+    ("backup", "_open_read_only"): "an SQLite URI",
+    ("backup", "_replace_file"): "the -wal/-shm file names",
+    ("backup", "_check"): "SQL, and check's findings in SQLite's terms",
+    ("backup", "_search_drift"): "SQL, and check's findings in SQLite's terms",
+    ("backup", "_undecodable"): "SQL, and check's findings in SQLite's terms",
+    ("calendar", "*"): "the text of the iCalendar file written",
+    ("vcard", "*"): "the vCard file written, FILE:LINE warnings of the one read",
+    ("csv_layouts", "*"): "dates in the cells of the CSV file read",
+    ("importing", "*"): "FILE:LINE warnings and the dry run's labels, like errors",
+    ("exporting", "check_destination"): "the refusal's error text",
+    ("demo", "fill"): "the demo's sample data",
+    ("interactions", "follow_up_text"): "the text a new follow-up is stored with",
+    ("matching", "label"): "'#12 Ann Smith', as errors name a contact",
+    ("matching", "_candidates_text"): "the candidates an ambiguity error names",
+    ("matching", "_not_exact"): "the error's suggestions",
+    ("contacts", "label"): "the duplicate a likely-duplicate error names",
+    ("contacts", "likely_duplicates"): "why a likely-duplicate error names a contact",
+}
+# Calls whose f-string arguments are not for people to read as output.
+NOT_OUTPUT = {"statement", "fullmatch", "match", "compile", "sub", "search"}
+
+
+def _parents(tree: ast.Module) -> dict[ast.AST, ast.AST]:
+    return {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+
+
+def _excused(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+    """An f-string inside a raise, an error's constructor or hint, an error class, SQL
+    or a regular expression."""
+    while node in parents:
+        node = parents[node]
+        if isinstance(node, ast.Raise) or (isinstance(node, ast.keyword) and node.arg == "hint"):
+            return True
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            if name.endswith("Error") or name in NOT_OUTPUT:
+                return True
+        if isinstance(node, ast.ClassDef) and any(
+            getattr(base, "id", getattr(base, "attr", "")).endswith("Error")
+            for base in node.bases
+        ):
+            return True
+    return False
+
+
+def wording(tree: ast.Module) -> Iterator[tuple[int, str]]:
+    """(line, function) of every f-string a module builds that is not excused."""
+    parents = _parents(tree)
+    for node in ast.walk(tree):
+        nested = isinstance(parents.get(node), ast.JoinedStr)  # a format spec: {at:%H:%M}
+        if isinstance(node, ast.JoinedStr) and not nested and not _excused(node, parents):
+            up, function = node, "<module>"
+            while up in parents and function == "<module>":
+                up = parents[up]
+                if isinstance(up, ast.FunctionDef):
+                    function = up.name
+            yield node.lineno, function
+
+
+def test_services_build_no_sentences() -> None:
+    built = sorted(
+        f"{where(path, line)}: {path.stem}.{function}"
+        for path, tree in modules()
+        if layer_of(path) == "services"
+        for line, function in wording(tree)
+        if (path.stem, function) not in WORDING_ALLOWED and (path.stem, "*") not in WORDING_ALLOWED
+    )
+    assert not built, "services return facts; word them in render/:\n" + "\n".join(built)
+
+
+def test_the_allowed_wording_is_still_there() -> None:
+    found = {
+        (path.stem, function)
+        for path, tree in modules()
+        if layer_of(path) == "services"
+        for _, function in wording(tree)
+    }
+    stale = [
+        f"{module}.{function}"
+        for module, function in WORDING_ALLOWED
+        if function != "*" and (module, function) not in found
+    ]
+    assert not stale, "remove from WORDING_ALLOWED:\n" + "\n".join(stale)
+
+
+@pytest.mark.parametrize(
+    ("source", "flagged"),
+    [
+        ('def f(n):\n    return f"{n} days late"', ["f"]),
+        ('def f(n):\n    raise RelateError(f"no #{n}")', []),
+        ('def f(n):\n    raise RelateError("no", hint=f"try #{n}")', []),
+        ('class Late(UsageError):\n    def __init__(self, n):\n        x = f"{n}"', []),
+        ('Q = statement(f"SELECT {COLUMNS} FROM contact")', []),
+    ],
+)
+def test_wording_is_seen(source: str, flagged: list[str]) -> None:
+    assert [function for _, function in wording(ast.parse(source))] == flagged
+
+
+@pytest.mark.parametrize(("module", "function"), TYPED_RESULTS)
+def test_services_hand_render_typed_records(module: str, function: str) -> None:
+    import dataclasses
+    import importlib
+    import typing
+
+    returned = typing.get_type_hints(
+        getattr(importlib.import_module(f"relate.services.{module}"), function)
+    )["return"]
+    if typing.get_origin(returned) is list:
+        (returned,) = typing.get_args(returned)
+    assert dataclasses.is_dataclass(returned), f"{module}.{function} returns {returned}"
+
+
+def test_service_records_carry_no_words() -> None:
+    """No method of a service's record returns text or a JSON-shaped dict for people
+    (describe(), record(): they are render's), except these."""
+    allowed = {
+        ("matching", "label"),  # '#12 Ann Smith', as errors name a contact
+        ("contacts", "label"),  # the duplicate a likely-duplicate error names
+        ("vcard", "encoding"),  # a vCard property's ENCODING parameter
+    }
+    worded = sorted(
+        f"{where(path, method.lineno)}: {node.name}.{method.name}"
+        for path, tree in modules()
+        if layer_of(path) == "services"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef)
+        and any("dataclass" in ast.unparse(decorator) for decorator in node.decorator_list)
+        for method in node.body
+        if isinstance(method, ast.FunctionDef)
+        and method.returns is not None
+        and ast.unparse(method.returns) in ("str", "dict[str, object]")
+        and (path.stem, method.name) not in allowed
+    )
+    assert not worded, "move these to render/:\n" + "\n".join(worded)

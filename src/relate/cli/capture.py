@@ -16,31 +16,9 @@ from relate.cli.options import ContactArg, FormatOption
 from relate.cli.parsing import moment, past_moment
 from relate.errors import UsageError
 from relate.render import output
+from relate.render import reminders as render_reminders
 from relate.services import important_dates, interactions, reminders
 from relate.services.matching import resolve_contact
-
-REMINDER_FIELDS = (
-    "id",
-    "kind",
-    "contact",
-    "contact_id",
-    "due",
-    "time",
-    "text",
-    "every",
-    "rrule",
-    "snoozed",
-    "done",
-)
-REMINDER_COLUMNS = (
-    output.Column("ID", "id", style="dim", justify="right", keep=True),
-    output.Column("Due", "due", keep=True),
-    output.Column("Time", "time", keep=True),
-    output.Column("Kind", "kind", keep=True),
-    output.Column("Contact", "contact", style="bold"),
-    output.Column("Text", "text"),
-    output.Column("Every", "every", style="cyan"),
-)
 
 
 @app.command()
@@ -254,17 +232,7 @@ def list_reminders(
       relate reminders --format json
     """
     chosen = output.resolve_format(fmt)
-    records = reminders.list_reminders(state.database(), all_)
-    columns: tuple[output.Column, ...] = REMINDER_COLUMNS
-    if all_ and chosen in ("table", "plain"):
-        # Done ones listed with open ones must look done: a status column says which.
-        records = [{**record, "status": _status(record)} for record in records]
-        columns = (columns[0], output.Column("Status", "status", keep=True), *columns[1:])
-    output.write_records(records, REMINDER_FIELDS, columns, chosen, "Reminders")
-
-
-def _status(record: dict[str, object]) -> str:
-    return "done" if record["done"] else "snoozed" if record["snoozed"] else "open"
+    render_reminders.write(reminders.list_reminders(state.database(), all_), chosen, all_)
 
 
 @app.command("date")

@@ -29,6 +29,7 @@ from relate.cli.options import (
 )
 from relate.cli.parsing import moment
 from relate.render import card as render_card
+from relate.render import contacts as render_contacts
 from relate.render import output
 from relate.services import contacts as service
 from relate.services import reminders, timeline
@@ -42,16 +43,6 @@ OwnerOption = Annotated[
 ReferredByOption = Annotated[
     str | None, typer.Option("--referred-by", help="The contact who introduced them.")
 ]
-
-LIST_COLUMNS = (
-    output.Column("ID", "id", style="dim", justify="right", keep=True),
-    output.Column("Name", "name", style="bold"),
-    output.Column("Org", "org"),
-    output.Column("Tags", "tags", style="cyan"),
-    output.Column("Stage", "stage"),
-    output.Column("Cadence", "cadence"),
-    output.Column("E-mail", "emails"),
-)
 
 
 def _input(db: Database, options: Mapping[str, Any]) -> service.ContactInput:
@@ -224,8 +215,7 @@ def list_(
         org=org,
         include_archived=archived,
     )
-    records = service.iter_records(state.database(), where)
-    output.write_records(records, service.CONTACT_FIELDS, LIST_COLUMNS, chosen)
+    render_contacts.write(service.iter_records(state.database(), where), chosen)
 
 
 @app.command()

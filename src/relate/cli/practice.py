@@ -12,27 +12,10 @@ from relate.cli import state
 from relate.cli.app import app
 from relate.cli.options import REPORT_FORMATS, ContactArg, FormatOption, ReportFormatOption
 from relate.render import output
+from relate.render import practice as render_practice
 from relate.render import report as render_report
 from relate.services import practice
 from relate.services.matching import resolve_contact
-
-CONCERN_FIELDS = ("id", "contact", "contact_id", "opened", "text", "resolved", "resolution")
-CONCERN_COLUMNS = (
-    output.Column("ID", "id", style="dim", justify="right", keep=True),
-    output.Column("Opened", "opened", keep=True),
-    output.Column("Contact", "contact", style="bold"),
-    output.Column("Concern", "text"),
-    output.Column("Resolved", "resolved", keep=True),
-    output.Column("Resolution", "resolution"),
-)
-GIFT_FIELDS = ("id", "description", "status", "occasion", "given_on")
-GIFT_COLUMNS = (
-    output.Column("ID", "id", style="dim", justify="right", keep=True),
-    output.Column("Gift", "description"),
-    output.Column("Status", "status", keep=True),
-    output.Column("Occasion", "occasion"),
-    output.Column("Given", "given_on", keep=True),
-)
 
 
 @app.command()
@@ -80,8 +63,7 @@ def concerns(
       relate concerns --all --format csv
     """
     chosen = output.resolve_format(fmt)
-    records = practice.list_concerns(state.database(), all_)
-    output.write_records(records, CONCERN_FIELDS, CONCERN_COLUMNS, chosen, "Concerns")
+    render_practice.write_concerns(practice.list_concerns(state.database(), all_), chosen)
 
 
 @app.command()
@@ -190,8 +172,7 @@ def gifts(contact: ContactArg, fmt: FormatOption = None) -> None:
     """
     chosen = output.resolve_format(fmt)
     db = state.database()
-    records = practice.list_gifts(db, resolve_contact(db, contact))
-    output.write_records(records, GIFT_FIELDS, GIFT_COLUMNS, chosen, "Gifts")
+    render_practice.write_gifts(practice.list_gifts(db, resolve_contact(db, contact)), chosen)
 
 
 @app.command()

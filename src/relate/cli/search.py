@@ -10,16 +10,8 @@ from relate.cli import state
 from relate.cli.app import app
 from relate.cli.options import FormatOption
 from relate.render import output
+from relate.render import search as render
 from relate.services import search as service
-
-SEARCH_COLUMNS = (
-    output.Column("Type", "type", style="dim", keep=True),
-    output.Column("ID", "id", style="dim", justify="right", keep=True),
-    output.Column("When", "when", keep=True),
-    output.Column("Who", "contact", style="bold"),
-    output.Column("Kind", "kind", keep=True),
-    output.Column("Text", "text"),
-)
 
 
 @app.command()
@@ -39,9 +31,4 @@ def search(
       relate search 'redes* AND quote'
     """
     chosen = output.resolve_format(fmt)
-    hits = service.search(state.database(), query, limit)
-    records = [hit.record() for hit in hits]
-    if not hits and chosen in ("table", "plain"):
-        output.say(f"Nothing found for {query!r}.")
-    else:
-        output.write_records(records, service.RECORD_FIELDS, SEARCH_COLUMNS, chosen)
+    render.write(service.search(state.database(), query, limit), chosen, query)

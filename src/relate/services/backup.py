@@ -16,6 +16,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 from relate.errors import RelateError, StorageError
 from relate.storage.database import (
@@ -271,7 +272,7 @@ class Health:
         return self.revision == HEAD
 
     @property
-    def age(self) -> str:
+    def age(self) -> Literal["current", "older", "unknown"]:
         """current, older (the next command upgrades it) or unknown (a newer relate's,
         or damaged)."""
         if self.revision == HEAD:

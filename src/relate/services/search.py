@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from relate import clock
 from relate.errors import RelateError
@@ -56,34 +57,17 @@ class Hit:
     id: int
     contact: str
     contact_id: int
-    when: str | None  # local ISO date of the interaction, or the contact's last touch
+    when: date | None  # the local day of the interaction, or the contact's last touch
     kind: str | None
-    snippet: str
-
-    def record(self) -> dict[str, object]:
-        return {
-            "type": self.type,
-            "id": self.id,
-            "contact": self.contact,
-            "contact_id": self.contact_id,
-            "when": self.when,
-            "kind": self.kind,
-            "text": strip_marks(self.snippet),
-        }
+    snippet: str  # the matched text, the match between HIT_START and HIT_END
+    tag: str | None = None  # a contact found by this tag (then no snippet)
 
 
-RECORD_FIELDS = ("type", "id", "contact", "contact_id", "when", "kind", "text")
+def _day(stamp: object) -> date | None:
+    return clock.local_day_of(str(stamp)) if stamp else None
 
 
-def strip_marks(text: str) -> str:
-    return text.replace(HIT_START, "").replace(HIT_END, "")
-
-
-def _day(stamp: object) -> str | None:
-    return clock.local_day_of(str(stamp)).isoformat() if stamp else None
-
-
-def _contact_hit(row: Row, snippet: str) -> Hit:
+def _contact_hit(row: Row, snippet: str, tag: str | None = None) -> Hit:
     contact_id = int(row["id"])
     return Hit(
         "contact",
@@ -93,6 +77,7 @@ def _contact_hit(row: Row, snippet: str) -> Hit:
         _day(row["last_contact_at"]),
         None,
         snippet,
+        tag,
     )
 
 
@@ -105,7 +90,7 @@ def search(db: Database, text: str, limit: int = 50) -> list[Hit]:
             tag = {"tag": fold(text.rstrip("*")), "limit": limit}
             for row in db.execute(SEARCH_TAGS, tag):
                 seen.add(int(row["id"]))
-                hits.append(_contact_hit(row, f"tag: {row['tag']}"))
+                hits.append(_contact_hit(row, "", str(row["tag"])))
         for row in db.engine.search_contacts(parts, limit):
             if int(row["id"]) not in seen:
                 hits.append(_contact_hit(row, row["snippet"] or ""))
