@@ -23,6 +23,7 @@ pytest_plugins = ["pg_cluster"]
 
 TODAY = date(2026, 11, 24)  # a Tuesday
 NOW = datetime(2026, 11, 24, 9, 30)
+USER = "sam"
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -53,6 +54,9 @@ def db_path(tmp_path: Path, template_db: Path, monkeypatch: pytest.MonkeyPatch) 
     path.chmod(0o600)
     monkeypatch.setenv("RELATE_DB", str(path))
     monkeypatch.setenv("RELATE_NOW", NOW.isoformat())
+    # Who relate records as the user (owner of new contacts, logged_by): the same on
+    # every machine, whatever the login name.
+    monkeypatch.setenv("RELATE_USER", USER)
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
     return path

@@ -21,6 +21,11 @@ HOT = {
     "agenda cadence": agenda.CADENCE_ITEMS,
     "agenda dates": important_dates.DATES_IN_WINDOW,
     "agenda concerns": agenda.CONCERN_ITEMS,
+    "agenda --mine overdue/due": agenda.OPEN_ITEMS_MINE,
+    "agenda --mine cadence": agenda.CADENCE_ITEMS_MINE,
+    "agenda --mine cadence count": agenda.COUNT_CADENCE_MINE,
+    "agenda --mine dates": important_dates.DATES_IN_WINDOW_MINE,
+    "agenda --mine concerns": agenda.CONCERN_ITEMS_MINE,
     "match by id": matching.BY_ID,
     "match exact": matching.EXACT,
     "match prefix": matching.PREFIX,
@@ -61,7 +66,17 @@ def full_scans(plan: list[str]) -> list[str]:
 def test_hot_statement_uses_indexes(name: str, db_path: Path) -> None:
     conn = sqlite3.connect(db_path)
     params: defaultdict[str, object] = defaultdict(lambda: 1)
-    params.update(query='"call"', key="ann", today="2026-11-24", start="", end="z")
+    params.update(query='"call"', key="ann", today="2026-11-24", start="", end="z", owner="sam")
     plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + HOT[name], params)]
     conn.close()
     assert full_scans(plan) == [], plan
+
+
+def test_my_cadence_walk_reads_my_contacts_only(db_path: Path) -> None:
+    conn = sqlite3.connect(db_path)
+    params = {"today": "2026-11-24", "limit": 10, "owner": "sam"}
+    plan = [
+        row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + agenda.CADENCE_ITEMS_MINE, params)
+    ]
+    conn.close()
+    assert any("ix_contact_owner_cadence_due" in line for line in plan), plan

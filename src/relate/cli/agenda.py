@@ -29,6 +29,10 @@ def today(
             "--all", "-a", help=f"Every item, not the top {service.DEFAULT_LIMIT} per section."
         ),
     ] = False,
+    mine: Annotated[
+        bool,
+        typer.Option("--mine", help="Only what concerns the contacts you own (see relate whoami)."),
+    ] = False,
     fmt: FormatOption = None,
 ) -> None:
     """The agenda: overdue and due items, dates coming up, people to get in touch with.
@@ -36,12 +40,17 @@ def today(
     \b
     Examples:
       relate today
+      relate today --mine
       relate today --days 7 --format json | jq '.[] | select(.kind == "date")'
     """
     chosen = output.resolve_format(fmt)
     as_of = dates.parse_date(date, state.today()) if date else state.today()
     agenda = service.build_agenda(
-        state.database(), as_of, days=days, limit=None if all_ else service.DEFAULT_LIMIT
+        state.database(),
+        as_of,
+        days=days,
+        limit=None if all_ else service.DEFAULT_LIMIT,
+        owner=state.user() if mine else None,
     )
     render.write(agenda, chosen)
     if chosen in ("csv", "json"):

@@ -82,6 +82,7 @@ def log(
             follow_up=due[0] if due else None,
             follow_up_all_day=due[1] if due else True,
             named=named,
+            logged_by=state.user(),
         )
     names = ", ".join(ref.name for ref in people)
     message = f"Logged #{logged.interaction_id} {chosen_kind} with {names}"

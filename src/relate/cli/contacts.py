@@ -28,6 +28,7 @@ from relate.cli.options import (
     TypeOption,
 )
 from relate.cli.parsing import moment
+from relate.errors import RelateError
 from relate.render import card as render_card
 from relate.render import contacts as render_contacts
 from relate.render import output
@@ -38,7 +39,10 @@ from relate.storage.database import Database
 
 OwnerOption = Annotated[
     str | None,
-    typer.Option("--owner", help="Who owns this relationship, when a team shares the file."),
+    typer.Option(
+        "--owner",
+        help="Who owns this relationship (default for a new contact: you, as relate whoami says).",
+    ),
 ]
 ReferredByOption = Annotated[
     str | None, typer.Option("--referred-by", help="The contact who introduced them.")
@@ -70,9 +74,18 @@ def _input(db: Database, options: Mapping[str, Any]) -> service.ContactInput:
         priority=service.parse_priority(priority) if priority else None,
         notes=given("note"),
         birthday=dates.parse_month_day(birthday, state.today()) if birthday else None,
-        owner=given("owner"),
+        owner=_owner(given("owner")),
         referred_by_id=resolve_contact(db, referred_by).id if referred_by else None,
     )
+
+
+def _owner(value: str | None) -> str | None:
+    if value is None:
+        return None
+    name = " ".join(value.split())
+    if not name:
+        raise RelateError("--owner needs a name", hint="relate whoami shows yours")
+    return name
 
 
 @app.command()
@@ -111,6 +124,8 @@ def add(
     """
     db = state.database(create=True)
     data = _input(db, locals())
+    if data.owner is None:
+        data.owner = state.user()
     added = service.add_new_contact(db, data, state.now(), force=force)
     for duplicate in added.duplicates:
         output.warn(f"{added.ref.label()} may be the same person as {duplicate.label()}")
@@ -200,6 +215,10 @@ def list_(
     archived: Annotated[
         bool, typer.Option("--archived", help="Include archived contacts.")
     ] = False,
+    owner: Annotated[
+        str | None,
+        typer.Option("--owner", help="Only the contacts this person owns (any case)."),
+    ] = None,
     fmt: FormatOption = None,
 ) -> None:
     """List contacts, sorted by name.
@@ -207,6 +226,7 @@ def list_(
     \b
     Example:
       relate list --tag client --format csv > clients.csv
+      relate list --owner ann
     """
     chosen = output.resolve_format(fmt)
     where = service.ContactFilter(
@@ -214,6 +234,7 @@ def list_(
         stage=service.choose(stage, service.STAGES, "stage") if stage else None,
         org=org,
         include_archived=archived,
+        owner=_owner(owner),
     )
     render_contacts.write(service.iter_records(state.database(), where), chosen)
 
@@ -235,7 +256,7 @@ def show(
     chosen = output.resolve_format(fmt)
     db = state.database()
     card = timeline.card(db, resolve_contact(db, contact), limit)
-    render_card.write(card, chosen, limit)
+    render_card.write(card, chosen, limit, me=state.user())
 
 
 def _set_archived(contact: str, archived: bool) -> None:

@@ -37,7 +37,7 @@ COMMAND_MODULES = {
         ),
         "practice",
     ),
-    **dict.fromkeys(("undo", "backup", "restore", "check", "where"), "safety"),
+    **dict.fromkeys(("undo", "backup", "restore", "check", "where", "whoami"), "safety"),
     "search": "search",
 }
 

@@ -201,6 +201,7 @@ def import_(
             raw=raw,
             date_order=date_order.strip().lower() if date_order else None,
             progress=progress,
+            user=state.user(),
         )
     for warning in summary.warnings:
         output.warn(warning)

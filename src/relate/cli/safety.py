@@ -1,4 +1,4 @@
-"""Safety commands: undo, backup, restore, check, where."""
+"""Safety commands: undo, backup, restore, check, where, whoami."""
 
 from __future__ import annotations
 
@@ -149,3 +149,26 @@ def where() -> None:
         "exists" if target.exists() else "does not exist yet: relate add or relate import starts it"
     )
     output.say(f"{why}; {status}")
+
+
+_USER_WHY = {
+    "RELATE_USER": "from the RELATE_USER environment variable",
+    "login": "your login name (set RELATE_USER to use another name)",
+    "unknown": "no login name could be found: set RELATE_USER",
+}
+
+
+@app.command()
+def whoami() -> None:
+    """Print who relate records as you: RELATE_USER, else your login name.
+
+    New contacts are owned by this name (unless --owner says otherwise), what you log
+    is logged by it, and today --mine shows what concerns the contacts it owns. The
+    first line is the name alone, for scripts.
+    Example: relate whoami
+    """
+    from relate import identity
+
+    user = identity.current()
+    output.say(user.name)
+    output.say(_USER_WHY[user.source])

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from relate import clock
+from relate import clock, identity
 from relate.errors import StorageError
 from relate.storage.database import Database, open_database
 from relate.storage.location import Location, default_file, default_location, parse_location
@@ -97,6 +97,12 @@ def database(*, create: bool = False) -> Database:
 
 def now() -> datetime:
     return clock.now()
+
+
+def user() -> str:
+    """Who is running relate (``RELATE_USER``, else the login name): recorded on what
+    they add and log, like ``now``, passed to services as an argument."""
+    return identity.current_user()
 
 
 def today() -> date:

@@ -61,6 +61,7 @@ def record(card: Card) -> dict[str, object]:
                 "text": e.text,
                 "done": e.done,
                 "all_day": e.all_day,
+                "logged_by": e.logged_by,
             }
             for e in card.timeline
         ],
@@ -75,10 +76,19 @@ def _timeline_rows(card: Card) -> list[dict[str, object]]:
             "when": _when(e)[:10] if e.all_day else _when(e),
             "id": e.id,
             "kind": f"{e.kind} (done)" if e.done else e.kind,
+            "logged_by": e.logged_by,
             "text": e.text,
         }
         for e in card.timeline
     ]
+
+
+def _timeline_columns(card: Card, me: str | None) -> tuple[output.Column, ...]:
+    """The timeline's columns, with "By" when someone other than ``me`` logged one of
+    the entries shown (a team's database): one person's own book looks as it did."""
+    if any(e.logged_by not in (None, me) for e in card.timeline):
+        return (*TIMELINE_COLUMNS[:3], output.Column("By", "logged_by"), *TIMELINE_COLUMNS[3:])
+    return TIMELINE_COLUMNS
 
 
 def _fields(card: Card) -> list[tuple[str, object]]:
@@ -109,9 +119,10 @@ def _fields(card: Card) -> list[tuple[str, object]]:
     ]
 
 
-def write(card: Card, fmt: str, limit: int) -> None:
+def write(card: Card, fmt: str, limit: int, me: str | None = None) -> None:
     """The card in ``fmt``; entries beyond ``limit`` are counted (on stdout for a
-    table, as a warning otherwise) with the ``-n`` that shows them all."""
+    table, as a warning otherwise) with the ``-n`` that shows them all. ``me``: the
+    current user, whose own entries need no "By"."""
     if fmt == "json":
         output.write_object(record(card))
     elif fmt == "csv":
@@ -123,7 +134,9 @@ def write(card: Card, fmt: str, limit: int) -> None:
             output.write_fields([("Dates", dates_text)], fmt)
         if card.timeline:
             output.say("")
-            output.write_table(_timeline_rows(card), TIMELINE_COLUMNS, fmt, title="Timeline")
+            output.write_table(
+                _timeline_rows(card), _timeline_columns(card, me), fmt, title="Timeline"
+            )
     more = card.timeline_total - len(card.timeline)
     if more > 0 and fmt == "table":
         output.say(f"… and {more} more (-n {limit + more})")

@@ -39,8 +39,13 @@ _OPEN_ITEMS = """SELECT r.id, r.kind, r.text, coalesce(r.snoozed_until, r.due_at
     WHERE r.done_at IS NULL AND (c.id IS NULL OR c.archived_at IS NULL)
     AND coalesce(r.snoozed_until, r.due_at) >= :start
     AND coalesce(r.snoozed_until, r.due_at) < :end"""
+# `today --mine`: only what concerns the contacts the current user owns (a reminder
+# about no one concerns no one's contacts); each query below has a _MINE twin.
+_MINE = " AND c.owner = :owner"
 OPEN_ITEMS = statement(_OPEN_ITEMS + " ORDER BY due_at, r.id LIMIT :limit")
+OPEN_ITEMS_MINE = statement(_OPEN_ITEMS + _MINE + " ORDER BY due_at, r.id LIMIT :limit")
 COUNT_OPEN_ITEMS = statement("SELECT count(*) FROM (" + _OPEN_ITEMS + ")")
+COUNT_OPEN_ITEMS_MINE = statement("SELECT count(*) FROM (" + _OPEN_ITEMS + _MINE + ")")
 
 # Relative lateness = days since last touch / cadence, where days since last touch =
 # (today - next_due_on) + cadence, because next_due_on = last touch + cadence.
@@ -49,14 +54,14 @@ _CADENCE = """FROM contact
 # The top of the ranking is the union of the tops of each cadence (within one cadence
 # the most late is the oldest next_due_on), so each cadence is a short range on
 # ix_contact_cadence_due and the cost does not grow with the number of late contacts.
-# The distinct cadences are walked with one index step each.
-CADENCE_ITEMS = statement(
-    """WITH RECURSIVE cadence(days) AS (
+# The distinct cadences are walked with one index step each. One owner's contacts
+# (--mine) walk ix_contact_owner_cadence_due the same way.
+_CADENCE_ITEMS = """WITH RECURSIVE cadence(days) AS (
         SELECT min(cadence_days) FROM contact
-        WHERE archived_at IS NULL AND next_due_on IS NOT NULL
+        WHERE archived_at IS NULL AND next_due_on IS NOT NULL{mine}
         UNION ALL
         SELECT (SELECT min(cadence_days) FROM contact
-            WHERE archived_at IS NULL AND next_due_on IS NOT NULL
+            WHERE archived_at IS NULL AND next_due_on IS NOT NULL{mine}
             AND cadence_days > cadence.days)
         FROM cadence WHERE days IS NOT NULL)
     SELECT c.id, c.name, c.cadence_days, c.priority, c.next_due_on, c.last_contact_at,
@@ -65,20 +70,24 @@ CADENCE_ITEMS = statement(
             AS lateness
     FROM cadence JOIN contact c ON c.id IN (
         SELECT x.id FROM contact x
-        WHERE x.cadence_days = cadence.days AND x.archived_at IS NULL
+        WHERE x.cadence_days = cadence.days AND x.archived_at IS NULL{mine_x}
         AND x.next_due_on IS NOT NULL AND x.next_due_on <= :today
         ORDER BY x.next_due_on, x.priority DESC, x.name COLLATE NOCASE, x.id LIMIT :limit)
     ORDER BY lateness DESC, c.priority DESC, c.name COLLATE NOCASE, c.id LIMIT :limit"""
+CADENCE_ITEMS = statement(_CADENCE_ITEMS.format(mine="", mine_x=""))
+CADENCE_ITEMS_MINE = statement(
+    _CADENCE_ITEMS.format(mine=" AND owner = :owner", mine_x=" AND x.owner = :owner")
 )
 COUNT_CADENCE = statement("SELECT count(*) " + _CADENCE)
+COUNT_CADENCE_MINE = statement("SELECT count(*) " + _CADENCE + " AND owner = :owner")
 _CONCERNS = """FROM concern k JOIN contact c ON c.id = k.contact_id
     WHERE k.resolved_at IS NULL AND c.archived_at IS NULL"""
-CONCERN_ITEMS = statement(
-    "SELECT k.id, k.text, k.opened_at, c.id AS contact_id, c.name AS contact "
-    + _CONCERNS
-    + " ORDER BY k.opened_at, k.id LIMIT :limit"
-)
+_CONCERN_ITEMS = "SELECT k.id, k.text, k.opened_at, c.id AS contact_id, c.name AS contact "
+_CONCERNS_ORDER = " ORDER BY k.opened_at, k.id LIMIT :limit"
+CONCERN_ITEMS = statement(_CONCERN_ITEMS + _CONCERNS + _CONCERNS_ORDER)
+CONCERN_ITEMS_MINE = statement(_CONCERN_ITEMS + _CONCERNS + _MINE + _CONCERNS_ORDER)
 COUNT_CONCERNS = statement("SELECT count(*) " + _CONCERNS)
+COUNT_CONCERNS_MINE = statement("SELECT count(*) " + _CONCERNS + _MINE)
 
 
 @dataclass(frozen=True)
@@ -136,11 +145,11 @@ class Agenda:
 
 
 def _reminder_items(
-    db: Database, section: str, start: str, end: str, today: date, limit: int
+    db: Database, section: str, start: str, end: str, today: date, limit: int, owner: str | None
 ) -> tuple[list[Item], int]:
-    params = {"start": start, "end": end, "limit": limit}
+    params: dict[str, object] = {"start": start, "end": end, "limit": limit, "owner": owner}
     items = []
-    for row in db.execute(OPEN_ITEMS, params):
+    for row in db.execute(OPEN_ITEMS if owner is None else OPEN_ITEMS_MINE, params):
         due = clock.from_storage(str(row["due_at"]))
         items.append(
             Item(
@@ -157,7 +166,8 @@ def _reminder_items(
         )
     total = len(items)
     if 0 <= limit <= total:
-        total = int(db.execute(COUNT_OPEN_ITEMS, params).fetchone()[0])
+        count = COUNT_OPEN_ITEMS if owner is None else COUNT_OPEN_ITEMS_MINE
+        total = int(db.execute(count, params).fetchone()[0])
     return items, total
 
 
@@ -178,7 +188,9 @@ def _windows(start: date, end: date) -> list[tuple[tuple[int, int], tuple[int, i
     return [((start.month, start.day), (12, 31)), ((1, 1), upper(end))]
 
 
-def _date_items(db: Database, today: date, days: int, limit: int) -> tuple[list[Item], int]:
+def _date_items(
+    db: Database, today: date, days: int, limit: int, owner: str | None
+) -> tuple[list[Item], int]:
     horizon = max(int(db.execute(important_dates.MAX_LEAD).fetchone()[0]), days - 1)
     found: list[tuple[date, int, str, Row]] = []
     next_on: dict[tuple[int, int], date] = {}
@@ -186,12 +198,15 @@ def _date_items(db: Database, today: date, days: int, limit: int) -> tuple[list[
         today, today + timedelta(days=horizon)
     ):
         rows = db.execute(
-            important_dates.DATES_IN_WINDOW,
+            important_dates.DATES_IN_WINDOW
+            if owner is None
+            else important_dates.DATES_IN_WINDOW_MINE,
             {
                 "from_month": from_month,
                 "from_day": from_day,
                 "to_month": to_month,
                 "to_day": to_day,
+                "owner": owner,
             },
         )
         for row in rows:
@@ -228,9 +243,12 @@ def _date_items(db: Database, today: date, days: int, limit: int) -> tuple[list[
     return items, len(found)
 
 
-def _concern_items(db: Database, today: date, limit: int) -> tuple[list[Item], int]:
+def _concern_items(
+    db: Database, today: date, limit: int, owner: str | None
+) -> tuple[list[Item], int]:
     items = []
-    for row in db.execute(CONCERN_ITEMS, {"limit": limit}):
+    params: dict[str, object] = {"limit": limit, "owner": owner}
+    for row in db.execute(CONCERN_ITEMS if owner is None else CONCERN_ITEMS_MINE, params):
         opened = clock.local_day_of(str(row["opened_at"]))
         items.append(
             Item(
@@ -246,14 +264,17 @@ def _concern_items(db: Database, today: date, limit: int) -> tuple[list[Item], i
         )
     total = len(items)
     if 0 <= limit <= total:
-        total = int(db.execute(COUNT_CONCERNS).fetchone()[0])
+        count = COUNT_CONCERNS if owner is None else COUNT_CONCERNS_MINE
+        total = int(db.execute(count, params).fetchone()[0])
     return items, total
 
 
-def _cadence_items(db: Database, today: date, limit: int) -> tuple[list[Item], int]:
-    params = {"today": today.isoformat(), "limit": limit}
+def _cadence_items(
+    db: Database, today: date, limit: int, owner: str | None
+) -> tuple[list[Item], int]:
+    params: dict[str, object] = {"today": today.isoformat(), "limit": limit, "owner": owner}
     items = []
-    for row in db.execute(CADENCE_ITEMS, params):
+    for row in db.execute(CADENCE_ITEMS if owner is None else CADENCE_ITEMS_MINE, params):
         cadence = int(row["cadence_days"])
         due = date.fromisoformat(str(row["next_due_on"]))
         since = (today - due).days + cadence
@@ -271,16 +292,22 @@ def _cadence_items(db: Database, today: date, limit: int) -> tuple[list[Item], i
         )
     total = len(items)
     if 0 <= limit <= total:
-        total = int(db.execute(COUNT_CADENCE, params).fetchone()[0])
+        count = COUNT_CADENCE if owner is None else COUNT_CADENCE_MINE
+        total = int(db.execute(count, params).fetchone()[0])
     return items, total
 
 
 def build_agenda(
-    db: Database, today: date, days: int = 1, limit: int | None = DEFAULT_LIMIT
+    db: Database,
+    today: date,
+    days: int = 1,
+    limit: int | None = DEFAULT_LIMIT,
+    owner: str | None = None,
 ) -> Agenda:
     """The agenda as of ``today``; ``days`` widens "due" to the next N days.
 
     ``limit`` caps each section (the totals still count everything); None shows all.
+    With ``owner``, only what concerns the contacts that person owns (``--mine``).
     """
     cap = limit if limit is not None else -1  # SQLite: LIMIT -1 is no limit
     big = cap if cap >= 0 else 1 << 62
@@ -288,11 +315,11 @@ def build_agenda(
     start_today, _ = clock.day_bounds(today)
     _, end_window = clock.day_bounds(today + timedelta(days=max(days, 1) - 1))
     sections = {
-        OVERDUE: _reminder_items(db, OVERDUE, "", start_today, today, cap),
-        DUE: _reminder_items(db, DUE, start_today, end_window, today, cap),
-        CONCERNS: _concern_items(db, today, cap),
-        DATES: _date_items(db, today, days, big),
-        CADENCE: _cadence_items(db, today, cap),
+        OVERDUE: _reminder_items(db, OVERDUE, "", start_today, today, cap, owner),
+        DUE: _reminder_items(db, DUE, start_today, end_window, today, cap, owner),
+        CONCERNS: _concern_items(db, today, cap, owner),
+        DATES: _date_items(db, today, days, big, owner),
+        CADENCE: _cadence_items(db, today, cap, owner),
     }
     for name, (items, total) in sections.items():
         agenda.sections[name] = items

@@ -431,6 +431,7 @@ RECORDS = statement(
         SELECT 1 FROM contact_tag t WHERE t.contact_id = c.id AND t.tag_key = :tag))
     AND (:stage IS NULL OR c.stage = :stage)
     AND (:org IS NULL OR o.name_key = :org)
+    AND (:owner IS NULL OR c.owner = :owner COLLATE NOCASE)
     ORDER BY CASE WHEN :by_id THEN c.id END, c.name COLLATE NOCASE, c.id"""
 )
 
@@ -465,6 +466,7 @@ class ContactFilter:
     org: str | None = None
     include_archived: bool = False
     by_id: bool = False
+    owner: str | None = None  # only the contacts this person owns (any case)
 
 
 def iter_records(db: Database, where: ContactFilter) -> Iterator[dict[str, object]]:
@@ -476,6 +478,7 @@ def iter_records(db: Database, where: ContactFilter) -> Iterator[dict[str, objec
             "stage": where.stage,
             "org": fold(where.org) if where.org else None,
             "by_id": where.by_id,
+            "owner": where.owner,
         },
     )
     for row in cursor:

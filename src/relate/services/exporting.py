@@ -26,7 +26,16 @@ from relate.storage.sql import statement
 
 KINDS = ("contacts", "interactions", "reminders", "dates")
 
-INTERACTION_FIELDS = ("id", "occurred_at", "kind", "contact_ids", "contacts", "tags", "text")
+INTERACTION_FIELDS = (
+    "id",
+    "occurred_at",
+    "kind",
+    "contact_ids",
+    "contacts",
+    "tags",
+    "text",
+    "logged_by",
+)
 REMINDER_FIELDS = (
     "id",
     "kind",
@@ -61,7 +70,7 @@ INTERACTIONS = statement(
     (SELECT group_concat(tag, '\x1f') FROM
         (SELECT tag FROM interaction_tag WHERE interaction_id = i.id ORDER BY tag_key) AS t)
     AS tags,
-    i.text
+    i.text, i.logged_by
 FROM interaction i ORDER BY i.occurred_at, i.id"""
 )
 CONTACT_NAMES = statement("SELECT id, name FROM contact ORDER BY id")
@@ -95,13 +104,15 @@ def _split(raw: str | None) -> list[str]:
 
 def _interaction_rows(
     db: Database,
-) -> Iterator[tuple[int, str, str, list[str], list[str], str | None, str]]:
-    """(id, local time, kind, contact ids, names, raw tags, text) per interaction."""
+) -> Iterator[tuple[int, str, str, list[str], list[str], str | None, str, str | None]]:
+    """(id, local time, kind, contact ids, names, raw tags, text, logged by) per
+    interaction."""
     name_of = _ContactNames(db)
     local = clock.LocalISOFormatter()
     for row in db.execute(INTERACTIONS):
         ids = row[3].split(",") if row[3] else []
-        yield row[0], local(row[1]), row[2], ids, [name_of(int(i)) for i in ids], row[4], row[5]
+        names = [name_of(int(i)) for i in ids]
+        yield row[0], local(row[1]), row[2], ids, names, row[4], row[5], row[6]
 
 
 class _ContactNames:
@@ -128,7 +139,7 @@ class _ContactNames:
 
 
 def iter_interactions(db: Database) -> Iterator[dict[str, object]]:
-    for id_, at, kind, ids, names, tags, text in _interaction_rows(db):
+    for id_, at, kind, ids, names, tags, text, logged_by in _interaction_rows(db):
         yield {
             "id": id_,
             "occurred_at": at,
@@ -137,6 +148,7 @@ def iter_interactions(db: Database) -> Iterator[dict[str, object]]:
             "contacts": names,
             "tags": _split(tags),
             "text": text,
+            "logged_by": logged_by,
         }
 
 
@@ -162,6 +174,7 @@ def interaction_cells(db: Database) -> Iterator[tuple[object, ...]]:
             names,
             join_list(tags.split(_SEP)) if tags else "",
             row[5],
+            row[6],
         )
 
 

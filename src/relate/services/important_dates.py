@@ -34,13 +34,14 @@ INSERT_DATE = statement(
     VALUES (:contact_id, :kind, :label, :month, :day, :year, coalesce(:lead_days, 7), :now)"""
 )
 # Dates whose (month, day) falls in a window: a range on the (month, day) index.
-DATES_IN_WINDOW = statement(
-    """SELECT d.id, d.kind, d.label, d.month, d.day, d.year, d.lead_days,
+_DATES_IN_WINDOW = """SELECT d.id, d.kind, d.label, d.month, d.day, d.year, d.lead_days,
         c.id AS contact_id, c.name AS contact, c.priority
     FROM important_date d JOIN contact c ON c.id = d.contact_id
     WHERE c.archived_at IS NULL
     AND (month, day) >= (:from_month, :from_day) AND (month, day) <= (:to_month, :to_day)"""
-)
+DATES_IN_WINDOW = statement(_DATES_IN_WINDOW)
+# `today --mine`: the dates of the contacts one person owns.
+DATES_IN_WINDOW_MINE = statement(_DATES_IN_WINDOW + " AND c.owner = :owner")
 MAX_LEAD = statement("SELECT coalesce(max(lead_days), 0) FROM important_date")
 
 

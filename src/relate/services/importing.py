@@ -24,7 +24,7 @@ import itertools
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -559,21 +559,36 @@ def _set_archived(conn: Database, contact_id: int, archived: bool, now: datetime
     )
 
 
-def _record_connection(conn: Database, contact_id: int, day: date, now: datetime) -> None:
+def _record_connection(
+    conn: Database, contact_id: int, day: date, now: datetime, user: str | None
+) -> None:
     """LinkedIn's "connected on": the day the relationship started, as a first note."""
     when = datetime(day.year, day.month, day.day, 12).astimezone()
-    insert_interaction(conn, [contact_id], CONNECTED_TEXT, kind="note", when=when, now=now)
+    insert_interaction(
+        conn, [contact_id], CONNECTED_TEXT, kind="note", when=when, now=now, logged_by=user
+    )
 
 
-def _add_extras(conn: Database, contact_id: int, record: Incoming, now: datetime) -> None:
+def _add_extras(
+    conn: Database, contact_id: int, record: Incoming, now: datetime, user: str | None
+) -> None:
     for label, when in record.dates:
         upsert_date(conn, contact_id, label, when, now)
     if record.connected_on is not None:
-        _record_connection(conn, contact_id, record.connected_on, now)
+        _record_connection(conn, contact_id, record.connected_on, now, user)
 
 
-def apply(conn: Database, record: Incoming, policy: str, now: datetime) -> Action:
-    """Add, update or skip one record inside the open transaction."""
+def apply(
+    conn: Database,
+    record: Incoming,
+    policy: str,
+    now: datetime,
+    user: str | None = None,
+) -> Action:
+    """Add, update or skip one record inside the open transaction.
+
+    ``user`` (the current user) owns a new contact whose record names no owner, and
+    logs the notes an import adds."""
     name = record.data.name or ""
     duplicate = None if policy == "new" else find_duplicate(conn, record.data)
     if duplicate is not None:
@@ -586,10 +601,13 @@ def apply(conn: Database, record: Incoming, policy: str, now: datetime) -> Actio
         for date_label, when in record.dates:
             upsert_date(conn, int(duplicate["id"]), date_label, when, now)
         return Action(record.line, "update", name, label)
-    contact_id = contacts.insert_contact(conn, record.data, now)
+    data = record.data
+    if data.owner is None and user is not None:
+        data = replace(data, owner=user)
+    contact_id = contacts.insert_contact(conn, data, now)
     if record.archived:
         _set_archived(conn, contact_id, True, now)
-    _add_extras(conn, contact_id, record, now)
+    _add_extras(conn, contact_id, record, now, user)
     return Action(record.line, "add", name)
 
 
@@ -615,9 +633,11 @@ def import_stream(
     now: datetime,
     date_order: str | None = None,
     progress: Callable[[int], None] | None = None,
+    user: str | None = None,
 ) -> Summary:
     """Import every record of a (seekable, binary) file in one transaction (rolled back
-    for a dry run), reading it record by record; ``progress`` gets the bytes read so far."""
+    for a dry run), reading it record by record; ``progress`` gets the bytes read so far.
+    ``user``: the current user, owner of the new contacts and logger of their notes."""
     if policy not in POLICIES:
         raise UsageError(
             f"unknown duplicate policy {policy!r}", hint="use one of " + ", ".join(POLICIES)
@@ -638,7 +658,7 @@ def import_stream(
                     summary.warnings.append(f"{where}:{record.line}: skipped: {record.problem}")
                     continue
                 try:
-                    action = apply(conn, record, policy, now)
+                    action = apply(conn, record, policy, now, user)
                 except RelateError as exc:
                     raise _at(where, record.line, exc) from None
                 if dry_run:

@@ -25,8 +25,8 @@ KIND_ALIASES = {
 }
 
 INSERT_INTERACTION = statement(
-    """INSERT INTO interaction (kind, occurred_at, text, created_at)
-    VALUES (:kind, :at, :text, :now)"""
+    """INSERT INTO interaction (kind, occurred_at, text, created_at, logged_by)
+    VALUES (:kind, :at, :text, :now, :logged_by)"""
 )
 INSERT_PARTICIPANT = statement(
     """INSERT INTO interaction_contact (interaction_id, contact_id)
@@ -98,12 +98,20 @@ def insert_interaction(
     kind: str,
     when: datetime,
     now: datetime,
+    logged_by: str | None,
 ) -> int:
     """Insert one interaction inside an open transaction (log, import); it counts as
-    contact for each participant."""
+    contact for each participant. ``logged_by``: the current user, who logged it."""
     at = clock.to_storage(when)
     interaction_id = conn.insert(
-        INSERT_INTERACTION, {"kind": kind, "at": at, "text": text, "now": clock.to_storage(now)}
+        INSERT_INTERACTION,
+        {
+            "kind": kind,
+            "at": at,
+            "text": text,
+            "now": clock.to_storage(now),
+            "logged_by": logged_by,
+        },
     )
     day = when.astimezone().date().isoformat()
     for contact_id in contact_ids:
@@ -126,8 +134,11 @@ def log_interaction(
     follow_up: datetime | None = None,
     follow_up_all_day: bool = True,
     named: Sequence[str] | None = None,
+    logged_by: str | None = None,
 ) -> Logged:
     """Record one interaction with every participant; it counts as contact for each.
+
+    ``logged_by`` is who logged it (the current user; the CLI passes it).
 
     With ``named`` (what the user typed for ``contacts``), the names are resolved
     again inside the write transaction, so a contact deleted or replaced while the
@@ -139,7 +150,13 @@ def log_interaction(
         if named is not None:
             _same_people(db, named, contacts)
         interaction_id = insert_interaction(
-            conn, [ref.id for ref in contacts], text, kind=kind, when=when, now=now
+            conn,
+            [ref.id for ref in contacts],
+            text,
+            kind=kind,
+            when=when,
+            now=now,
+            logged_by=logged_by,
         )
         for tag in tags or []:
             if tag.strip():

@@ -17,12 +17,12 @@ from relate.storage.sql import statement
 TIMELINE = statement(
     """SELECT * FROM (
         SELECT 'interaction' AS type, i.id, i.kind, i.occurred_at AS at, i.text,
-            NULL AS done_at, 0 AS all_day
+            NULL AS done_at, 0 AS all_day, i.logged_by
         FROM interaction_contact ic JOIN interaction i ON i.id = ic.interaction_id
         WHERE ic.contact_id = :id
         UNION ALL
         SELECT r.kind, r.id, coalesce(r.rrule, ''), coalesce(r.snoozed_until, r.due_at),
-            r.text, r.done_at, r.all_day
+            r.text, r.done_at, r.all_day, NULL
         FROM reminder r WHERE r.contact_id = :id
     ) ORDER BY at DESC, id DESC LIMIT :limit"""
 )
@@ -53,6 +53,9 @@ class Entry:
     text: str
     done: bool | None  # a reminder's; None for an interaction
     all_day: bool
+    # Who logged an interaction (RELATE_USER, else the login name); None for a
+    # reminder and for what was logged before relate recorded it.
+    logged_by: str | None = None
 
 
 def timeline(db: Database, ref: ContactRef, limit: int = 20) -> list[Entry]:
@@ -68,6 +71,7 @@ def timeline(db: Database, ref: ContactRef, limit: int = 20) -> list[Entry]:
                 text=str(row["text"]),
                 done=None if is_log else row["done_at"] is not None,
                 all_day=bool(row["all_day"]),
+                logged_by=row["logged_by"],
             )
         )
     return entries

@@ -43,6 +43,18 @@ class Contact(SQLModel, table=True):
             "next_due_on",
             sqlite_where=text("archived_at IS NULL AND next_due_on IS NOT NULL"),
         ),
+        # 0005: `relate list --owner NAME`, and the owner's side of `today --mine`.
+        Index("ix_contact_owner", "owner"),
+        # 0005: `today --mine`'s cadence section: the same walk as ix_contact_cadence_due,
+        # within one owner's contacts.
+        Index(
+            "ix_contact_owner_cadence_due",
+            "owner",
+            "cadence_days",
+            "next_due_on",
+            sqlite_where=text("archived_at IS NULL AND next_due_on IS NOT NULL"),
+            postgresql_where=text("archived_at IS NULL AND next_due_on IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -62,7 +74,8 @@ class Contact(SQLModel, table=True):
     # agenda never scans the history.
     last_contact_at: datetime | None = None
     next_due_on: date | None = None
-    # Added in 0002: team ownership and referrals.
+    # Added in 0002: team ownership and referrals. `relate add` sets the current user
+    # (RELATE_USER, else the login name) since 0005; older rows keep NULL (no owner).
     owner: str | None = None
     referred_by_id: int | None = Field(default=None, foreign_key="contact.id", ondelete="SET NULL")
 
@@ -148,6 +161,8 @@ class Interaction(SQLModel, table=True):
     occurred_at: datetime
     text: str = Field(default="", sa_column_kwargs={"server_default": ""})
     created_at: datetime
+    # 0005: who logged it (RELATE_USER, else the login name); NULL for older rows.
+    logged_by: str | None = None
 
 
 class InteractionContact(SQLModel, table=True):
@@ -288,6 +303,8 @@ class UndoStep(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     label: str  # the command line, one line, shortened
     created_at: datetime
+    # 0005: who ran the command; `relate undo` takes back only the current user's steps.
+    made_by: str | None = None
 
 
 class UndoEntry(SQLModel, table=True):

@@ -12,5 +12,11 @@ from __future__ import annotations
 APPLICATION_ID = 0x52454C41
 
 # Every Alembic revision, oldest first.
-REVISIONS: tuple[str, ...] = ("0001_initial", "0002_practice", "0003_undo", "0004_speed")
+REVISIONS: tuple[str, ...] = (
+    "0001_initial",
+    "0002_practice",
+    "0003_undo",
+    "0004_speed",
+    "0005_team",
+)
 HEAD = REVISIONS[-1]
