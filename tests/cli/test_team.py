@@ -170,3 +170,16 @@ def test_an_import_is_owned_and_logged_by_whoever_imports(relate: Relate) -> Non
     assert as_json(relate("list", "--owner", "ann", "--format", "json")) == contacts
     notes = json.loads(ok(relate("export", "interactions", "--format", "json")))
     assert notes and {note["logged_by"] for note in notes} == {"ann"}
+
+
+def test_undo_brings_back_owners_and_who_logged(relate: Relate) -> None:
+    as_user(relate, "ann", "add", "Carl Client")
+    as_user(relate, "ann", "log", "carl", "Call")
+    ok(relate("edit", "carl", "--owner", "bob"))
+    ok(relate("undo"))
+    assert as_json(relate("show", "carl", "--format", "json"))["owner"] == "ann"
+    ok(relate("delete", "Carl Client", "--yes"))
+    ok(relate("undo"))
+    card = as_json(relate("show", "carl", "--format", "json"))
+    assert card["owner"] == "ann"
+    assert [e["logged_by"] for e in card["timeline"]] == ["ann"]
