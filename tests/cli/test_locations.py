@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import Relate
+from helpers import Relate, ok
 from pg_cluster import PASSWORD_ROLE, PgCluster
 
 SECRET = "Hunter2-pw"
@@ -50,7 +50,6 @@ def test_a_url_after_the_command_keeps_its_double_slash(relate: Relate) -> None:
         ("backup",),
         ("undo",),
         ("export", "contacts"),
-        ("restore", "--yes", "x.db"),
     ],
     ids=" ".join,
 )
@@ -59,6 +58,18 @@ def test_no_error_shows_the_password(relate: Relate, args: tuple[str, ...]) -> N
     assert result.exit_code == 4, (result.stdout, result.stderr)
     assert SECRET not in result.stdout + result.stderr
     assert result.stderr.startswith("relate: error: ") and result.stderr.count("\n") == 1
+    assert "127.0.0.1" in result.stderr
+
+
+def test_restoring_onto_an_unreachable_server_does_not_show_the_password(
+    relate: Relate, tmp_path: Path
+) -> None:
+    backup = tmp_path / "copy.db"
+    ok(relate("add", "Ann"))
+    ok(relate("backup", str(backup)))
+    result = relate("--db", URL, "restore", "--yes", str(backup))
+    assert result.exit_code == 4, (result.stdout, result.stderr)
+    assert SECRET not in result.stdout + result.stderr
     assert "127.0.0.1" in result.stderr
 
 
