@@ -129,6 +129,7 @@ WORDING_ALLOWED = {
     ("exporting", "check_destination"): "the refusal's error text",
     ("demo", "fill"): "the demo's sample data",
     ("interactions", "follow_up_text"): "the text a new follow-up is stored with",
+    ("practice", "gift_text"): "the text the log of a gift given is stored with",
     ("matching", "label"): "'#12 Ann Smith', as errors name a contact",
     ("matching", "_candidates_text"): "the candidates an ambiguity error names",
     ("matching", "_not_exact"): "the error's suggestions",

@@ -78,3 +78,46 @@ def test_show_says_when_its_timeline_is_cut(relate: Relate) -> None:
     piped = relate("show", "ann", "-n", "10")
     assert "15 more timeline entries not shown; add -n 25" in piped.stderr
     assert "more" not in piped.stdout
+
+
+# --- #10.19: a given gift counts as contact, is on the timeline, answers "gift?" -------
+
+
+def test_a_given_gift_counts_as_contact_and_shows_in_the_timeline(relate: Relate) -> None:
+    ok(relate("add", "Bob Berg", "--every", "weekly", env={"RELATE_NOW": "2026-11-01T10:00"}))
+    assert [item["kind"] for item in as_json(relate("today", "-f", "json"))] == ["cadence"]
+    assert ok(relate("gift", "bob", "Wine", "--given", "friday")) == "Gift #1 for Bob Berg\n"
+    assert as_json(relate("today", "-f", "json")) == []  # last Friday was contact
+    [entry] = as_json(relate("show", "bob", "-f", "json"))["timeline"]
+    assert (entry["when"][:10], entry["kind"]) == ("2026-11-20", "gift")
+    assert entry["text"] == "Gift: Wine"
+    future = relate("gift", "bob", "Flowers", "--given", "tomorrow")
+    assert future.exit_code == 1 and "in the future" in future.stderr
+    assert ok(relate("gift", "bob", "Flowers")) == "Gift idea #2 for Bob Berg\n"
+    assert len(as_json(relate("show", "bob", "-f", "json"))["timeline"]) == 1  # an idea is not
+
+
+def test_a_gift_given_for_the_occasion_drops_the_question(relate: Relate) -> None:
+    ok(relate("add", "Ann Smith", "--birthday", "1985-11-27"))
+    ok(relate("date", "ann", "anniversary", "2020-11-30"))
+
+    def dates() -> list[str]:
+        return [item["text"] for item in as_json(relate("today", "-f", "json"))]
+
+    assert dates() == [
+        "Ann Smith turns 41 on Fri 27 Nov: gift?",
+        "6 years since anniversary with Ann Smith on Mon 30 Nov",
+    ]
+    # Last year's gift, a gift for another occasion and an idea do not answer it.
+    ok(relate("gift", "ann", "Scarf", "--given", "2025-11-27", "--occasion", "birthday"))
+    ok(relate("gift", "ann", "Tea", "--given", "yesterday"))
+    ok(relate("gift", "ann", "Pen", "--occasion", "birthday"))
+    assert dates()[0] == "Ann Smith turns 41 on Fri 27 Nov: gift?"
+    ok(relate("gift", "ann", "Book", "--given", "today", "--occasion", "Birthday"))
+    ok(relate("gift", "ann", "Wine", "--given", "today", "--occasion", "anniversary"))
+    assert dates() == [
+        "Ann Smith turns 41 on Fri 27 Nov; gift given: Book",
+        "6 years since anniversary with Ann Smith on Mon 30 Nov; gift given: Wine",
+    ]
+    table = ok(relate("today", "-f", "table", env={"COLUMNS": "80"}))
+    assert "gift?" not in table and "Book" in table

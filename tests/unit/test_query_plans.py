@@ -26,6 +26,7 @@ HOT = {
     "agenda --mine cadence count": agenda.COUNT_CADENCE_MINE,
     "agenda --mine dates": important_dates.DATES_IN_WINDOW_MINE,
     "agenda --mine concerns": agenda.CONCERN_ITEMS_MINE,
+    "agenda gift given": agenda.GIFTS_GIVEN,
     "match by id": matching.BY_ID,
     "match exact": matching.EXACT,
     "match prefix": matching.PREFIX,

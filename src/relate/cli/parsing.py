@@ -26,7 +26,13 @@ def moment(text: str, default_time: time | None = None) -> tuple[datetime, bool]
     return at, when.time is None
 
 
-def past_moment(text: str | None, *, planned: bool = False) -> tuple[datetime, bool]:
+def past_moment(
+    text: str | None,
+    *,
+    planned: bool = False,
+    what: str = "a log records what happened",
+    hint: str = "add --planned to log something planned",
+) -> tuple[datetime, bool]:
     """(aware local datetime, whether a time was given) for when something happened:
     now by default; a bare past day means its midday. It has happened, so "friday" is
     the latest Friday and a moment still to come is refused, unless it is ``planned``.
@@ -40,10 +46,7 @@ def past_moment(text: str | None, *, planned: bool = False) -> tuple[datetime, b
     at, note = clock.local_datetime(when.day, when.time or NOON)
     if at > current and not planned:
         shown = dates.format_moment(when.day, when.time, current.date())
-        raise RelateError(
-            f"{text!r} is in the future ({shown}); a log records what happened",
-            hint="add --planned to log something planned",
-        )
+        raise RelateError(f"{text!r} is in the future ({shown}); {what}", hint=hint)
     if note:
         output.warn(note)
     return at, when.time is not None

@@ -11,6 +11,7 @@ from relate import dates, terminal
 from relate.cli import state
 from relate.cli.app import app
 from relate.cli.options import REPORT_FORMATS, ContactArg, FormatOption, ReportFormatOption
+from relate.cli.parsing import past_moment
 from relate.render import output
 from relate.render import practice as render_practice
 from relate.render import report as render_report
@@ -145,11 +146,18 @@ def gift(
     contact: ContactArg,
     description: Annotated[str, typer.Argument(help="The gift or gift idea.")],
     given: Annotated[
-        str | None, typer.Option("--given", help="Date it was given; without it, an idea.")
+        str | None,
+        typer.Option(
+            "--given",
+            help="When it was given ('friday' is the last one); without it, an idea.",
+        ),
     ] = None,
     occasion: Annotated[str | None, typer.Option("--occasion", help="e.g. birthday.")] = None,
 ) -> None:
     """Note a gift idea, or a gift given.
+
+    A gift given counts as contact: it is logged (kind gift) and shows in `relate
+    show`; a birthday on the agenda no longer asks "gift?" once a gift for it is given.
 
     \b
     Example:
@@ -157,9 +165,15 @@ def gift(
     """
     db = state.database()
     ref = resolve_contact(db, contact)
-    day = dates.parse_date(given, state.today()) if given else None
-    new_id = practice.add_gift(db, ref, description, state.now(), given=day, occasion=occasion)
-    output.say(f"{'Gift' if day else 'Gift idea'} #{new_id} for {ref.name}")
+    at = None
+    if given:
+        at, _timed = past_moment(
+            given, what="--given is when it was given", hint="without --given it is an idea"
+        )
+    new_id = practice.add_gift(
+        db, ref, description, state.now(), given=at, occasion=occasion, logged_by=state.user()
+    )
+    output.say(f"{'Gift' if at else 'Gift idea'} #{new_id} for {ref.name}")
 
 
 @app.command()

@@ -38,21 +38,23 @@ RECORD_FIELDS = (
 
 def item_text(item: Item, today: date) -> str:
     """What the agenda says about an item: the user's own words for a reminder or a
-    concern; a sentence for a date ("Ann Smith turns 41 on Fri 14 Mar: gift?") or a
+    concern; a sentence for a date ("Ann Smith turns 41 on Fri 14 Mar: gift?", or
+    "...; gift given: Book" once one is recorded for it) or a
     person to get in touch with ("No contact for 20 days (weekly)")."""
     if item.occasion is not None:
         ahead = (item.due - today).days
         day = format_day(item.due, today)
         when = day if ahead <= 1 else f"on {day}"
         name, occasion, years = item.contact or "", item.occasion, item.occasion.years
+        gift = f"; gift given: {item.gift}" if item.gift is not None else ""
         if occasion.kind == BIRTHDAY:
             if years is not None:
-                return f"{name} turns {years} {when}: gift?"
-            return f"{name}'s birthday {when}: gift?"
+                return f"{name} turns {years} {when}" + (gift or ": gift?")
+            return f"{name}'s birthday {when}" + (gift or ": gift?")
         if years is not None:
             unit = "year" if years == 1 else "years"
-            return f"{years} {unit} since {occasion.label} with {name} {when}"
-        return f"{occasion.label.capitalize()} with {name} {when}"
+            return f"{years} {unit} since {occasion.label} with {name} {when}{gift}"
+        return f"{occasion.label.capitalize()} with {name} {when}{gift}"
     if item.neglect is not None:
         since, every = item.neglect.days_since, format_cadence(item.neglect.cadence_days)
         if item.neglect.ever_contacted:

@@ -22,6 +22,7 @@ from datetime import date, time, timedelta
 from relate import clock
 from relate.dates import MonthDay
 from relate.services import important_dates
+from relate.services.matching import fold
 from relate.storage.database import Database
 from relate.storage.engines import Row
 from relate.storage.sql import statement
@@ -90,6 +91,14 @@ COUNT_CONCERNS = statement("SELECT count(*) " + _CONCERNS)
 COUNT_CONCERNS_MINE = statement("SELECT count(*) " + _CONCERNS + _MINE)
 
 
+# The gifts given to someone between two days, to tell whether a date still needs one.
+GIFTS_GIVEN = statement(
+    """SELECT description, occasion FROM gift
+    WHERE contact_id = :contact_id AND status = 'given' AND occasion IS NOT NULL
+    AND given_on > :after AND given_on <= :on ORDER BY given_on DESC, id DESC"""
+)
+
+
 @dataclass(frozen=True)
 class Occasion:
     """What an important date is: its kind (birthday, anniversary, custom), its label,
@@ -125,6 +134,7 @@ class Item:
     text: str | None = None  # the user's words: a reminder's or a concern's
     time_of_day: time | None = None  # a timed reminder's local time
     occasion: Occasion | None = None  # a date's
+    gift: str | None = None  # a date's: a gift given for this occurrence (its description)
     neglect: Neglect | None = None  # a cadence item's
 
 
@@ -222,6 +232,7 @@ def _date_items(
     found.sort(key=lambda entry: entry[:3])
     items = []
     for on, _priority, _name, row in found[:limit]:
+        gift = _gift_given_for(db, row, on)
         year = row["year"]
         occasion = Occasion(
             str(row["kind"]),
@@ -238,9 +249,28 @@ def _date_items(
                 on,
                 -(on - today).days,
                 occasion=occasion,
+                gift=gift,
             )
         )
     return items, len(found)
+
+
+def _gift_given_for(db: Database, row: Row, on: date) -> str | None:
+    """The gift given for this occurrence of a date: one whose occasion is the date's
+    label (ignoring case and accents), given after the previous occurrence."""
+    previous = MonthDay(int(row["month"]), int(row["day"])).next_on_or_after(
+        on - timedelta(days=366)
+    )
+    if previous >= on:  # 29 February: the previous one may be four years back
+        previous = on - timedelta(days=365)
+    label = fold(str(row["label"]))
+    for gift in db.execute(
+        GIFTS_GIVEN,
+        {"contact_id": row["contact_id"], "after": previous.isoformat(), "on": on.isoformat()},
+    ):
+        if fold(str(gift["occasion"])) == label:
+            return str(gift["description"])
+    return None
 
 
 def _concern_items(

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from relate import clock
 from relate.errors import NotFoundError, RelateError
+from relate.services.interactions import insert_interaction
 from relate.services.matching import ContactRef
 from relate.services.reminders import parse_id
 from relate.storage.database import Database
@@ -231,29 +232,45 @@ def close_engagement(
         return closed
 
 
+def gift_text(description: str, occasion: str | None) -> str:
+    """What the timeline says about a gift given."""
+    return f"Gift: {description}" + (f" ({occasion})" if occasion else "")
+
+
 def add_gift(
     db: Database,
     ref: ContactRef,
     description: str,
     now: datetime,
     *,
-    given: date | None = None,
+    given: datetime | None = None,
     occasion: str | None = None,
+    logged_by: str | None = None,
 ) -> int:
+    """A gift idea, or (``given``: when) a gift given, which is logged as an interaction
+    of kind gift in the same transaction: it counts as contact and is on the timeline.
+    ``logged_by``: the current user, as for `relate log`."""
     if not description.strip():
         raise RelateError("a gift needs a description")
+    occasion = " ".join(occasion.split()) if occasion else None
     with db.transaction() as conn:
-        return conn.insert(
+        gift_id = conn.insert(
             ADD_GIFT,
             {
                 "contact_id": ref.id,
                 "description": description.strip(),
                 "status": "given" if given else "idea",
-                "occasion": occasion,
-                "given_on": given.isoformat() if given else None,
+                "occasion": occasion or None,
+                "given_on": given.astimezone().date().isoformat() if given else None,
                 "now": clock.to_storage(now),
             },
         )
+        if given is not None:
+            text = gift_text(description.strip(), occasion)
+            insert_interaction(
+                conn, [ref.id], text, kind="gift", when=given, now=now, logged_by=logged_by
+            )
+        return gift_id
 
 
 def list_gifts(db: Database, ref: ContactRef) -> list[dict[str, object]]:
