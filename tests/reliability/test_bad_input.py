@@ -93,7 +93,7 @@ def test_arbitrary_arguments_exit_with_a_documented_code(
 def test_any_bytes_on_stdin_are_logged_or_refused(
     relate: Relate, checked: Callable[[], None], data: bytes
 ) -> None:
-    assert relate("add", "Ann").exit_code in (0,)
+    assert relate("add", "Ann", "--force").exit_code in (0,)
     runner = CliRunner()
     from relate.cli.main import app
 
