@@ -215,6 +215,60 @@ def test_search_by_word_prefix_and_phrase(relate: Relate, people: None) -> None:
     assert ok(relate("search", "zebra")) == "Nothing found for 'zebra'.\n"
 
 
+# --- #10.10: search folds accents like name matching ----------------------------------
+
+
+@pytest.fixture
+def nordic(relate: Relate) -> None:
+    ok(relate("add", "Søren Kierkegaard", "--note", "Met at Ørsted's café"))
+    ok(relate("add", "Björk Guðmundsdóttir"))
+    ok(relate("add", "Zoë Saldaña"))
+    ok(relate("log", "zoe", "Dinner with Søren at the Straße café"))
+    ok(relate("log", "bjork", "Sent the invoice to Björk"))
+
+
+@pytest.mark.usefixtures("nordic")
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("soren", {("contact", "Søren Kierkegaard"), ("interaction", "Zoë Saldaña")}),
+        ("SØREN", {("contact", "Søren Kierkegaard"), ("interaction", "Zoë Saldaña")}),
+        ("sor*", {("contact", "Søren Kierkegaard"), ("interaction", "Zoë Saldaña")}),
+        ("orsted", {("contact", "Søren Kierkegaard")}),  # in the notes
+        ("gudmundsdottir", {("contact", "Björk Guðmundsdóttir")}),
+        ("bjork", {("contact", "Björk Guðmundsdóttir"), ("interaction", "Björk Guðmundsdóttir")}),
+        ("strasse", {("interaction", "Zoë Saldaña")}),
+        ('"soren at the strasse"', {("interaction", "Zoë Saldaña")}),
+        ("zoe saldana", {("contact", "Zoë Saldaña")}),
+        ("soren NOT cafe", set()),
+    ],
+)
+def test_search_folds_accents_like_names(relate: Relate, query: str, found: set[object]) -> None:
+    hits = as_json(relate("search", query, "-f", "json"))
+    assert {(hit["type"], hit["contact"]) for hit in hits} == found
+
+
+@pytest.mark.usefixtures("nordic")
+def test_a_folded_search_shows_the_text_as_written(relate: Relate) -> None:
+    [contact, interaction] = as_json(relate("search", "soren", "-f", "json"))
+    assert contact["text"] == "Søren Kierkegaard"
+    assert interaction["text"] == "Dinner with Søren at the Straße café"
+    ok(relate("add", "Soren Plain"))  # typed with ø, found without it too
+    assert {hit["contact"] for hit in as_json(relate("search", "søren", "-f", "json"))} == {
+        "Søren Kierkegaard",
+        "Soren Plain",
+        "Zoë Saldaña",
+    }
+
+
+def test_every_spelling_of_a_long_word_stays_bounded() -> None:
+    from relate.services.search import MAX_SPELLINGS, spellings
+
+    assert spellings("soren") == ["soren", "søren"]
+    assert "guðmundsdottir" in spellings("gudmundsdottir")
+    assert all(len(spellings(word)) <= MAX_SPELLINGS + 2 for word in ("d" * 40, "oddball" * 9))
+
+
 @pytest.mark.parametrize("query", ['"unbalanced', "AND", "redesign AND", "(redesign", "NOT"])
 def test_malformed_search_is_a_user_error(relate: Relate, people: None, query: str) -> None:
     ok(relate("log", "ann", "redesign"))

@@ -5,6 +5,13 @@ Plain words are matched as words (punctuation such as the ``@`` of an address ca
 break the query); ``"exact phrase"``, ``redes*`` prefixes and AND/OR/NOT work as
 FTS5 documents them. A malformed query is a user
 error with a hint, never a traceback.
+
+Accents fold as in name matching: "soren" finds "Søren", "strasse" finds "Straße" and
+"gudmundsdottir" finds "Guðmundsdóttir", in names, notes and logged texts alike. The
+index's tokenizer folds accents that are marks (é, ñ, å, ö); the letters it keeps
+(ø, ð, æ, ß, ł ...) are met at query time: each word is searched as any spelling that
+folds to the same ASCII (``spellings``), so the index and its snippets stay the
+user's own text.
 """
 
 from __future__ import annotations
@@ -33,6 +40,91 @@ SEARCH_TAGS = statement(
 _TOKEN = re.compile(r'"[^"]*"\*?|\(|\)|[^\s()"]+')
 
 
+# Letters the index's tokenizer (unicode61, remove_diacritics) does not fold, and
+# their ASCII folding, most common first: when a word has too many places where one
+# could stand, the rarest are dropped until its spellings fit MAX_SPELLINGS.
+UNFOLDED = (
+    ("ø", "o"),
+    ("ß", "ss"),
+    ("æ", "ae"),
+    ("ð", "d"),
+    ("œ", "oe"),
+    ("ł", "l"),
+    ("þ", "th"),
+    ("đ", "d"),
+    ("\u0131", "i"),  # dotless i
+)
+MAX_SPELLINGS = 32
+
+
+def _respell(ascii_text: str, letters: tuple[tuple[str, str], ...], cap: int) -> list[str]:
+    spelled = [""]
+    at = 0
+    while at < len(ascii_text):
+        step = [(ascii_text[at], 1)] + [
+            (letter, len(plain)) for letter, plain in letters if ascii_text.startswith(plain, at)
+        ]
+        if len(step) == 1:
+            spelled = [text + ascii_text[at] for text in spelled]
+            at += 1
+            continue
+        # Multi-letter foldings ("ss", "ae") jump ahead: spell the rest from there.
+        grown: list[str] = []
+        for letter, width in step:
+            for rest in _respell(ascii_text[at + width :], letters, cap):
+                grown += [text + letter + rest for text in spelled]
+                if len(grown) > cap:
+                    return grown
+        return grown
+    return spelled
+
+
+def spellings(word: str) -> list[str]:
+    """``word`` as typed (case-folded), folded to ASCII, and the spellings with the
+    letters of ``UNFOLDED`` that fold to it: "soren" -> soren, søren."""
+    typed = word.casefold()
+    plain = fold(word)
+    found = [typed] + ([plain] if plain != typed else [])
+    if not plain.isascii():
+        return found
+    letters = tuple(pair for pair in UNFOLDED if pair[1] in plain)
+    while letters:
+        spelled = _respell(plain, letters, MAX_SPELLINGS)
+        if len(spelled) <= MAX_SPELLINGS:
+            return found + [text for text in spelled if text not in found]
+        letters = letters[:-1]
+    return found
+
+
+def _any_spelling(inner: str, suffix: str) -> list[str]:
+    """Query parts for a word or phrase in any of its spellings."""
+    variants = ['"' + text.replace('"', "") + '"' + suffix for text in spellings(inner)]
+    if len(variants) == 1:
+        return variants
+    parts = ["("]
+    for variant in variants:
+        parts += [variant, "OR"]
+    parts[-1] = ")"
+    return parts
+
+
+def _with_and(parts: list[str]) -> list[str]:
+    """An explicit AND between two operands side by side: FTS5 reads "a b" as a AND b
+    but refuses "(a OR b) (c OR d)", which the spellings of two words make."""
+    joined: list[str] = []
+    for part in parts:
+        if (
+            joined
+            and joined[-1] not in OPERATORS
+            and joined[-1] != "("
+            and part not in OPERATORS
+            and part != ")"
+        ):
+            joined.append("AND")
+        joined.append(part)
+    return joined
+
+
 def parse_query(text: str) -> list[str]:
     """What a user typed, as query parts: plain words quoted, prefixes as ``"word"*``,
     phrases, AND/OR/NOT and parentheses kept (the engine renders them)."""
@@ -40,12 +132,16 @@ def parse_query(text: str) -> list[str]:
         raise RelateError(f"unbalanced quote in {text!r}", hint=QUERY_HINT)
     parts: list[str] = []
     for token in _TOKEN.findall(text):
-        if token in OPERATORS or token in ("(", ")") or token.startswith('"'):
+        if token in OPERATORS or token in ("(", ")"):
             parts.append(token)
+        elif token.startswith('"'):
+            inner, suffix = token.strip("*").strip('"'), "*" if token.endswith("*") else ""
+            parts += _any_spelling(inner, suffix) if inner.strip() else [token]
         elif token.endswith("*") and token.strip("*"):
-            parts.append('"' + token.rstrip("*") + '"*')
+            parts += _any_spelling(token.rstrip("*"), "*")
         elif token.strip("*"):
-            parts.append('"' + token + '"')
+            parts += _any_spelling(token, "")
+    parts = _with_and(parts)
     if not parts or all(part in OPERATORS for part in parts):
         raise RelateError(f"nothing to search for in {text!r}", hint=QUERY_HINT)
     return parts
