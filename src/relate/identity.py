@@ -19,9 +19,15 @@ class User:
     source: str  # "RELATE_USER" | "login" | "unknown"
 
 
+def _clean(name: str) -> str:
+    """One line of printable text: whitespace runs become one space, control
+    characters (an escape sequence in the environment) are dropped."""
+    return " ".join("".join(c if c.isprintable() else " " for c in name).split())
+
+
 def current() -> User:
     """The current user; never fails (a login name that cannot be found is ``unknown``)."""
-    configured = " ".join(os.environ.get("RELATE_USER", "").split())
+    configured = _clean(os.environ.get("RELATE_USER", ""))
     if configured:
         return User(configured, "RELATE_USER")
     import getpass
@@ -30,7 +36,7 @@ def current() -> User:
         login = getpass.getuser()  # LOGNAME, USER, LNAME, USERNAME, then the password file
     except Exception:  # no such variable and a uid without a passwd entry (containers)
         return User(UNKNOWN, "unknown")
-    login = " ".join(login.split())
+    login = _clean(login)
     return User(login, "login") if login else User(UNKNOWN, "unknown")
 
 

@@ -25,8 +25,8 @@ def test_whoami_is_relate_user_else_the_login_name(
         "sam",
         "from the RELATE_USER environment variable",
     ]
-    monkeypatch.setenv("RELATE_USER", "  Maria   Lopez ")
-    assert ok(relate("whoami")).splitlines()[0] == "Maria Lopez"
+    monkeypatch.setenv("RELATE_USER", "  Maria \t  Lopez\x1b[2J ")
+    assert ok(relate("whoami")).splitlines()[0] == "Maria Lopez [2J"
     monkeypatch.setenv("RELATE_USER", "   ")  # blank means unset
     monkeypatch.setenv("LOGNAME", "kim")
     assert ok(relate("whoami")).splitlines() == [
