@@ -147,3 +147,31 @@ def test_pgpass_and_pgservice_and_sslmode_in_the_url(
     monkeypatch.setenv("PGSERVICE", "team")
     assert _connect(parse_location("postgresql://").conninfo) == PASSWORD_ROLE
     assert _connect(parse_location("postgresql:///?service=team").conninfo) == PASSWORD_ROLE
+
+
+def test_relate_opens_a_server_with_the_password_from_pgpassword(
+    pg_cluster: PgCluster, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from relate.errors import StorageError
+    from relate.storage.database import open_database
+
+    for name in ("PGPASSWORD", "PGSERVICE", "PGUSER", "PGHOST", "PGDATABASE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))
+    database = pg_cluster.create_database(owner=PASSWORD_ROLE)
+    try:
+        location = parse_location(pg_cluster.url(database, PASSWORD_ROLE))
+        with pytest.raises(StorageError) as refused:
+            open_database(location)
+        assert refused.value.exit_code == ExitCode.ENVIRONMENT
+        assert database in str(refused.value) and "\n" not in str(refused.value)
+        monkeypatch.setenv("PGPASSWORD", PASSWORD)
+        db = open_database(location)  # a fresh database: relate sets it up
+        try:
+            row = db.execute("SELECT count(*) FROM contact").fetchone()
+            assert row[0] == 0
+        finally:
+            db.close()
+        assert PASSWORD not in str(location) and PASSWORD not in repr(location)
+    finally:
+        pg_cluster.drop_database(database)
