@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import functools
 import io
 import itertools
 import json
@@ -57,8 +58,10 @@ _EXTENSIONS = {
 DATE_ORDERS = ("dmy", "mdy")
 CONNECTED_TEXT = "Connected on LinkedIn"
 PROGRESS_EVERY = 200  # records between two progress reports
+BATCH_SIZE = 500  # new contacts written together
 _LINKEDIN_PREAMBLE = 4  # rows of notes LinkedIn may write before its header
 _SURROGATES = re.compile("[\udc80-\udcff]")
+_SLASH_DATE = re.compile(rb"\d/\d")
 _TRUE = {"true", "yes", "1", "y"}
 _FALSE = {"false", "no", "0", "n", ""}
 
@@ -75,7 +78,7 @@ BY_PHONE = statement(
 BY_NAME = statement("SELECT id, name, notes FROM contact WHERE name_key = :key ORDER BY id")
 # LinkedIn's profile URL is kept in the notes; it tells people of the same name apart.
 BY_PROFILE = statement(
-    "SELECT id, name FROM contact WHERE instr(notes, :note) > 0 ORDER BY id LIMIT 1"
+    "SELECT id, name, notes FROM contact WHERE instr(notes, :note) > 0 ORDER BY id"
 )
 
 
@@ -154,11 +157,17 @@ def _flag(value: object) -> bool:
     raise RelateError(f"archived must be true or false, not {value!r}")
 
 
+# The same birthday text comes back often in a big file; MonthDay is immutable.
+_month_day = functools.lru_cache(maxsize=4096)(dates.parse_month_day)
+
+
 def incoming_from_fields(fields: Mapping[str, object], line: int, today: date) -> Incoming:
     """relate's own fields (CSV text or JSON values) as an Incoming record; checks all."""
 
     def text(key: str) -> str | None:
-        value = _text(fields.get(key), key)
+        value = fields.get(key)
+        if type(value) is not str:  # CSV cells are; JSON values are checked
+            value = _text(value, key)
         return value if value else None  # an empty cell is "not given"
 
     name = (text("name") or "").strip()
@@ -185,7 +194,7 @@ def incoming_from_fields(fields: Mapping[str, object], line: int, today: date) -
     if priority := text("priority"):
         data.priority = contacts.parse_priority(priority)
     if birthday := text("birthday"):
-        data.birthday = dates.parse_month_day(birthday, today)
+        data.birthday = _month_day(birthday, today)
     archived = _flag(fields["archived"]) if "archived" in fields else None
     return Incoming(line, data, archived)
 
@@ -211,20 +220,31 @@ def _unusable(line: int, reason: str) -> Incoming:
     return Incoming(line, ContactInput(name=""), problem=reason)
 
 
-def _text_lines(stream: IO[bytes]) -> Iterator[str]:
+class _Lines:
     """The file's lines as text: UTF-16 by its byte-order mark, else UTF-8 (a BOM
     skipped); bytes that are not UTF-8 are kept as surrogates and decoded per value
-    (``_mend``), so one stray byte does not turn the whole file into Windows-1252."""
-    head = stream.read(4)
-    stream.seek(0)
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        yield from io.StringIO(stream.read().decode("utf-16"), newline="")
-        return
-    if head.startswith(codecs.BOM_UTF8):
-        stream.read(3)
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="surrogateescape")
-    for chunk in stream:  # whole lines: a UTF-8 character never holds a \n byte
-        yield decoder.decode(chunk)
+    (``_mend``), so one stray byte does not turn the whole file into Windows-1252.
+    ``stray`` turns true at the first line holding such bytes."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream = stream
+        self.stray = False
+
+    def __iter__(self) -> Iterator[str]:
+        stream = self.stream
+        head = stream.read(4)
+        stream.seek(0)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            yield from io.StringIO(stream.read().decode("utf-16"), newline="")
+            return
+        if head.startswith(codecs.BOM_UTF8):
+            stream.read(3)
+        for chunk in stream:  # whole lines: a UTF-8 character never holds a \n byte
+            try:
+                yield chunk.decode("utf-8")
+            except UnicodeDecodeError:
+                self.stray = True
+                yield chunk.decode("utf-8", errors="surrogateescape")
 
 
 def _mend(cell: str) -> str:
@@ -242,7 +262,8 @@ def _sniff(lines: list[str]) -> str:
 
 def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
     """(line where the row starts, cells) for every row of a CSV file."""
-    text = _text_lines(stream)
+    lines = _Lines(stream)
+    text = iter(lines)
     head = list(itertools.islice(text, 8))
     reader = csv.reader(itertools.chain(head, text), delimiter=_sniff(head))
     while True:
@@ -251,7 +272,7 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
             cells = next(reader)
         except StopIteration:
             return
-        yield start, [_mend(cell) for cell in cells]
+        yield start, [_mend(cell) for cell in cells] if lines.stray else cells
 
 
 def _find_header(
@@ -279,10 +300,23 @@ def _find_header(
     return None
 
 
+def _may_hold_slash_dates(stream: IO[bytes]) -> bool:
+    """Whether the file holds a digit, a slash and a digit anywhere (or is UTF-16)."""
+    tail = stream.read(2)
+    found = tail.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    while not found and (chunk := stream.read(1 << 20)):
+        found = bool(_SLASH_DATE.search(tail + chunk[:2]) or _SLASH_DATE.search(chunk))
+        tail = chunk[-2:]
+    stream.seek(0)
+    return found
+
+
 def csv_date_order(stream: IO[bytes], where: str) -> str | None:
     """``dmy`` or ``mdy`` from the file's d/m/y dates that can only be read one way."""
     from relate.services.csv_layouts import date_columns, slash_date_parts
 
+    if not _may_hold_slash_dates(stream):
+        return None  # no N/N date anywhere: nothing to decide (and no second reading)
     rows = _csv_rows(stream)
     found = _find_header(rows, where, "mdy")
     stream.seek(0)
@@ -531,9 +565,9 @@ def find_duplicate(conn: Database, data: ContactInput) -> Row | None:
         return None  # phones without digits: nothing to compare
     profile = _profile(data.notes)
     if profile:
-        row = conn.execute(BY_PROFILE, {"note": profile}).fetchone()
-        if row is not None:
-            return row
+        for row in conn.execute(BY_PROFILE, {"note": profile}):
+            if _profile(row["notes"]) == profile:  # .../in/ann is not .../in/anna
+                return row
     name = (data.name or "").strip().casefold()
     for row in conn.execute(BY_NAME, {"key": fold(data.name or "")}):
         other = _profile(row["notes"])
@@ -546,7 +580,9 @@ def _profile(notes: str | None) -> str | None:
     """The ``LinkedIn: URL`` line of a contact's notes, if it has one."""
     from relate.services.csv_layouts import LINKEDIN_NOTE
 
-    for line in (notes or "").splitlines():
+    if not notes or LINKEDIN_NOTE not in notes:
+        return None
+    for line in notes.splitlines():
         if line.startswith(LINKEDIN_NOTE):
             return line.strip()
     return None
@@ -584,13 +620,19 @@ def apply(
     policy: str,
     now: datetime,
     user: str | None = None,
+    pending: _Pending | None = None,
 ) -> Action:
     """Add, update or skip one record inside the open transaction.
 
     ``user`` (the current user) owns a new contact whose record names no owner, and
-    logs the notes an import adds."""
+    logs the notes an import adds. A plain new contact is queued in ``pending``
+    (written in batches) when one is given."""
     name = record.data.name or ""
-    duplicate = None if policy == "new" else find_duplicate(conn, record.data)
+    duplicate = None
+    if policy != "new":
+        if pending is not None and pending.could_match(record.data):
+            pending.flush()
+        duplicate = find_duplicate(conn, record.data)
     if duplicate is not None:
         label = f"#{duplicate['id']} {duplicate['name']}"
         if policy == "skip":
@@ -604,11 +646,58 @@ def apply(
     data = record.data
     if data.owner is None and user is not None:
         data = replace(data, owner=user)
+    if pending is not None and not record.archived and record.connected_on is None:
+        pending.add(data, record.dates)
+        return Action(record.line, "add", name)
     contact_id = contacts.insert_contact(conn, data, now)
     if record.archived:
         _set_archived(conn, contact_id, True, now)
     _add_extras(conn, contact_id, record, now, user)
     return Action(record.line, "add", name)
+
+
+def _lookup_keys(data: ContactInput) -> set[str] | None:
+    """The keys ``find_duplicate`` looks a record up by; None when it looks by name
+    (or LinkedIn profile), which a queue of new contacts is not indexed by."""
+    emails = {"e:" + email_key(email) for email in data.emails if email.strip()}
+    if emails:
+        return emails
+    if data.phones:
+        return {"p:" + phone_key(phone) for phone in data.phones}
+    return None
+
+
+def _found_by(data: ContactInput) -> set[str]:
+    """The e-mail and phone keys a contact made of ``data`` could be found by."""
+    keys = {"e:" + email_key(email) for email in data.emails}
+    keys.update("p:" + phone_key(phone) for phone in data.phones)
+    return keys
+
+
+class _Pending:
+    """New contacts queued for a ``ContactBatch``, and the keys a later record of the
+    same file could match them by: such a record flushes the queue first, so
+    duplicates within a file are found exactly as when each contact is written at once."""
+
+    def __init__(self, conn: Database, now: datetime) -> None:
+        self.batch = contacts.ContactBatch(conn, now)
+        self.keys: set[str] = set()
+
+    def could_match(self, data: ContactInput) -> bool:
+        if not self.batch:
+            return False
+        keys = _lookup_keys(data)
+        return keys is None or not self.keys.isdisjoint(keys)
+
+    def add(self, data: ContactInput, dates: list[tuple[str, MonthDay]]) -> None:
+        self.batch.add(data, dates)
+        self.keys.update(_found_by(data))
+        if len(self.batch) >= BATCH_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        self.batch.flush()
+        self.keys.clear()
 
 
 def _count(summary: Summary, record: Incoming, action: Action) -> None:
@@ -650,6 +739,7 @@ def import_stream(
     records = read_records(stream, fmt, where, now.date(), date_order)
     try:
         with db.transaction() as conn:
+            pending = _Pending(conn, now) if conn.batches else None
             for number, record in enumerate(records, 1):
                 summary.warnings.extend(record.warnings)
                 summary.layout = summary.layout or record.layout
@@ -658,7 +748,7 @@ def import_stream(
                     summary.warnings.append(f"{where}:{record.line}: skipped: {record.problem}")
                     continue
                 try:
-                    action = apply(conn, record, policy, now, user)
+                    action = apply(conn, record, policy, now, user, pending)
                 except RelateError as exc:
                     raise _at(where, record.line, exc) from None
                 if dry_run:
@@ -666,6 +756,8 @@ def import_stream(
                 _count(summary, record, action)
                 if progress is not None and number % PROGRESS_EVERY == 0:
                     progress(stream.tell())
+            if pending is not None:
+                pending.flush()
             if dry_run:
                 raise _Rollback
     except _Rollback:

@@ -40,9 +40,11 @@ def fold(text: str) -> str:
 
     Scripts without a Latin transliteration (rare) fall back to the case-folded text.
     """
+    squeezed = _SPACES.sub(" ", text.strip())
+    if squeezed.isascii():
+        return squeezed.casefold()  # what anyascii would give, without the call
     from anyascii import anyascii  # its tables load on first use, not at every start
 
-    squeezed = _SPACES.sub(" ", text.strip())
     ascii_form = anyascii(squeezed).strip()
     return (ascii_form or squeezed).casefold()
 

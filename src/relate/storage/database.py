@@ -14,7 +14,7 @@ import os
 import sqlite3
 import stat
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -105,6 +105,38 @@ class Database:
     def insert(self, sql: str, params: dict[str, object] | None = None) -> int:
         """Run an INSERT into a table with an ``id`` key and return the new id."""
         return self.engine.insert(sql, params)
+
+    @property
+    def batches(self) -> bool:
+        """Whether this engine writes an import's new rows in batches (``insert_rows``
+        with the caller's ids, ``inserting`` journaled by range): SQLite. PostgreSQL
+        hands out ids from sequences, so an import there writes row by row."""
+        return isinstance(self.engine, SQLiteEngine)
+
+    def insert_rows(
+        self,
+        table: str,
+        columns: Sequence[str],
+        rows: Sequence[tuple[Any, ...]],
+        *,
+        ignore: bool = False,
+    ) -> None:
+        """Insert many rows of ``table`` at once (an import's batch; ids are given in
+        ``columns`` when the caller needs them). ``ignore``: skip rows that would break
+        a unique key, as ``INSERT OR IGNORE``. Only where ``batches``."""
+        engine = self.engine
+        assert isinstance(engine, SQLiteEngine), "insert_rows needs Database.batches"
+        engine.insert_rows(table, columns, rows, ignore)
+
+    @contextlib.contextmanager
+    def inserting(self, tables: Sequence[str]) -> Iterator[None]:
+        """A block that only inserts into ``tables``: undo takes its rows back as one
+        range per table instead of row by row (a big import writes a fraction of the
+        journal, and undoes the same). Only where ``batches``."""
+        engine = self.engine
+        assert isinstance(engine, SQLiteEngine), "inserting needs Database.batches"
+        with engine.journal_ranges(tables):
+            yield
 
     @contextlib.contextmanager
     def transaction(self, *, journal: bool = True) -> Iterator[Database]:

@@ -1,0 +1,137 @@
+"""Big imports write new contacts in batches (services/contacts.py ``ContactBatch``),
+journaled for undo as one range per table. The rows must be exactly those
+``insert_contact`` writes one by one, duplicates within a file must be found across
+batches, and undo must take the whole import back."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import Result
+
+from relate.dates import MonthDay
+from relate.services import contacts, importing
+from relate.storage.database import open_database
+
+NOW = datetime(2026, 11, 24, 9, 30).astimezone()
+TABLES = ("organisation", *contacts.BATCH_TABLES)
+
+_word = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=8)
+_people = st.lists(
+    st.builds(
+        contacts.ContactInput,
+        name=_word.filter(str.strip),
+        aliases=st.lists(st.sampled_from(["Al", "al", " Bo ", "Çé"]), max_size=3),
+        emails=st.lists(st.sampled_from(["a@x.org", "A@X.org ", "b@x.org", " "]), max_size=3),
+        phones=st.lists(st.sampled_from(["+1 555 0100", "+15550100", "020 7946", "x"]), max_size=3),
+        tags=st.lists(st.sampled_from(["Clients", "clients", "Ünï", ""]), max_size=3),
+        org=st.one_of(st.none(), st.sampled_from(["Acme", " acme", "Ünïcorn Ltd", ""])),
+        role=st.one_of(st.none(), _word),
+        stage=st.one_of(st.none(), st.sampled_from(contacts.STAGES)),
+        cadence_days=st.one_of(st.none(), st.sampled_from([7, 30])),
+        priority=st.one_of(st.none(), st.integers(0, 2)),
+        notes=st.one_of(st.none(), _word),
+        birthday=st.one_of(
+            st.none(), st.just(MonthDay(3, 15, None)), st.just(MonthDay(2, 29, 1980))
+        ),
+    ),
+    max_size=8,
+)
+
+
+def _dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("INSERT INTO contact_fts(contact_fts) VALUES ('integrity-check')")
+        return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in TABLES}
+    finally:
+        conn.close()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(people=_people, anniversary=st.booleans())
+def test_a_batch_writes_the_rows_insert_contact_writes(
+    people: list[contacts.ContactInput], anniversary: bool, template_db: Path, tmp_path_factory
+) -> None:
+    folder = tmp_path_factory.mktemp("batch")
+    one, batched = folder / "one.db", folder / "batched.db"
+    for path in (one, batched):
+        shutil.copyfile(template_db, path)
+    extra = [("anniversary", MonthDay(6, 12, 2010))] if anniversary else []
+    db = open_database(one, now=lambda: NOW)
+    with db.transaction() as conn:
+        for person in people:
+            contact_id = contacts.insert_contact(conn, person, NOW)
+            for label, when in extra:
+                contacts.upsert_date(conn, contact_id, label, when, NOW)
+    db.close()
+    db = open_database(batched, now=lambda: NOW)
+    with db.transaction() as conn:
+        batch = contacts.ContactBatch(conn, NOW)
+        for person in people:
+            batch.add(person, extra)
+        batch.flush()
+    db.close()
+    assert _dump(batched) == _dump(one)
+
+
+def _csv(path: Path, rows: list[str]) -> Path:
+    path.write_text("name,emails,phones,notes\n" + "".join(row + "\n" for row in rows))
+    return path
+
+
+def test_duplicates_are_found_within_and_across_batches_and_undo_takes_it_all_back(
+    relate: Callable[..., Result], tmp_path: Path
+) -> None:
+    assert importing.BATCH_SIZE < 1000
+    rows = [f"Person {n},p{n}@example.org,+1 555 {n:07d}," for n in range(1200)]
+    rows[5] = "Again Four,p4@example.org,,same e-mail as row 4 in the same batch"
+    rows[1100] = "Again Three,P3@Example.org,,same e-mail as row 3 in an earlier batch"
+    rows[1101] = "Phone Only,,+1 555 0000010,same phone as row 10"
+    rows[1102] = "person 20,,,same name as row 20 (no e-mail or phone)"
+    rows[1103] = "Person 1103,p1103@example.org,,"
+    rows[1104] = "Person 1104 again,p1103@example.org,,the row just before"
+    relate("add", "Already Here", "--email", "p7@example.org")
+    path = _csv(tmp_path / "big.csv", rows)
+
+    result = relate("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "1194 added, 0 updated, 6 skipped as duplicates" in result.stderr
+    people = json.loads(relate("export", "contacts", "--format", "json").stdout)
+    assert len(people) == 1195
+    by_name = {p["name"]: p for p in people}
+    assert by_name["Person 1199"]["emails"] == ["p1199@example.org"]
+    assert by_name["Person 1199"]["phones"] == ["+1 555 0001199"]
+    assert "Again Three" not in by_name and "Phone Only" not in by_name
+    assert by_name["Already Here"]["emails"] == ["p7@example.org"]
+
+    # Search finds an imported contact (the full-text index was filled).
+    found = relate("search", "Person 1150")
+    assert "Person 1150" in found.stdout, found.stderr
+
+    undone = relate("undo")
+    assert undone.exit_code == 0, undone.stderr
+    left = json.loads(relate("export", "contacts", "--format", "json").stdout)
+    assert [p["name"] for p in left] == ["Already Here"]
+    assert "Nothing found" in relate("search", "Person 1150").stdout
+
+
+def test_update_policy_updates_a_contact_added_earlier_in_the_same_file(
+    relate: Callable[..., Result], tmp_path: Path
+) -> None:
+    rows = [f"Person {n},p{n}@example.org,," for n in range(10)]
+    rows.append("Person Two Renamed,p2@example.org,,a note")
+    path = _csv(tmp_path / "update.csv", rows)
+    result = relate("import", str(path), "--on-duplicate", "update")
+    assert result.exit_code == 0, result.stderr
+    assert "10 added, 1 updated" in result.stderr
+    people = json.loads(relate("export", "contacts", "--format", "json").stdout)
+    renamed = [p for p in people if p["emails"] == ["p2@example.org"]]
+    assert [(p["name"], p["notes"]) for p in renamed] == [("Person Two Renamed", "a note")]
