@@ -238,3 +238,130 @@ def test_big_file_shows_a_progress_bar_on_a_terminal_only(relate: Relate, tmp_pa
     assert shown.exit_code == 0, shown.stderr
     assert "importing" in shown.stderr
     assert "3000 added" in shown.stderr
+
+
+# --- More real files, each checked against the reading of the project it comes from ---
+# (Roundcube's Csv2vcardTest compares its CSV import with the .expected.vcf beside each
+# file; the other expectations are quoted from the tests of the project named.)
+
+
+def _expected_vcard(path: Path) -> dict[str, list[str]]:
+    """The values of a small, unfolded, plain vCard (Roundcube's expected output)."""
+    values: dict[str, list[str]] = {}
+    for line in path.read_text().splitlines():
+        head, _, value = line.partition(":")
+        values.setdefault(head.split(";")[0], []).append(value)
+    return values
+
+
+def test_roundcube_outlook_row_with_only_emails(relate: Relate) -> None:  # 1
+    path = CSV / "roundcube-outlook.csv"
+    stderr, people = imported(relate, path)
+    expected = _expected_vcard(CSV / "roundcube-outlook.expected.vcf")
+    (fn,) = expected["FN"]
+    assert people[fn]["emails"] == expected["EMAIL"]
+    assert "1 without a name named after their e-mail" in stderr
+    assert "(read as Outlook CSV)" in stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "person", "birthday"),
+    [
+        # Thunderbird's CardBook, in Radicale's tests: BDAY:16040101.
+        (
+            "radicale-contact4-with-bday-no-year.vcf",
+            "Test bday without year Thunderbird CardBook",
+            "--01-01",
+        ),
+        # Apple's, in sabre/vobject's BirthdayCalendarGeneratorTest, which makes it a
+        # yearly event on 7 April with the year marked as omitted.
+        ("sabre-vobject-apple-omit-year.vcf", "Forrest Gump", "--04-07"),
+    ],
+)
+def test_real_placeholder_years_are_no_year(  # 3
+    relate: Relate, name: str, person: str, birthday: str
+) -> None:
+    _stderr, people = imported(relate, VCARD / name)
+    assert people[person]["birthday"] == birthday
+    dates = json.loads(ok(relate("export", "dates", "--format", "json")))
+    assert [d["date"] for d in dates if d["contact"] == person] == [birthday]
+
+
+def test_roundcube_thunderbird_csv(relate: Relate) -> None:  # 4
+    stderr, people = imported(relate, CSV / "roundcube-tb_plain.csv")
+    expected = _expected_vcard(CSV / "roundcube-tb_plain.expected.vcf")
+    (fn,) = expected["FN"]
+    assert "(read as Thunderbird CSV)" in stderr
+    assert people[fn]["emails"] == expected["EMAIL"]
+    assert people[fn]["org"] == expected["ORG"][0]
+    assert people[fn]["birthday"] == expected["BDAY"][0]
+
+
+def test_utf8_characters_split_by_a_fold(relate: Relate) -> None:  # 5
+    # ownCloud folded inside the bytes of Greek, CJK and Cyrillic characters;
+    # kcontacts' reference reading is vcard9.vcf.ref.
+    _stderr, people = imported(relate, VCARD / "kcontacts-vcard9.vcf")
+    text = (VCARD / "kcontacts-vcard9.vcf.ref").read_text()
+    unfolded = text.replace("\n ", "")
+    fn = unfolded.split("FN:", 1)[1].split("\n", 1)[0]
+    note = unfolded.split("NOTE:", 1)[1].split("\n", 1)[0].replace("\\,", ",")
+    assert people[fn]["notes"] == note
+
+
+def test_charset_on_a_plain_value(relate: Relate) -> None:  # 5
+    # N;CHARSET=windows-1252:Do\xeb (not quoted-printable); Roundcube's VCardTest
+    # asserts 'John Doë'.
+    _stderr, people = imported(relate, VCARD / "roundcube-johndoe.vcf")
+    assert people["John Doë"]["emails"] == ["inbox@roundcube.net", "roundcube@gmail.com"]
+
+
+def test_utf16_without_a_byte_order_mark(relate: Relate) -> None:  # 5
+    # Roundcube's VCardTest::test_encodings: 'Ǽgean ĽdaMonté', decoded from UTF-16.
+    path = VCARD / "roundcube-utf-16_sample.vcf"
+    assert path.read_bytes()[:2] == b"\x00B"  # big-endian, no byte-order mark
+    _stderr, people = imported(relate, path)
+    assert "Ǽgean ĽdaMonté" in people
+
+
+def test_roundcube_google_csv_my_contacts_is_no_tag(relate: Relate) -> None:  # 7
+    stderr, people = imported(relate, CSV / "roundcube-gmail.csv")
+    expected = _expected_vcard(CSV / "roundcube-gmail.expected.vcf")
+    (fn,) = expected["FN"]
+    person = people[fn]
+    assert "(read as Google Contacts CSV)" in stderr
+    assert person["emails"] == expected["EMAIL"]
+    assert person["aliases"] == expected["NICKNAME"]
+    assert person["birthday"] == expected["BDAY"][0]
+    assert person["notes"] == expected["NOTE"][0]
+    # Roundcube keeps Google's built-in group as a category; relate never makes it a tag.
+    assert expected["CATEGORIES"] == ["My Contacts,Test"]
+    assert person["tags"] == ["Test"]
+
+
+def test_roundcube_day_first_dates_emails_and_anniversary(relate: Relate) -> None:  # 9
+    # Birthday 20/01/1991 and anniversary 20/02/1992 can only be day-first.
+    _stderr, people = imported(relate, CSV / "roundcube-all.csv")
+    expected = _expected_vcard(CSV / "roundcube-all.expected.vcf")
+    (fn,) = expected["FN"]
+    person = people[fn]
+    assert person["birthday"] == expected["BDAY"][0] == "1991-01-20"
+    assert person["emails"] == expected["EMAIL"]
+    dates = json.loads(ok(relate("export", "dates", "--format", "json")))
+    assert ("anniversary", "1992-02-20") in {(d["kind"], d["date"]) for d in dates}
+    assert expected["X-ANNIVERSARY"] == ["1992-02-20"]
+
+
+def test_davx5_nickname_list_categories_and_anniversary(relate: Relate) -> None:  # 10
+    # vcard4android's ContactTest reads Nick1, Nick2; categories A and B'C; 2014-08-12.
+    _stderr, people = imported(relate, VCARD / "vcard4android-allfields-vcard3.vcf")
+    person = people["Ämi Display"]
+    assert person["aliases"] == ["Nick1", "Nick2"]
+    assert person["tags"] == ["A", "B'C"]
+    dates = json.loads(ok(relate("export", "dates", "--format", "json")))
+    assert ("anniversary", "2014-08-12") in {(d["kind"], d["date"]) for d in dates}
+
+
+def test_a_real_ics_file_is_named_for_what_it_is(relate: Relate) -> None:  # 10
+    result = relate("import", str(FIXTURES / "ics" / "radicale-event1.ics"))
+    assert result.exit_code == 1
+    assert "is an iCalendar file (events), not contacts" in result.stderr

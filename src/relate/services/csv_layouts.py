@@ -58,12 +58,18 @@ def _no_connection(row: Mapping[str, str]) -> date | None:
     return None
 
 
+def _no_dates(row: Mapping[str, str]) -> list[tuple[str, str]]:
+    return []
+
+
 @dataclass(frozen=True)
 class Layout:
     name: str
     convert: Callable[[Mapping[str, str]], Fields]
     unknown: tuple[str, ...] = ()  # header columns this layout ignores (warned about)
     connected_on: Callable[[Mapping[str, str]], date | None] = _no_connection
+    # Dates beyond the birthday, as (label, text in relate's date forms).
+    dates: Callable[[Mapping[str, str]], list[tuple[str, str]]] = _no_dates
 
 
 def slash_date_parts(text: str) -> tuple[int, int] | None:
@@ -178,12 +184,27 @@ def outlook_birthday(text: str, order: str = "mdy") -> str:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
+# Columns of other programs' Outlook-like files that hold an e-mail address (Roundcube's
+# "Email Home", "Email Work", "Email Other"): read where the value has an "@".
+_OTHER_EMAIL = re.compile(r"(?i)e-?mail( \d+)?( (address|home|work|other))?")
+
+
 def _outlook(header: Sequence[str], order: str) -> Layout:
     phones = [column for column in OUTLOOK_PHONES if column in header]
+    others = [c for c in header if _OTHER_EMAIL.fullmatch(c) and c not in OUTLOOK_EMAILS]
+
+    def emails(row: Mapping[str, str]) -> list[str]:
+        found = [_cell(row, column) for column in OUTLOOK_EMAILS if _cell(row, column)]
+        return found + [_cell(row, c) for c in others if "@" in _cell(row, c)]
+
+    def dates(row: Mapping[str, str]) -> list[tuple[str, str]]:
+        anniversary = outlook_birthday(_cell(row, "Anniversary"), order)
+        return [("anniversary", anniversary)] if anniversary else []
 
     def convert(row: Mapping[str, str]) -> Fields:
         return {
-            "name": _words(
+            "name": _cell(row, "Display Name")  # Roundcube's layout has one
+            or _words(
                 _cell(row, "Title"),
                 _cell(row, "First Name"),
                 _cell(row, "Middle Name"),
@@ -191,7 +212,7 @@ def _outlook(header: Sequence[str], order: str) -> Layout:
                 _cell(row, "Suffix"),
             ),
             "aliases": [_cell(row, "Nickname")] if _cell(row, "Nickname") else [],
-            "emails": [_cell(row, column) for column in OUTLOOK_EMAILS if _cell(row, column)],
+            "emails": emails(row),
             "phones": [_cell(row, column) for column in phones if _cell(row, column)],
             "org": _cell(row, "Company"),
             "role": _cell(row, "Job Title"),
@@ -204,7 +225,7 @@ def _outlook(header: Sequence[str], order: str) -> Layout:
             ],
         }
 
-    return Layout("Outlook", convert)
+    return Layout("Outlook", convert, dates=dates)
 
 
 def connected_on(text: str) -> date | None:

@@ -234,8 +234,8 @@ class _Lines:
         stream = self.stream
         head = stream.read(4)
         stream.seek(0)
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            yield from io.StringIO(stream.read().decode("utf-16"), newline="")
+        if codec := utf16_codec(head):
+            yield from io.StringIO(stream.read().decode(codec), newline="")
             return
         if head.startswith(codecs.BOM_UTF8):
             stream.read(3)
@@ -245,6 +245,19 @@ class _Lines:
             except UnicodeDecodeError:
                 self.stray = True
                 yield chunk.decode("utf-8", errors="surrogateescape")
+
+
+def utf16_codec(head: bytes) -> str | None:
+    """The codec of a UTF-16 file from its first bytes: by its byte-order mark, or
+    without one by the zero byte of its first (ASCII) character, as in Roundcube's
+    sample; None for anything else (a UTF-8 or ASCII file has no zero bytes there)."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if len(head) >= 4 and head[0] == 0 and head[2] == 0 and head[1] and head[3]:
+        return "utf-16-be"
+    if len(head) >= 4 and head[1] == 0 and head[3] == 0 and head[0] and head[2]:
+        return "utf-16-le"
+    return None
 
 
 def _mend(cell: str) -> str:
@@ -302,8 +315,9 @@ def _find_header(
 
 def _may_hold_slash_dates(stream: IO[bytes]) -> bool:
     """Whether the file holds a digit, a slash and a digit anywhere (or is UTF-16)."""
-    tail = stream.read(2)
-    found = tail.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    found = utf16_codec(stream.read(4)) is not None
+    stream.seek(0)
+    tail = b""
     while not found and (chunk := stream.read(1 << 20)):
         found = bool(_SLASH_DATE.search(tail + chunk[:2]) or _SLASH_DATE.search(chunk))
         tail = chunk[-2:]
@@ -401,6 +415,11 @@ def _csv_record(
         raise _at(where, start, exc) from None
     record.named_after = named_after
     record.connected_on = layout.connected_on(row)
+    for label, text in layout.dates(row):
+        try:
+            record.dates.append((label, _month_day(text, today)))
+        except RelateError as exc:
+            raise _at(where, start, exc) from None
     return record
 
 
@@ -505,8 +524,8 @@ def guess_format(path: Path, head: bytes) -> str:
     by_extension = _EXTENSIONS.get(path.suffix.lower())
     if by_extension:
         return by_extension
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        head = head.decode("utf-16", errors="ignore").encode("utf-8")
+    if codec := utf16_codec(head):
+        head = head.decode(codec, errors="ignore").encode("utf-8")
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if start[:11].upper() == b"BEGIN:VCARD":
         return "vcard"

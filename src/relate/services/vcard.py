@@ -5,7 +5,7 @@ they really write, one card at a time from the bytes of the file, so memory stay
 however big the file is:
 
 1. line ends: ``CR CR LF`` (iPhone), ``CR LF``, ``LF`` and a lone ``CR`` each end a
-   line; a UTF-16 file (with its byte-order mark) is read as text first;
+   line; a UTF-16 file (with its byte-order mark, or without one) is read as text first;
 2. lines are unfolded as *bytes* (a line starting with a space or tab continues the
    one before, even in the middle of a parameter or of a UTF-8 character), and so are
    quoted-printable soft line breaks (a value ending in ``=``) and vCard 2.1 values
@@ -107,8 +107,10 @@ def physical_lines(stream: IO[bytes]) -> Iterator[bytes]:
     head = stream.read(4)
     stream.seek(0)
     chunks: Iterable[bytes]
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = io.TextIOWrapper(stream, encoding="utf-16", newline="")
+    from relate.services.importing import utf16_codec
+
+    if codec := utf16_codec(head):
+        text = io.TextIOWrapper(stream, encoding=codec, newline="")
         chunks = (line.encode("utf-8") for line in text)
     else:
         if head.startswith(codecs.BOM_UTF8):
