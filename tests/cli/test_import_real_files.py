@@ -61,6 +61,21 @@ def test_linkedin_connections(relate: Relate) -> None:
     assert "0 added, 0 updated, 3 skipped as duplicates" in again.stderr
 
 
+def test_a_profile_url_that_extends_another_is_another_person(
+    relate: Relate, tmp_path: Path
+) -> None:
+    path = tmp_path / "Connections.csv"
+    path.write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        "Ann,Lee,https://www.linkedin.com/in/annlee2,,Initech,CEO,02 Feb 2024\n"
+        "Ann,Lee,https://www.linkedin.com/in/annlee,,Acme,CTO,01 Feb 2024\n"
+    )
+    stderr, _people = imported(relate, path)
+    assert ": 2 added, 0 updated, 0 skipped as duplicates" in stderr
+    again = relate("import", str(path))
+    assert "0 added, 0 updated, 2 skipped as duplicates" in again.stderr
+
+
 def test_older_linkedin_export_keeps_email_and_position(relate: Relate) -> None:
     _stderr, people = imported(relate, WRITTEN / "linkedin-Connections-old.csv")
     assert people["Grace Hopper"]["emails"] == ["grace@example.com"]
