@@ -122,13 +122,22 @@ def _server_user() -> pwd.struct_passwd | None:
     raise RuntimeError("running as root and there is no 'postgres' or 'nobody' user for the server")
 
 
+def _reachable_by_all(folder: Path) -> bool:
+    """Whether any user can enter ``folder`` (every folder above it has o+x)."""
+    levels = (folder.resolve(), *folder.resolve().parents)
+    return all(level.stat().st_mode & 0o001 for level in levels)
+
+
 class PgCluster:
     """One running server; ``url()`` names a database on it, ``create_database()`` makes one."""
 
     def __init__(self, binaries: Path) -> None:
         self.binaries = binaries
         self.user = _server_user()
-        self.folder = Path(tempfile.mkdtemp(prefix="relate-pg-"))
+        base = tempfile.gettempdir()
+        if self.user is not None and not _reachable_by_all(Path(base)):
+            base = "/tmp"  # TMPDIR under root's home: the server's user could not enter it
+        self.folder = Path(tempfile.mkdtemp(prefix="relate-pg-", dir=base))
         self.data = self.folder / "data"
         self.log = self.folder / "server.log"
         self.host = "127.0.0.1"
