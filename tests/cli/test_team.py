@@ -183,3 +183,13 @@ def test_undo_brings_back_owners_and_who_logged(relate: Relate) -> None:
     card = as_json(relate("show", "carl", "--format", "json"))
     assert card["owner"] == "ann"
     assert [e["logged_by"] for e in card["timeline"]] == ["ann"]
+
+
+def test_a_batched_import_is_owned_by_whoever_imports(relate: Relate) -> None:
+    from helpers import FIXTURES
+
+    cards = FIXTURES.parent / "doc_files" / "phone-contacts.vcf"
+    as_user(relate, "ann", "import", str(cards))
+    everyone = as_json(relate("list", "--format", "json"))
+    assert everyone
+    assert as_json(relate("list", "--owner", "ann", "--format", "json")) == everyone
