@@ -53,7 +53,3 @@ def today(
         owner=state.user() if mine else None,
     )
     render.write(agenda, chosen)
-    if chosen in ("csv", "json"):
-        hidden = sum(agenda.hidden(name) for name in agenda.sections)
-        if hidden:
-            output.warn(f"{hidden} more items not shown; add --all for every item")

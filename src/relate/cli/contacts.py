@@ -29,11 +29,10 @@ from relate.cli.options import (
 )
 from relate.cli.parsing import moment
 from relate.errors import RelateError
-from relate.render import card as render_card
 from relate.render import contacts as render_contacts
 from relate.render import output
 from relate.services import contacts as service
-from relate.services import reminders, timeline
+from relate.services import reminders
 from relate.services.matching import resolve_contact
 from relate.storage.database import Database
 
@@ -253,6 +252,9 @@ def show(
     Example:
       relate show ann
     """
+    from relate.render import card as render_card  # here: add, edit and list need neither
+    from relate.services import timeline
+
     chosen = output.resolve_format(fmt)
     db = state.database()
     card = timeline.card(db, resolve_contact(db, contact), limit)

@@ -185,7 +185,7 @@ def import_(
 
     Example: relate import contacts.vcf --dry-run
     """
-    from relate.render import output
+    from relate.render import imports as render_import
     from relate.services import importing
 
     raw = sys.stdin.buffer.read() if str(file) == "-" else None
@@ -203,26 +203,7 @@ def import_(
             progress=progress,
             user=state.user(),
         )
-    for warning in summary.warnings:
-        output.warn(warning)
-    if dry_run:
-        for action in summary.actions:
-            duplicate = f" (duplicate of {action.duplicate_of})" if action.duplicate_of else ""
-            output.say(f"line {action.line}: {action.action} {action.name}{duplicate}")
-    counts = (
-        f"{summary.added} added, {summary.updated} updated, "
-        f"{summary.skipped} skipped as duplicates, {summary.unusable} skipped as unusable"
-    )
-    named = "".join(
-        f"; {count} without a name named after their {what}"
-        for what, count in sorted(summary.named_after.items())
-    )
-    read_as = f" (read as {summary.layout} CSV)" if summary.layout not in (None, "relate") else ""
-    if dry_run:
-        talk = f"Dry run of {summary.where}, nothing written: would be {counts}{named}{read_as}\n"
-    else:
-        talk = f"Imported {summary.where}: {counts}{named}{read_as}\n"
-    terminal.current().write(talk, stderr=True)
+    render_import.write(summary)
 
 
 PROGRESS_BYTES = 1_000_000  # about 3,000 cards or 5,000 CSV rows: worth a bar

@@ -101,11 +101,15 @@ def _ref(item: Item) -> str:
 
 def write(agenda: Agenda, fmt: str, stream: IO[str] | None = None) -> None:
     out = stream or sys.stdout
-    if fmt == "json":
-        output.write_json(record(item, agenda.today) for item in agenda.items())
-        return
-    if fmt == "csv":
-        output.write_csv((record(item, agenda.today) for item in agenda.items()), RECORD_FIELDS)
+    if fmt in ("json", "csv"):
+        records = (record(item, agenda.today) for item in agenda.items())
+        if fmt == "json":
+            output.write_json(records)
+        else:
+            output.write_csv(records, RECORD_FIELDS)
+        hidden = sum(agenda.hidden(name) for name in agenda.sections)
+        if hidden:  # the sections' "… and N more" lines, for a script's reader
+            output.warn(f"{hidden} more items not shown; add --all for every item")
         return
     if agenda.is_empty():
         out.write(EMPTY + "\n")
