@@ -1,11 +1,15 @@
 """The one place that decides what "now" is, and how times are stored.
 
-Everything below the CLI takes ``today``/``now`` as an argument; only the CLI asks
-this module. ``RELATE_NOW`` (ISO date or date-time, local) pins the clock for tests,
-demos and reproducible scripts.
+Only the CLI asks it what time it is (``cli/state.py``); everything below takes
+``today``/``now`` as an argument, and ``open_database`` the clock that dates undo
+steps (the wall clock only when a caller, a test or a tool, gives none). The rest of
+this module converts times and never reads the clock. ``RELATE_NOW`` (an ISO date or
+date-time, local unless it carries an offset) pins the clock for tests, demos and
+reproducible scripts.
 
-Storage is naive UTC text in SQLAlchemy's SQLite format (``YYYY-MM-DD HH:MM:SS.ffffff``)
-so rows written here and rows written through SQLModel compare correctly.
+Storage is naive UTC text in the format of SQLAlchemy's SQLite ``DateTime`` (the
+models' type, ``YYYY-MM-DD HH:MM:SS.ffffff``): fixed width, so stored times compare
+and sort as text, and the models read every row relate writes.
 """
 
 from __future__ import annotations

@@ -45,7 +45,7 @@ def rows(db_path: Path, sql: str) -> list[tuple[object, ...]]:
 
 def user_data(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table holding the user's data, by table (for before/after)."""
-    from relate.storage.journal import JOURNALED_TABLES
+    from relate.storage.tables import JOURNALED_TABLES
 
     return {
         t: rows(db_path, f'SELECT rowid, * FROM "{t}" ORDER BY rowid') for t in JOURNALED_TABLES

@@ -12,7 +12,8 @@ from typer.testing import Result
 
 from conftest import user_data
 from relate.storage.database import open_database
-from relate.storage.journal import JOURNALED_TABLES, KEEP_STEPS
+from relate.storage.journal import KEEP_STEPS
+from relate.storage.tables import JOURNALED_TABLES
 
 Relate = Callable[..., Result]
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ast
+import importlib
+import pkgutil
 import sqlite3
 import stat
 from collections import defaultdict
@@ -144,18 +147,76 @@ def test_migrated_schema_matches_the_sqlmodel_metadata(tmp_path: Path) -> None:
     raw.close()
 
 
+PACKAGE = Path(__file__).resolve().parents[2] / "src" / "relate"
+
+
+def _statement_calls(inside: type | tuple[type, ...] = ast.Module) -> list[str]:
+    """file:line of every ``statement(...)`` call in relate's source within an
+    ``inside`` node (by default anywhere)."""
+    calls = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for outer in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(outer, inside):
+                calls += [
+                    f"{path.relative_to(PACKAGE)}:{node.lineno}"
+                    for node in ast.walk(outer)
+                    if isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id == "statement"
+                ]
+    return calls
+
+
+def _import_every_module() -> None:
+    """Import every module of relate (registering its SQL), as no one command does.
+
+    Not the Alembic scripts (they run a migration when imported) nor ``__main__``.
+    """
+    import relate
+
+    for module in pkgutil.walk_packages(relate.__path__, "relate."):
+        if not module.name.startswith(("relate.storage.migrations", "relate.__main__")):
+            importlib.import_module(module.name)
+
+
 def test_every_registered_statement_names_real_columns(db_path: Path) -> None:
-    import relate.cli.main  # noqa: F401  (imports every service, registering its SQL)
+    _import_every_module()
+    calls = _statement_calls()
+    # Each statement(...) runs once, at import: this test prepares every one of them.
+    assert len(set(STATEMENTS)) == len(STATEMENTS) == len(calls) > 80, calls
 
     conn = sqlite3.connect(db_path)
     params: defaultdict[str, object] = defaultdict(lambda: None)
-    assert len(STATEMENTS) > 20
     for sql in STATEMENTS:
         try:
             conn.execute("EXPLAIN " + sql, params)
         except sqlite3.Error as exc:  # pragma: no cover - the failure message matters
             pytest.fail(f"{exc}: {sql}")
     conn.close()
+
+
+def test_every_statement_is_registered_when_its_module_is_imported() -> None:
+    """A statement(...) inside a function would register again at every call (and
+    not at all until then), so the check above could not count it."""
+    assert _statement_calls((ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) == []
+
+
+def test_the_derived_tables_module_matches_the_models() -> None:
+    """storage/tables.py (what commands know of the schema without SQLModel) is the
+    models' own: regenerate it with ``python -m relate.storage.models``."""
+    from relate.storage.models import tables_module
+
+    written = (PACKAGE / "storage" / "tables.py").read_text(encoding="utf-8")
+    assert written == tables_module(), "run: python -m relate.storage.models > " + str(
+        PACKAGE / "storage" / "tables.py"
+    )
+
+
+def test_the_models_mark_only_the_undo_journal_as_not_journaled() -> None:
+    from relate.storage.tables import COLUMNS, JOURNALED_TABLES
+
+    assert set(COLUMNS) - set(JOURNALED_TABLES) == {"undo_step", "undo_entry"}
+    assert "contact" in JOURNALED_TABLES and "gift" in JOURNALED_TABLES
 
 
 def test_undo_steps_are_dated_by_the_clock_the_opener_gives(db_path: Path) -> None:

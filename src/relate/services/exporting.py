@@ -60,8 +60,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
 _SEP = "\x1f"
 
 # Ordered by the indexed occurred_at, so SQLite streams rows without sorting them.
-# Participants come as ids only and are named from one dict in Python: at 200k rows a
-# join per row costs more than the rest of the query.
+# Participants come as ids only and are named in Python from one table of every name
+# (``_ContactNames``): at 200k rows a join per row costs more than the rest of the query.
 INTERACTIONS = statement(
     """SELECT i.id, i.occurred_at, i.kind,
     (SELECT group_concat(contact_id) FROM

@@ -1,4 +1,4 @@
-"""The relationship-practice records of DOMAIN.md: concerns (open until resolved),
+"""The relationship-practice records: concerns (open until resolved),
 feedback scores (NPS), engagements (closed with a satisfaction score) and gifts."""
 
 from __future__ import annotations

@@ -27,7 +27,9 @@ from relate.storage.database import Database
 from relate.storage.engines import Row, SearchSyntaxError
 from relate.storage.sql import statement
 
-HIT_START, HIT_END = "\x02", "\x03"  # snippet markers; renderers style or strip them
+# Where a match starts and ends in a snippet; ``Hit.record`` strips them (no output
+# format shows them yet).
+HIT_START, HIT_END = "\x02", "\x03"
 OPERATORS = {"AND", "OR", "NOT"}
 QUERY_HINT = 'use words, "an exact phrase", a prefix like redes*, or AND/OR/NOT between words'
 

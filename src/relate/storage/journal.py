@@ -1,5 +1,8 @@
 """The undo journal, engine-neutral part: which tables it covers and how long it is.
 
+It covers ``JOURNALED_TABLES`` of ``storage/tables.py``: every table of the models but
+the journal's own, so a table added later cannot silently escape undo.
+
 Every write command is one ``undo_step``; the engine records the inverse of each
 change under it as ``undo_entry`` rows in the same transaction (SQLite: TEMP
 triggers, ``storage/engines/sqlite.py``). ``relate undo`` (services/undo.py) replays
@@ -7,28 +10,6 @@ a step's entries newest first and deletes the step.
 """
 
 from __future__ import annotations
-
-# Every table holding the user's data. A test checks this against the schema, so a
-# table added by a later migration cannot silently escape undo.
-JOURNALED_TABLES: tuple[str, ...] = (
-    "organisation",
-    "contact",
-    "contact_alias",
-    "contact_email",
-    "contact_phone",
-    "contact_tag",
-    "important_date",
-    "interaction",
-    "interaction_contact",
-    "interaction_tag",
-    "reminder",
-    "reminder_completion",
-    "stage_change",
-    "engagement",
-    "feedback",
-    "concern",
-    "gift",
-)
 
 # "relate undo" walks back at least this many write commands.
 KEEP_STEPS = 100

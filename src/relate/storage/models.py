@@ -2,8 +2,11 @@
 
 Alembic migrations are generated from this metadata and a test compares a freshly
 migrated database with it. Importing SQLModel costs ~480 ms, so only migrations,
-tests and tools import this module; commands read and write through the plain SQL
-in ``relate.storage.sql`` and friends (a test checks their columns exist here).
+tests and tools import this module: commands read and write with plain SQL
+registered through ``relate.storage.sql.statement`` (a test prepares every statement
+against a migrated database), and what they need to know of the tables is derived
+from here into ``relate.storage.tables`` (``python -m relate.storage.models``; a test
+fails when the two disagree).
 
 All timestamps are naive UTC (``*_at``); ``*_on`` columns are calendar days.
 """
@@ -226,7 +229,7 @@ class ReminderCompletion(SQLModel, table=True):
     done_at: datetime
 
 
-# --- 0002: the relationship-practice records of DOMAIN.md ---------------------------
+# --- 0002: the relationship-practice records (services/practice.py) ----------------
 
 
 class StageChange(SQLModel, table=True):
@@ -245,7 +248,7 @@ class Engagement(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE")
     title: str
-    # proposed | active | done | cancelled
+    # active, then done or cancelled (with a satisfaction score) when it closes
     status: str = Field(default="active", sa_column_kwargs={"server_default": "active"})
     value_cents: int | None = None
     currency: str | None = None
@@ -294,11 +297,15 @@ class Gift(SQLModel, table=True):
 
 # --- 0003: the undo journal ---------------------------------------------------------
 
+# Every other table holds the user's data and is journaled for ``relate undo``.
+NOT_JOURNALED = {"journaled": False}
+
 
 class UndoStep(SQLModel, table=True):
     """One write command (``relate undo`` reverts the newest first)."""
 
     __tablename__ = "undo_step"
+    __table_args__ = {"info": NOT_JOURNALED}
 
     id: int | None = Field(default=None, primary_key=True)
     label: str  # the command line, one line, shortened
@@ -308,11 +315,58 @@ class UndoStep(SQLModel, table=True):
 
 
 class UndoEntry(SQLModel, table=True):
-    """One inverse SQL statement of a step, recorded by TEMP triggers (services/undo.py)."""
+    """One inverse SQL statement of a step, recorded by the TEMP triggers of
+    ``storage/journal.py``; ``services/undo.py`` replays them."""
 
     __tablename__ = "undo_entry"
-    __table_args__ = (Index("ix_undo_entry_step", "step_id"),)
+    __table_args__ = (Index("ix_undo_entry_step", "step_id"), {"info": NOT_JOURNALED})
 
     id: int | None = Field(default=None, primary_key=True)
     step_id: int = Field(foreign_key="undo_step.id", ondelete="CASCADE")
     sql: str
+
+
+# --- what commands may know of the schema without importing SQLModel ----------------
+
+
+def _tuple_lines(head: str, values: list[str], indent: str = "", end: str = "") -> list[str]:
+    """``head(values...)end`` on one line when it fits in 100 columns, else one a line."""
+    quoted = [f'"{v}"' for v in values]
+    line = f"{indent}{head}({', '.join(quoted)}{',' if len(quoted) == 1 else ''}){end}"
+    if len(line) <= 100:
+        return [line]
+    return [f"{indent}{head}(", *(f"{indent}    {q}," for q in quoted), f"{indent}){end}"]
+
+
+def tables_module() -> str:
+    """The text of ``storage/tables.py``, derived from the models above."""
+    tables = list(SQLModel.metadata.tables.values())
+    journaled = [t.name for t in tables if t.info.get("journaled", True)]
+    lines = [
+        '"""The tables of ``storage/models.py`` and their columns, for code that must not',
+        "import SQLModel (the undo journal's triggers, checks of what a statement names).",
+        "",
+        "Generated from the models: ``python -m relate.storage.models >",
+        "src/relate/storage/tables.py``; tests/unit/test_storage.py fails when they differ.",
+        '"""',
+        "",
+        "from __future__ import annotations",
+        "",
+        "# Every table, with its columns in the models' order.",
+        "COLUMNS: dict[str, tuple[str, ...]] = {",
+    ]
+    for table in tables:
+        columns = [column.name for column in table.columns]
+        lines += _tuple_lines(f'"{table.name}": ', columns, "    ", ",")
+    lines += [
+        "}",
+        "",
+        "# The tables holding the user's data, which ``relate undo`` can revert: all but",
+        "# those the models mark NOT_JOURNALED (the undo journal's own).",
+        *_tuple_lines("JOURNALED_TABLES: tuple[str, ...] = ", journaled, ""),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(tables_module(), end="")

@@ -26,8 +26,9 @@ from typing import Any
 from relate import clock
 from relate.errors import SettingError, StorageError
 from relate.storage.engines import QueryParts, SearchSyntaxError
-from relate.storage.journal import JOURNALED_TABLES, KEEP_STEPS, one_line
+from relate.storage.journal import KEEP_STEPS, one_line
 from relate.storage.sql import statement
+from relate.storage.tables import COLUMNS, JOURNALED_TABLES
 
 NAME = "sqlite"
 BUSY_TIMEOUT_MS = 5000  # how long a write waits for another writer; RELATE_BUSY_TIMEOUT (s)
@@ -355,8 +356,8 @@ def _value(ref: str) -> str:
     )
 
 
-def trigger_sql(table: str, columns: list[str]) -> list[str]:
-    """The three TEMP triggers journaling ``table`` (columns as in PRAGMA table_info)."""
+def trigger_sql(table: str, columns: tuple[str, ...]) -> list[str]:
+    """The three TEMP triggers journaling ``table``, which has ``columns``."""
     quoted = [f'"{c}"' for c in columns]
     record = "INSERT INTO undo_entry (step_id, sql) SELECT step_id, {expr} FROM temp.undo_active"
     on_insert = f"'DELETE FROM \"{table}\" WHERE rowid=' || new.rowid"
@@ -391,17 +392,14 @@ def _last_rowid(conn: sqlite3.Connection, table: str) -> int:
 
 
 def install_journal(conn: sqlite3.Connection) -> None:
-    """Create the journal's TEMP table and triggers on ``conn`` (idempotent, ~1 ms)."""
+    """Create the journal's TEMP table and triggers on ``conn`` (idempotent, ~1 ms).
+
+    The tables and their columns are the models' (``storage/tables.py``): the file is
+    at the models' revision whenever relate writes it.
+    """
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS undo_active (step_id INTEGER NOT NULL)")
-    names = ",".join(f"'{t}'" for t in JOURNALED_TABLES)
-    columns: dict[str, list[str]] = {}
-    for table, column in conn.execute(
-        "SELECT m.name, p.name FROM main.sqlite_master AS m, pragma_table_info(m.name) AS p"
-        f" WHERE m.type = 'table' AND m.name IN ({names}) ORDER BY m.name, p.cid"
-    ):
-        columns.setdefault(table, []).append(column)
     for table in JOURNALED_TABLES:
-        for sql in trigger_sql(table, columns[table]):
+        for sql in trigger_sql(table, COLUMNS[table]):
             conn.execute(sql)
 
 
