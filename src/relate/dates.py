@@ -380,6 +380,10 @@ def _simple_rule(freq: str, interval: int) -> str:
     return f"FREQ={freq}" if interval == 1 else f"FREQ={freq};INTERVAL={interval}"
 
 
+# Every RRULE relate reads or writes is split and joined by the two functions below
+# (the iCalendar export too): one reading of the text.
+
+
 def _rule_fields(rrule: str) -> dict[str, str] | None:
     """KEY -> VALUE of an RRULE value (prefix 'RRULE:' allowed); None if not KEY=VALUE;..."""
     body = rrule.strip()
@@ -391,6 +395,19 @@ def _rule_fields(rrule: str) -> dict[str, str] | None:
         if not sep or not key or not value or key in fields or not key.isalpha():
             return None
         fields[key] = value
+    return fields
+
+
+def rule_text(fields: dict[str, str]) -> str:
+    """The RRULE value of ``fields``, in their order: 'FREQ=WEEKLY;INTERVAL=2'."""
+    return ";".join(f"{key}={value}" for key, value in fields.items())
+
+
+def stored_rule(rrule: str) -> dict[str, str]:
+    """KEY -> VALUE of a reminder's stored rule; a RelateError when it is not a rule."""
+    fields = _rule_fields(rrule)
+    if fields is None or "FREQ" not in fields:
+        raise RelateError(f"not a recurrence rule: {rrule!r}")
     return fields
 
 
@@ -448,7 +465,7 @@ def _validate_rrule(text: str) -> str:
     if fields.get("UNTIL", "").endswith("Z"):
         # Reminders run on naive local time, and dateutil refuses a UTC end with those.
         raise _recurrence_error(text, "UNTIL must be a local date or time, without Z")
-    rule = ";".join(f"{key}={value}" for key, value in fields.items())
+    rule = rule_text(fields)
     from dateutil.rrule import rrulestr
 
     anchor = datetime(2000, 1, 1)
@@ -491,7 +508,7 @@ def anchored_rule(rrule: str, start: date) -> str:
     fields = _rule_fields(rrule)
     if fields is None or set(fields) - {"FREQ", "INTERVAL"}:
         return rrule
-    return ";".join(f"{key}={value}" for key, value in anchor_fields(fields, start).items())
+    return rule_text(anchor_fields(fields, start))
 
 
 def _unanchored(fields: dict[str, str]) -> dict[str, str]:
@@ -531,9 +548,7 @@ def next_occurrence(rrule: str, dtstart: datetime, after: datetime) -> datetime 
     the months without that day instead.) Any other rule is left to ``dateutil.rrule``,
     with its RFC semantics.
     """
-    fields = _rule_fields(rrule)
-    if fields is None or "FREQ" not in fields:
-        raise RelateError(f"not a recurrence rule: {rrule!r}")
+    fields = stored_rule(rrule)
     simple = _simple_interval(fields, frozenset({"COUNT"}))
     count = fields.get("COUNT", "")
     if simple is None or (count and not count.isdigit()):
@@ -571,13 +586,13 @@ def remaining_rule(rrule: str, dtstart: datetime, following: datetime) -> str:
         used += 1
         current = next_occurrence(rrule, dtstart, current)
     fields["COUNT"] = str(max(1, int(fields["COUNT"]) - used))
-    return ";".join(f"{key}={value}" for key, value in fields.items())
+    return rule_text(fields)
 
 
 def _dateutil_after(fields: dict[str, str], dtstart: datetime, after: datetime) -> datetime | None:
     from dateutil.rrule import rrulestr
 
-    rule = ";".join(f"{key}={value}" for key, value in fields.items())
+    rule = rule_text(fields)
     try:
         found: datetime | None = rrulestr(rule, dtstart=dtstart).after(after, inc=False)
     except (ValueError, TypeError, KeyError, IndexError) as exc:

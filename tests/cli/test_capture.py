@@ -143,6 +143,15 @@ def test_important_dates_with_lead_time(relate: Relate, people: None) -> None:
     ]
 
 
+def test_a_date_without_a_lead_time_gives_a_week_of_notice(relate: Relate, people: None) -> None:
+    ok(relate("date", "ann", "anniversary", "2020-12-01"))  # a week after Tue 24 Nov
+    ok(relate("date", "bob", "anniversary", "2020-12-02"))  # eight days
+    texts = [i["text"] for i in as_json(relate("today", "-f", "json")) if i["kind"] == "date"]
+    assert texts == ["6 years since anniversary with Ann Smith on Tue 1 Dec"]
+    exported = as_json(relate("export", "dates", "-f", "json"))
+    assert [d["lead_days"] for d in exported] == [7, 7]
+
+
 def test_log_reads_stdin_when_piped_or_dash(relate: Relate, people: None) -> None:
     ok(relate("log", "ann", "-", input="Long notes\nfrom a file\n"))
     ok(relate("log", "bob", input="Piped text"))

@@ -206,7 +206,7 @@ def test_restore_keeps_a_write_that_commits_while_it_runs(
     was kept: it must wait for the restore (the lock is held) and land in the restored
     database, or have been kept; never in neither (#9.1). The writer's first try does
     not wait, and the restore goes on only after it, so no timing decides the outcome."""
-    from relate.services import backup as service
+    from relate.services import restore as service
 
     _ok(relate("add", "Ann"))
     backup = tmp_path / "backup.db"
@@ -256,7 +256,7 @@ def test_a_kill_while_restoring_over_a_damaged_file_leaves_a_database_at_the_pat
 ) -> None:
     import os
 
-    from relate.services import backup as service
+    from relate.services import restore as service
 
     backup = tmp_path / "backup.db"
     _ok(relate("backup", str(backup)))

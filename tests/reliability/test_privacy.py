@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from relate.services import backup, contacts
+from relate.services import backup, contacts, restore
 from relate.storage.database import open_database
 
 
@@ -40,7 +40,7 @@ def test_database_wal_shm_backups_and_journal_are_owner_only(
         assert _mode(copy) == 0o600
     finally:
         db.close()
-    restored = backup.restore(path, copy, now)  # type: ignore[arg-type]
+    restored = restore.restore(path, copy, now)  # type: ignore[arg-type]
     assert restored.kept is not None and _mode(restored.kept) == 0o600
     assert _mode(path) == 0o600
     assert _mode(path.parent) == 0o700

@@ -234,3 +234,12 @@ def test_undo_steps_are_dated_by_the_clock_the_opener_gives(db_path: Path) -> No
     finally:
         db.close()
     assert stamps == ["2031-05-06 07:08:00.000000"]
+
+
+def test_a_new_dates_lead_time_is_the_models_default() -> None:
+    from relate.services.important_dates import DEFAULT_LEAD_DAYS
+    from relate.storage.models import ImportantDate
+
+    column = ImportantDate.__table__.c.lead_days  # type: ignore[attr-defined]
+    assert column.default.arg == DEFAULT_LEAD_DAYS
+    assert column.server_default.arg == str(DEFAULT_LEAD_DAYS)

@@ -248,7 +248,11 @@ def date_(
     ],
     lead: Annotated[
         int | None,
-        typer.Option("--lead", help="Days of notice before the date (default 7)."),
+        typer.Option(
+            "--lead",
+            help="Days of notice before the date "
+            f"(default {important_dates.DEFAULT_LEAD_DAYS}).",
+        ),
     ] = None,
 ) -> None:
     """Record an important date (yearly), shown in `today` within its lead time.

@@ -79,7 +79,7 @@ def restore(
     Asks first on a terminal; elsewhere --yes is required.
     Example: relate restore ~/Backups/relate-backup-20261124-093000.db
     """
-    from relate.services import backup as service
+    from relate.services import restore as service
 
     target = state.STATE.path()
     service.inspect(path)
@@ -103,7 +103,7 @@ def check() -> None:
     Example: relate check
     """
     from relate.render import health as render_health
-    from relate.services import backup as service
+    from relate.services import check as service
 
     target = state.STATE.path()
     if not target.exists():

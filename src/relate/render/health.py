@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from relate.render import output
-from relate.services.backup import Health
+from relate.services.check import Health
 
 AGES = {
     "current": "current",

@@ -1,4 +1,6 @@
-"""Contact cadence: when someone is next due for a touch, and how late they are."""
+"""Contact cadence: when someone is next due for a touch.
+
+How late they are is ranked in SQL (``services/agenda.py``, ``CADENCE_ITEMS``)."""
 
 from __future__ import annotations
 
@@ -11,11 +13,3 @@ def next_due(last_touch: date, cadence_days: int | None) -> date | None:
         return None
     return last_touch + timedelta(days=cadence_days)
 
-
-def lateness(days_since_touch: int, cadence_days: int) -> float:
-    """How far past the cadence someone is, relative to it.
-
-    20 days late on a weekly cadence (ratio ~3.9) outranks 20 days late on a yearly
-    one (~1.05): the agenda sorts by this, then by priority.
-    """
-    return days_since_touch / cadence_days

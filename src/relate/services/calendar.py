@@ -44,23 +44,11 @@ ACTIVE_DATES = statement(
 )
 
 
-def _fields(rrule: str) -> dict[str, str]:
-    body = rrule.strip()
-    if body[:6].upper() == "RRULE:":
-        body = body[6:]
-    fields: dict[str, str] = {}
-    for part in body.upper().split(";"):
-        key, sep, value = part.partition("=")
-        if sep:
-            fields[key.strip()] = value.strip()
-    return fields
-
-
 def calendar_rule(rrule: str, start: date) -> dict[str, str]:
     """relate's RRULE for a series from ``start``, as RFC 5545 fields giving the same dates."""
-    from relate.dates import anchor_fields
+    from relate.dates import anchor_fields, stored_rule
 
-    fields = anchor_fields(_fields(rrule), start)
+    fields = anchor_fields(stored_rule(rrule), start)
     until = fields.get("UNTIL")
     if until and not isinstance(start, datetime) and "T" in until:
         fields["UNTIL"] = until.split("T", 1)[0]  # an all-day series ends on a DATE
@@ -70,7 +58,9 @@ def calendar_rule(rrule: str, start: date) -> dict[str, str]:
 def _recur(fields: dict[str, str]) -> Any:
     from icalendar import vRecur
 
-    return vRecur.from_ical(";".join(f"{key}={value}" for key, value in fields.items()))
+    from relate.dates import rule_text
+
+    return vRecur.from_ical(rule_text(fields))
 
 
 def _add_end_of_day(event: Any, day: date) -> None:

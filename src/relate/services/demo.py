@@ -81,6 +81,5 @@ def fill(db: Database, now: datetime) -> None:
         "first contract",
         MonthDay(today.month, today.day, today.year - 5),
         now,
-        lead_days=7,
     )
     practice.open_concern(db, refs["Søren Kierkegaard"], "Invoice sent twice", now)

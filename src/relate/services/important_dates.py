@@ -19,7 +19,7 @@ from relate.storage.sql import statement
 BIRTHDAY = "birthday"
 ANNIVERSARY = "anniversary"
 CUSTOM = "custom"
-DEFAULT_LEAD_DAYS = 7
+DEFAULT_LEAD_DAYS = 7  # a week to find a gift (also the column's default in the models)
 
 FIND_DATE = statement(
     "SELECT id FROM important_date WHERE contact_id = :contact_id AND label = :label"
@@ -31,7 +31,7 @@ UPDATE_DATE = statement(
 INSERT_DATE = statement(
     """INSERT INTO important_date (contact_id, kind, label, month, day, year, lead_days,
         created_at)
-    VALUES (:contact_id, :kind, :label, :month, :day, :year, coalesce(:lead_days, 7), :now)"""
+    VALUES (:contact_id, :kind, :label, :month, :day, :year, :lead_days, :now)"""
 )
 # Dates whose (month, day) falls in a window: a range on the (month, day) index.
 _DATES_IN_WINDOW = """SELECT d.id, d.kind, d.label, d.month, d.day, d.year, d.lead_days,
@@ -72,7 +72,7 @@ def upsert_date(
 ) -> Saved:
     """Set a contact's date for ``label`` inside an open transaction (add, edit, import).
 
-    ``lead_days`` None keeps an existing lead time (or the default of 7 for a new date).
+    ``lead_days`` None keeps an existing lead time (a new date gets ``DEFAULT_LEAD_DAYS``).
     """
     if lead_days is not None and not 0 <= lead_days <= 366:
         raise RelateError(f"lead time {lead_days} is out of range", hint="use 0 to 366 days")
@@ -91,6 +91,8 @@ def upsert_date(
     if row is not None:
         conn.execute(UPDATE_DATE, {**params, "id": row["id"]})
         return Saved(int(row["id"]), False)
+    if lead_days is None:
+        params["lead_days"] = DEFAULT_LEAD_DAYS
     return Saved(conn.insert(INSERT_DATE, params), True)
 
 

@@ -311,9 +311,12 @@ def missing_database(path: Path) -> StorageError:
 
 
 def check_identity(path: Path) -> None:
-    """Refuse a foreign file before SQLite so much as opens it."""
-    with path.open("rb") as handle:
-        header = handle.read(100)
+    """Refuse a foreign file (or one that cannot be read) before SQLite so much as opens it."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except OSError as exc:
+        raise StorageError(f"cannot read {path}: {exc.strerror}") from exc
     if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
         raise StorageError(
             f"{path} is not a relate database (not an SQLite file); it was left untouched"
@@ -436,10 +439,7 @@ def open_database(
     elif info.st_size == 0:
         _create(path, over_empty=True)
     remove_stale_temps(path.parent)
-    try:
-        check_identity(path)
-    except OSError as exc:
-        raise StorageError(f"cannot read {path}: {exc.strerror}") from exc
+    check_identity(path)
 
     conn = connect(path)
     try:
