@@ -1,9 +1,12 @@
-"""Small assertions shared by the CLI tests (tests/ is on sys.path via its conftest)."""
+"""What tests share besides fixtures: assertions, running relate in a real process,
+reading a database. Fixtures are in the conftest.py files; everything else a test
+imports from here (tests/ is on sys.path via its conftest)."""
 
 from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -12,7 +15,7 @@ from typing import Any
 
 from typer.testing import Result
 
-Relate = Callable[..., Result]
+Relate = Callable[..., Result]  # the `relate` fixture: relate("add", "Ann")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"  # real files; sources in LICENSES/
 
 
@@ -42,6 +45,58 @@ def imported_modules(args: list[str], db_path: Path) -> set[str]:
         for line in result.stderr.splitlines()
         if line.startswith("import time:") and "|" in line
     }
+
+
+DOCUMENTED_EXIT_CODES = {0, 1, 2, 3, 4}
+
+
+def process_env(db_path: Path, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "RELATE_DB": str(db_path), **extra}
+    env.pop("VISUAL", None)
+    env["EDITOR"] = "false"  # never wait for an editor in a subprocess
+    return env
+
+
+def run_process(db_path: Path, *args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    """``python -m relate ARGS`` in a real process against ``db_path``."""
+    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-m", "relate", *args],
+        env=process_env(db_path),
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=120,
+        **kwargs,
+    )
+
+
+def rows(db_path: Path, sql: str) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(db_path)
+    try:
+        return [tuple(r) for r in conn.execute(sql)]
+    finally:
+        conn.close()
+
+
+def user_data(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table holding the user's data, by table (for before/after)."""
+    from relate.storage.tables import JOURNALED_TABLES
+
+    return {
+        t: rows(db_path, f'SELECT rowid, * FROM "{t}" ORDER BY rowid') for t in JOURNALED_TABLES
+    }
+
+
+def integrity(db_path: Path) -> str:
+    return str(rows(db_path, "PRAGMA integrity_check")[0][0])
+
+
+def assert_clean(result: Result) -> None:
+    """A documented exit code, no traceback, and at most one line of error."""
+    assert result.exit_code in DOCUMENTED_EXIT_CODES, (result.exit_code, result.stderr)
+    assert "Traceback" not in result.stdout + result.stderr
+    if result.exit_code:
+        assert result.stderr.startswith("relate: error: ") or result.exit_code == 2, result.stderr
 
 
 # Rows every schema since the first can hold (upgrade tests start from them).

@@ -5,12 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
 
 import pytest
-from typer.testing import Result
 
-Relate = Callable[..., Result]
+from helpers import Relate
 
 # The public shape of a contact (JSON keys and CSV columns, in order): scripts use it,
 # so it is spelled out here rather than taken from the code under test.

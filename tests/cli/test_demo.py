@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
-from typer.testing import Result
-
-Relate = Callable[..., Result]
+from helpers import Relate
 
 
 def test_demo_fills_a_sample_and_leaves_the_real_database_alone(

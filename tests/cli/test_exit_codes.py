@@ -8,17 +8,16 @@ import io
 import re
 import sqlite3
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import CliRunner, Result
 
-from helpers import as_json, ok
+from helpers import Relate, as_json, ok
 from relate.errors import ExitCode
 
-Relate = Callable[..., Result]
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "exit-codes.md"
 
 

@@ -10,22 +10,19 @@ import shutil
 import subprocess
 import sys
 import tracemalloc
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from typer.testing import Result
 
-from helpers import ok
+from helpers import Relate, ok
 from relate import clock
 from relate.dates import next_occurrence
 from relate.render.output import write_csv
 from relate.services import exporting
 from relate.services.calendar import calendar_rule
 from relate.storage.database import Database
-
-Relate = Callable[..., Result]
 
 
 @pytest.fixture

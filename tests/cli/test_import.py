@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from typer.testing import Result
 
-Relate = Callable[..., Result]
+from helpers import Relate
 
 
 def contacts_of(relate: Relate) -> list[dict[str, object]]:

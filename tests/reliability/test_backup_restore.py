@@ -9,23 +9,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from typer.testing import Result
 
-from conftest import rows
+from helpers import Relate, ok, rows
 from relate.storage.schema import HEAD
-
-Relate = Callable[..., Result]
-
-
-def _ok(result: Result) -> str:
-    assert result.exit_code == 0, result.stdout + result.stderr
-    return result.stdout
 
 
 def test_backup_is_consistent_while_another_connection_writes(
     relate: Relate, db_path: Path, tmp_path: Path
 ) -> None:
-    _ok(relate("add", "Ann"))
+    ok(relate("add", "Ann"))
     stop = threading.Event()
     written = []
 
@@ -51,7 +43,7 @@ def test_backup_is_consistent_while_another_connection_writes(
         copies = []
         for number in range(5):
             target = tmp_path / f"copy{number}.db"
-            assert _ok(relate("backup", str(target))).strip() == f"Backed up to {target}"
+            assert ok(relate("backup", str(target))).strip() == f"Backed up to {target}"
             copies.append(target)
     finally:
         stop.set()
@@ -70,8 +62,8 @@ def test_backup_is_consistent_while_another_connection_writes(
 def test_default_backup_goes_next_to_the_database_with_a_timestamp(
     relate: Relate, db_path: Path
 ) -> None:
-    first = Path(_ok(relate("backup")).split("Backed up to ")[1].strip())
-    second = Path(_ok(relate("backup")).split("Backed up to ")[1].strip())
+    first = Path(ok(relate("backup")).split("Backed up to ")[1].strip())
+    second = Path(ok(relate("backup")).split("Backed up to ")[1].strip())
     assert first.parent == db_path.parent
     assert first.name == "relate-backup-20261124-093000.db"
     assert second != first and second.exists()
@@ -83,27 +75,27 @@ def test_backup_never_overwrites_without_force(relate: Relate, tmp_path: Path) -
     result = relate("backup", str(target))
     assert result.exit_code == 1
     assert target.read_text() == "precious"
-    _ok(relate("backup", str(target), "--force"))
+    ok(relate("backup", str(target), "--force"))
     assert rows(target, "SELECT count(*) FROM contact") == [(0,)]
 
 
 def test_restore_brings_back_the_backup_and_keeps_the_replaced_file(
     relate: Relate, db_path: Path, tmp_path: Path, checked: Callable[[], None]
 ) -> None:
-    _ok(relate("add", "Ann"))
-    _ok(relate("log", "ann", "before the backup"))
+    ok(relate("add", "Ann"))
+    ok(relate("log", "ann", "before the backup"))
     backup = tmp_path / "backup.db"
-    _ok(relate("backup", str(backup)))
-    _ok(relate("add", "Bob"))
-    _ok(relate("delete", "ann", "--yes"))
+    ok(relate("backup", str(backup)))
+    ok(relate("add", "Bob"))
+    ok(relate("delete", "ann", "--yes"))
 
-    out = _ok(relate("restore", str(backup), "--yes"))
+    out = ok(relate("restore", str(backup), "--yes"))
     assert "Restored" in out and "kept as" in out
     kept = Path(out.split("kept as ")[1].strip())
     assert rows(kept, "SELECT name FROM contact") == [("Bob",)]
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
     assert rows(db_path, "SELECT name FROM contact") == [("Ann",)]
-    assert "before the backup" in _ok(relate("search", "backup"))
+    assert "before the backup" in ok(relate("search", "backup"))
     checked()
 
 
@@ -111,8 +103,8 @@ def test_restore_needs_confirmation_off_a_terminal(
     relate: Relate, db_path: Path, tmp_path: Path
 ) -> None:
     backup = tmp_path / "backup.db"
-    _ok(relate("backup", str(backup)))
-    _ok(relate("add", "Ann"))
+    ok(relate("backup", str(backup)))
+    ok(relate("add", "Ann"))
     result = relate("restore", str(backup))
     assert result.exit_code == 2
     assert "add --yes" in result.stderr
@@ -122,7 +114,7 @@ def test_restore_needs_confirmation_off_a_terminal(
 def test_restore_refuses_a_file_that_is_not_a_relate_database(
     relate: Relate, db_path: Path, tmp_path: Path
 ) -> None:
-    _ok(relate("add", "Ann"))
+    ok(relate("add", "Ann"))
     other = tmp_path / "other.db"
     conn = sqlite3.connect(other)
     conn.execute("CREATE TABLE songs (title)")
@@ -138,19 +130,19 @@ def test_restore_refuses_a_file_that_is_not_a_relate_database(
 
 
 def test_restore_over_a_damaged_database(relate: Relate, db_path: Path, tmp_path: Path) -> None:
-    _ok(relate("add", "Ann"))
+    ok(relate("add", "Ann"))
     backup = tmp_path / "backup.db"
-    _ok(relate("backup", str(backup)))
+    ok(relate("backup", str(backup)))
     db_path.write_bytes(b"garbage" * 1000)
     assert relate("list").exit_code == 4
-    out = _ok(relate("restore", str(backup), "--yes"))
+    out = ok(relate("restore", str(backup), "--yes"))
     kept = Path(out.split("kept as ")[1].strip())
     assert kept.read_bytes() == b"garbage" * 1000
     assert rows(db_path, "SELECT name FROM contact") == [("Ann",)]
 
 
 def test_check_reports_ok_and_the_schema(relate: Relate) -> None:
-    out = _ok(relate("check"))
+    out = ok(relate("check"))
     assert out.splitlines() == [
         "integrity: ok",
         "foreign keys: ok",
@@ -161,7 +153,7 @@ def test_check_reports_ok_and_the_schema(relate: Relate) -> None:
 
 
 def test_check_exits_4_on_a_broken_foreign_key(relate: Relate, db_path: Path) -> None:
-    _ok(relate("add", "Ann"))
+    ok(relate("add", "Ann"))
     conn = sqlite3.connect(db_path)  # foreign keys off: another program's mistake
     conn.execute("INSERT INTO contact_email (contact_id, email, email_key) VALUES (99, 'x', 'x')")
     conn.commit()
@@ -173,7 +165,7 @@ def test_check_exits_4_on_a_broken_foreign_key(relate: Relate, db_path: Path) ->
 
 
 def test_check_exits_4_on_a_damaged_search_index(relate: Relate, db_path: Path) -> None:
-    _ok(relate("add", "Ann"))
+    ok(relate("add", "Ann"))
     conn = sqlite3.connect(db_path)
     conn.execute("DROP TRIGGER contact_fts_ai")  # another program wrote without the index
     conn.execute(
@@ -188,7 +180,7 @@ def test_check_exits_4_on_a_damaged_search_index(relate: Relate, db_path: Path) 
 
 def test_check_exits_4_on_a_damaged_file(relate: Relate, db_path: Path) -> None:
     for number in range(30):
-        _ok(relate("add", f"Person {number}", "--note", "n" * 500))
+        ok(relate("add", f"Person {number}", "--note", "n" * 500))
     data = bytearray(db_path.read_bytes())
     page = 4096
     for offset in range(3 * page, len(data) - page, page):
@@ -208,9 +200,9 @@ def test_restore_keeps_a_write_that_commits_while_it_runs(
     not wait, and the restore goes on only after it, so no timing decides the outcome."""
     from relate.services import restore as service
 
-    _ok(relate("add", "Ann"))
+    ok(relate("add", "Ann"))
     backup = tmp_path / "backup.db"
-    _ok(relate("backup", str(backup)))
+    ok(relate("backup", str(backup)))
     real_copy = service.copy_database
     writers: list[threading.Thread] = []
     first_try_over = threading.Event()
@@ -242,7 +234,7 @@ def test_restore_keeps_a_write_that_commits_while_it_runs(
             assert first_try_over.wait(60)
 
     monkeypatch.setattr(service, "copy_database", copy_then_race)
-    out = _ok(relate("restore", str(backup), "--yes"))
+    out = ok(relate("restore", str(backup), "--yes"))
     writers[0].join(60)
     assert not writers[0].is_alive()
     assert found_locked, "the restore kept the replaced data without holding the write lock"
@@ -259,7 +251,7 @@ def test_a_kill_while_restoring_over_a_damaged_file_leaves_a_database_at_the_pat
     from relate.services import restore as service
 
     backup = tmp_path / "backup.db"
-    _ok(relate("backup", str(backup)))
+    ok(relate("backup", str(backup)))
     db_path.write_bytes(b"garbage" * 1000)
     real_replace = os.replace
 
@@ -272,19 +264,19 @@ def test_a_kill_while_restoring_over_a_damaged_file_leaves_a_database_at_the_pat
         patched.setattr(service.os, "replace", killed_before_the_new_file_is_in_place)
         assert relate("restore", str(backup), "--yes").exit_code == 130
     assert db_path.read_bytes() == b"garbage" * 1000
-    _ok(relate("restore", str(backup), "--yes"))
+    ok(relate("restore", str(backup), "--yes"))
     assert rows(db_path, "SELECT count(*) FROM contact") == [(0,)]
 
 
 def test_undo_right_after_restore_does_not_reach_into_the_backup(
     relate: Relate, db_path: Path, tmp_path: Path
 ) -> None:
-    _ok(relate("add", "Ann"))
-    _ok(relate("add", "Bob"))
+    ok(relate("add", "Ann"))
+    ok(relate("add", "Bob"))
     backup = tmp_path / "backup.db"
-    _ok(relate("backup", str(backup)))
-    _ok(relate("add", "Cy"))
-    _ok(relate("restore", str(backup), "--yes"))
+    ok(relate("backup", str(backup)))
+    ok(relate("add", "Cy"))
+    ok(relate("restore", str(backup), "--yes"))
     result = relate("undo")
     assert result.exit_code == 1
     assert "nothing to undo" in result.stderr
@@ -301,22 +293,22 @@ def _flip_byte(path: Path, after: bytes, offset: int) -> None:
 def test_check_and_restore_work_on_a_file_with_a_corrupted_schema_byte(
     relate: Relate, db_path: Path, tmp_path: Path
 ) -> None:
-    _ok(relate("add", "Ann"))
+    ok(relate("add", "Ann"))
     backup = tmp_path / "backup.db"
-    _ok(relate("backup", str(backup)))
-    _ok(relate("list"))
+    ok(relate("backup", str(backup)))
+    ok(relate("list"))
     _flip_byte(db_path, b"CREATE TABLE contact_tag", 20)
     result = relate("check")
     assert result.exit_code == 4
     assert result.stdout.startswith("integrity: malformed database schema (contact_tag)")
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
-    _ok(relate("restore", str(backup), "--yes"))
-    assert "Ann" in _ok(relate("list"))
+    ok(relate("restore", str(backup), "--yes"))
+    assert "Ann" in ok(relate("list"))
 
 
 def test_check_finds_text_that_cannot_be_decoded(relate: Relate, db_path: Path) -> None:
-    _ok(relate("add", "Ann"))
-    _ok(relate("log", "ann", "hello there"))
+    ok(relate("add", "Ann"))
+    ok(relate("log", "ann", "hello there"))
     conn = sqlite3.connect(db_path)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
@@ -345,7 +337,7 @@ def test_backup_to_a_folder_with_a_trailing_slash_creates_it_owner_only(
     relate: Relate, tmp_path: Path
 ) -> None:
     folder = tmp_path / "Backups" / "relate"
-    out = _ok(relate("backup", f"{folder}/"))
+    out = ok(relate("backup", f"{folder}/"))
     written = Path(out.split("Backed up to ")[1].strip())
     assert written.parent == folder and written.name == "relate-backup-20261124-093000.db"
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700

@@ -12,10 +12,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from typer.testing import CliRunner, Result
 
-from conftest import assert_clean
+from helpers import Relate, assert_clean
 from relate.storage.database import open_database
-
-Relate = Callable[..., Result]
 
 NASTY = [
     "Robert'); DROP TABLE contacts;--",
@@ -134,9 +132,10 @@ class CliModel(RuleBasedStateMachine):
         self.app = app
         self.runner = CliRunner()
         self.folder = tempfile.TemporaryDirectory()
-        os.environ["RELATE_DB"] = os.path.join(self.folder.name, "model.db")
+        # Given to each run only: the process environment (and the next test) keep theirs.
+        self.env = {"RELATE_DB": os.path.join(self.folder.name, "model.db")}
         # Reading commands never create a database; the model starts from an empty one.
-        open_database(Path(os.environ["RELATE_DB"])).close()
+        open_database(Path(self.env["RELATE_DB"])).close()
         # Model: contact id -> (name, frozenset of log texts); open reminder ids; history.
         self.contacts: dict[int, tuple[str, frozenset[str]]] = {}
         self.reminders: dict[int, int] = {}  # reminder id -> contact id
@@ -144,10 +143,13 @@ class CliModel(RuleBasedStateMachine):
         self.counter = 0
 
     def teardown(self) -> None:
+        import os
+
+        assert os.environ.get("RELATE_DB") != self.env["RELATE_DB"]  # nothing leaked out
         self.folder.cleanup()
 
     def run(self, *args: str) -> Result:
-        result = self.runner.invoke(self.app, list(args))
+        result = self.runner.invoke(self.app, list(args), env=self.env)
         assert_clean(result)
         return result
 

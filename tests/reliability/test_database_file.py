@@ -11,13 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from typer.testing import Result
 
-from conftest import rows
+from helpers import Relate, rows
 from relate.storage.database import open_database
 from relate.storage.schema import HEAD
-
-Relate = Callable[..., Result]
 
 # Every command that only reads: none of them may start a database.
 READING_COMMANDS = (

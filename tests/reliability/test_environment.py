@@ -12,15 +12,13 @@ import shutil
 import sqlite3
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import Result
 
-from conftest import rows
-
-Relate = Callable[..., Result]
+from helpers import Relate, rows
 
 
 def _one_line_env_error(result: Result) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import process_env, rows, run_process
+from helpers import process_env, rows, run_process
 
 pytestmark = pytest.mark.slow
 

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from typer.testing import Result
 
-from conftest import user_data
-
-Relate = Callable[..., Result]
+from helpers import Relate, user_data
 
 # Each write command, run against the people and items the fixture below creates.
 WRITES: tuple[tuple[str, ...], ...] = (

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import integrity, process_env, rows, run_process
+from helpers import integrity, process_env, rows, run_process
 
 pytestmark = pytest.mark.slow
 

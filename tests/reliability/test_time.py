@@ -5,16 +5,13 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from typer.testing import Result
 
-from conftest import rows
-
-Relate = Callable[..., Result]
+from helpers import Relate, rows
 
 
 @pytest.fixture

@@ -8,71 +8,63 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from typer.testing import Result
 
-from conftest import user_data
+from helpers import Relate, ok, user_data
 from relate.storage.database import open_database
 from relate.storage.journal import KEEP_STEPS
 from relate.storage.tables import JOURNALED_TABLES
 
-Relate = Callable[..., Result]
-
-
-def _ok(result: Result) -> str:
-    assert result.exit_code == 0, result.stdout + result.stderr
-    return result.stdout + result.stderr
-
 
 def test_undo_says_what_it_undid_and_reverts_a_log(relate: Relate, db_path: Path) -> None:
-    _ok(relate("add", "Ann Smith"))
-    _ok(relate("log", "ann", "Call about the redesign; wants a quote by Friday", "-k", "call"))
-    out = _ok(relate("undo"))
+    ok(relate("add", "Ann Smith"))
+    ok(relate("log", "ann", "Call about the redesign; wants a quote by Friday", "-k", "call"))
+    out = ok(relate("undo"))
     assert out.strip() == 'Undid: relate log ann "Call about the redesign…" -k call (3 changes)'
-    shown = json.loads(_ok(relate("show", "ann", "--format", "json")))
+    shown = json.loads(ok(relate("show", "ann", "--format", "json")))
     assert shown["timeline"] == []
     assert shown["last_contact"] is None
-    assert "Nothing found" in _ok(relate("search", "redesign"))
+    assert "Nothing found" in ok(relate("search", "redesign"))
 
 
 def test_deleted_contact_comes_back_with_everything(
     relate: Relate, db_path: Path, checked: Callable[[], None]
 ) -> None:
-    _ok(relate("add", "Ann Smith", "--email", "ann@acme.com", "--org", "Acme", "--tag", "vip"))
-    _ok(relate("add", "Bob Jones"))
-    _ok(relate("date", "ann", "birthday", "1985-03-14"))
-    _ok(relate("log", "ann", "Lunch about the rebrand", "--follow-up", "friday"))
-    _ok(relate("log", "ann", "Workshop together", "--with", "bob"))
-    _ok(relate("remind", "ann", "Send the proposal", "--on", "thursday", "--every", "weekly"))
-    _ok(relate("done", "2", "--force"))  # recurring, before its day: history and a new due date
+    ok(relate("add", "Ann Smith", "--email", "ann@acme.com", "--org", "Acme", "--tag", "vip"))
+    ok(relate("add", "Bob Jones"))
+    ok(relate("date", "ann", "birthday", "1985-03-14"))
+    ok(relate("log", "ann", "Lunch about the rebrand", "--follow-up", "friday"))
+    ok(relate("log", "ann", "Workshop together", "--with", "bob"))
+    ok(relate("remind", "ann", "Send the proposal", "--on", "thursday", "--every", "weekly"))
+    ok(relate("done", "2", "--force"))  # recurring, before its day: history and a new due date
     before = user_data(db_path)
 
-    _ok(relate("delete", "ann smith", "--yes"))  # delete takes only an exact name
+    ok(relate("delete", "ann smith", "--yes"))  # delete takes only an exact name
     assert relate("show", "ann").exit_code == 3
     assert user_data(db_path) != before
 
-    assert 'Undid: relate delete "ann smith" --yes' in _ok(relate("undo"))
+    assert 'Undid: relate delete "ann smith" --yes' in ok(relate("undo"))
     assert user_data(db_path) == before
     checked()
-    shown = json.loads(_ok(relate("show", "ann", "--format", "json")))
+    shown = json.loads(ok(relate("show", "ann", "--format", "json")))
     assert {d["label"] for d in shown["dates"]} == {"birthday"}
     texts = [entry["text"] for entry in shown["timeline"]]
     assert "Lunch about the rebrand" in texts and "Workshop together" in texts
     assert "Send the proposal" in texts
     # The full-text index follows: the restored log is found again.
-    assert "rebrand" in _ok(relate("search", "rebrand"))
-    assert "Ann Smith" in _ok(relate("search", "ann"))
+    assert "rebrand" in ok(relate("search", "rebrand"))
+    assert "Ann Smith" in ok(relate("search", "ann"))
 
 
 def test_repeated_undo_walks_back_to_an_empty_database(relate: Relate, db_path: Path) -> None:
     empty = user_data(db_path)
-    _ok(relate("add", "Ann"))
-    _ok(relate("log", "ann", "hello"))
-    _ok(relate("remind", "ann", "call back", "--on", "friday"))
-    _ok(relate("snooze", "1", "--until", "monday"))
-    _ok(relate("done", "1"))
-    _ok(relate("edit", "ann", "--name", "Ann Smith", "--every", "monthly"))
+    ok(relate("add", "Ann"))
+    ok(relate("log", "ann", "hello"))
+    ok(relate("remind", "ann", "call back", "--on", "friday"))
+    ok(relate("snooze", "1", "--until", "monday"))
+    ok(relate("done", "1"))
+    ok(relate("edit", "ann", "--name", "Ann Smith", "--every", "monthly"))
     for _ in range(6):
-        _ok(relate("undo"))
+        ok(relate("undo"))
     assert user_data(db_path) == empty
     result = relate("undo")
     assert result.exit_code == 1
@@ -80,11 +72,11 @@ def test_repeated_undo_walks_back_to_an_empty_database(relate: Relate, db_path: 
 
 
 def test_reads_and_failed_commands_leave_nothing_to_undo(relate: Relate) -> None:
-    _ok(relate("list"))
+    ok(relate("list"))
     assert relate("log", "nobody", "text").exit_code == 3
     assert relate("add", "   ").exit_code != 0
     assert relate("undo").exit_code == 1
-    assert "Nothing to undo." in _ok(relate("undo", "--list"))
+    assert "Nothing to undo." in ok(relate("undo", "--list"))
 
 
 def test_at_least_fifty_steps_are_kept(db_path: Path) -> None:
@@ -111,17 +103,17 @@ def test_at_least_fifty_steps_are_kept(db_path: Path) -> None:
 
 
 def test_undo_list_shows_newest_first(relate: Relate) -> None:
-    _ok(relate("add", "Ann"))
-    _ok(relate("add", "Bob"))
-    lines = _ok(relate("undo", "--list")).splitlines()
+    ok(relate("add", "Ann"))
+    ok(relate("add", "Bob"))
+    lines = ok(relate("undo", "--list")).splitlines()
     assert lines[0].endswith("relate add Bob (1 change)")
     assert lines[1].endswith("relate add Ann (1 change)")
 
 
 def test_label_is_one_line_even_for_multi_line_text(relate: Relate) -> None:
-    _ok(relate("add", "Ann"))
-    _ok(relate("log", "ann", "line one\nline two\n" + "x" * 500))
-    out = _ok(relate("undo"))
+    ok(relate("add", "Ann"))
+    ok(relate("log", "ann", "line one\nline two\n" + "x" * 500))
+    out = ok(relate("undo"))
     assert out.count("\n") == 1 and len(out) < 120
 
 
@@ -157,7 +149,7 @@ def test_every_table_with_user_data_is_journaled(db_path: Path) -> None:
 
 
 def test_a_tampered_journal_is_refused(relate: Relate, db_path: Path) -> None:
-    _ok(relate("add", "Ann"))
+    ok(relate("add", "Ann"))
     conn = sqlite3.connect(db_path)
     conn.execute(
         "UPDATE undo_entry SET sql = ?",

@@ -17,15 +17,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from typer.testing import Result
 
-from conftest import rows
-from helpers import FIRST_SCHEMA_ROWS
+from helpers import FIRST_SCHEMA_ROWS, Relate, rows
 from relate.storage import migrate
 from relate.storage.database import open_database
 from relate.storage.schema import HEAD, REVISIONS
-
-Relate = Callable[..., Result]
 
 OLDER = REVISIONS[:-1]
 

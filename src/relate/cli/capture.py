@@ -62,7 +62,7 @@ def log(
     """
     db = state.database()
     chosen_kind = interactions.parse_kind(kind)
-    happened, timed = past_moment(when, planned=planned)
+    happened = past_moment(when, planned=planned)
     due = moment(follow_up) if follow_up else None
     named = [contact, *(with_ or [])]
     # Resolved now to fail before any typing and to name them in the editor; resolved
@@ -76,22 +76,22 @@ def log(
             people,
             body,
             kind=chosen_kind,
-            when=happened,
+            when=happened.at,
             now=state.now(),
             tags=tag or [],
-            follow_up=due[0] if due else None,
-            follow_up_all_day=due[1] if due else True,
+            follow_up=due.at if due else None,
+            follow_up_all_day=due.all_day if due else True,
             named=named,
             logged_by=state.user(),
         )
     names = ", ".join(ref.name for ref in people)
     message = f"Logged #{logged.interaction_id} {chosen_kind} with {names}"
     if when is not None:
-        at = happened.time() if timed else None
-        message += " " + dates.format_on(happened.date(), at, state.today())
+        at = None if happened.all_day else happened.at.time()
+        message += " " + dates.format_on(happened.at.date(), at, state.today())
     if logged.follow_up_id is not None and due is not None:
-        message += f"; follow-up #{logged.follow_up_id} due {_when_text(*due)}"
-        _warn_if_past(f"follow-up #{logged.follow_up_id}", *due)
+        message += f"; follow-up #{logged.follow_up_id} due {_when_text(due.at, due.all_day)}"
+        _warn_if_past(f"follow-up #{logged.follow_up_id}", due.at, due.all_day)
     output.say(message)
 
 

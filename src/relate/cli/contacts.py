@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Annotated, Any
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from typing import Annotated, Any, get_type_hints
 
 import typer
 
@@ -48,32 +51,78 @@ ReferredByOption = Annotated[
 ]
 
 
-def _input(db: Database, options: Mapping[str, Any]) -> service.ContactInput:
-    """The contact fields add and edit share, read from the command's parameters
-    (``locals()``), each parsed by the domain's own rules."""
+@dataclass(frozen=True)
+class ContactOptions:
+    """The options add and edit share, as typed; ``contact_options`` declares them."""
 
-    def given(name: str) -> Any:
-        return options.get(name)
+    email: EmailOption = None
+    phone: PhoneOption = None
+    org: OrgOption = None
+    role: RoleOption = None
+    tag: TagOption = None
+    alias: AliasOption = None
+    every: EveryOption = None
+    birthday: BirthdayOption = None
+    type_: TypeOption = None
+    stage: StageOption = None
+    priority: PriorityOption = None
+    note: NoteOption = None
 
-    type_, stage, every = given("type_"), given("stage"), given("every")
-    priority, birthday, referred_by = given("priority"), given("birthday"), given("referred_by")
+
+def contact_options(command: Callable[..., None]) -> Callable[..., None]:
+    """Declare the fields of ``ContactOptions`` as options of ``command``, where its
+    ``options: ContactOptions`` parameter stands (so ``--help`` lists them in that
+    place), and hand them to it as one ``ContactOptions``."""
+    hints = get_type_hints(ContactOptions, include_extras=True)
+    names = [f.name for f in fields(ContactOptions)]
+    shared = [
+        inspect.Parameter(
+            name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None, annotation=hints[name]
+        )
+        for name in names
+    ]
+    own = inspect.signature(command, eval_str=True)
+    parameters: list[inspect.Parameter] = []
+    for parameter in own.parameters.values():
+        parameters += shared if parameter.name == "options" else [parameter]
+
+    @functools.wraps(command)
+    def run(**given: Any) -> None:
+        options = ContactOptions(**{name: given.pop(name) for name in names})
+        command(**given, options=options)
+
+    run.__signature__ = own.replace(parameters=parameters)  # type: ignore[attr-defined]
+    return run
+
+
+def _input(
+    db: Database,
+    given: ContactOptions,
+    *,
+    name: str | None,
+    owner: str | None,
+    referred_by: str | None,
+) -> service.ContactInput:
+    """The contact fields add and edit share, each parsed by the domain's own rules."""
     return service.ContactInput(
-        name=given("name"),
-        aliases=given("alias") or [],
-        emails=given("email") or [],
-        phones=given("phone") or [],
-        tags=given("tag") or [],
-        org=given("org"),
-        role=given("role"),
-        relationship_type=service.choose(type_, service.RELATIONSHIP_TYPES, "relationship type")
-        if type_
+        name=name,
+        aliases=given.alias or [],
+        emails=given.email or [],
+        phones=given.phone or [],
+        tags=given.tag or [],
+        org=given.org,
+        role=given.role,
+        relationship_type=service.choose(
+            given.type_, service.RELATIONSHIP_TYPES, "relationship type"
+        )
+        if given.type_
         else None,
-        stage=service.choose(stage, service.STAGES, "stage") if stage else None,
-        cadence_days=dates.parse_cadence(every) if every else None,
-        priority=service.parse_priority(priority) if priority else None,
-        notes=given("note"),
-        birthday=dates.parse_month_day(birthday, state.today()) if birthday else None,
-        owner=_owner(given("owner")),
+        stage=service.choose(given.stage, service.STAGES, "stage") if given.stage else None,
+        cadence_days=dates.parse_cadence(given.every) if given.every else None,
+        priority=service.parse_priority(given.priority) if given.priority else None,
+        notes=given.note,
+        birthday=dates.parse_month_day(given.birthday, state.today()) if given.birthday else None,
+        owner=_owner(owner),
         referred_by_id=resolve_contact(db, referred_by).id if referred_by else None,
     )
 
@@ -88,20 +137,10 @@ def _owner(value: str | None) -> str | None:
 
 
 @app.command()
+@contact_options
 def add(
     name: Annotated[str, typer.Argument(help="Full name.", show_default=False)],
-    email: EmailOption = None,
-    phone: PhoneOption = None,
-    org: OrgOption = None,
-    role: RoleOption = None,
-    tag: TagOption = None,
-    alias: AliasOption = None,
-    every: EveryOption = None,
-    birthday: BirthdayOption = None,
-    type_: TypeOption = None,
-    stage: StageOption = None,
-    priority: PriorityOption = None,
-    note: NoteOption = None,
+    options: ContactOptions,
     owner: OwnerOption = None,
     referred_by: ReferredByOption = None,
     force: Annotated[
@@ -122,7 +161,7 @@ def add(
       relate add "Ann Smith" --email ann@acme.com --org Acme --every "2 weeks"
     """
     db = state.database(create=True)
-    data = _input(db, locals())
+    data = _input(db, options, name=name, owner=owner, referred_by=referred_by)
     if data.owner is None:
         data.owner = state.user()
     added = service.add_new_contact(db, data, state.now(), force=force)
@@ -132,21 +171,11 @@ def add(
 
 
 @app.command()
+@contact_options
 def edit(
     contact: ContactArg,
     name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
-    email: EmailOption = None,
-    phone: PhoneOption = None,
-    org: OrgOption = None,
-    role: RoleOption = None,
-    tag: TagOption = None,
-    alias: AliasOption = None,
-    every: EveryOption = None,
-    birthday: BirthdayOption = None,
-    type_: TypeOption = None,
-    stage: StageOption = None,
-    priority: PriorityOption = None,
-    note: NoteOption = None,
+    options: ContactOptions = ContactOptions(),
     remove_email: Annotated[
         list[str] | None, typer.Option("--remove-email", help="Remove an e-mail.")
     ] = None,
@@ -178,7 +207,7 @@ def edit(
     """
     db = state.database()
     ref = resolve_contact(db, contact)
-    data = _input(db, locals())
+    data = _input(db, options, name=name, owner=owner, referred_by=referred_by)
     data.remove_emails = remove_email or []
     data.remove_phones = remove_phone or []
     data.remove_tags = untag or []
@@ -193,8 +222,8 @@ def edit(
                 db,
                 contact_id=ref.id,
                 text=f"Revisit {ref.name}",
-                due=revisit_on[0],
-                all_day=revisit_on[1],
+                due=revisit_on.at,
+                all_day=revisit_on.all_day,
                 rrule=None,
                 now=state.now(),
             )
@@ -203,7 +232,7 @@ def edit(
         return
     output.say(f"Updated #{ref.id} {name.strip() if name else ref.name}")
     if revisit_on is not None:
-        output.say(f"Reminder #{new_id} to revisit on {revisit_on[0].date().isoformat()}")
+        output.say(f"Reminder #{new_id} to revisit on {revisit_on.at.date().isoformat()}")
 
 
 @app.command("list")

@@ -167,9 +167,9 @@ def gift(
     ref = resolve_contact(db, contact)
     at = None
     if given:
-        at, _timed = past_moment(
+        at = past_moment(
             given, what="--given is when it was given", hint="without --given it is an idea"
-        )
+        ).at
     new_id = practice.add_gift(
         db, ref, description, state.now(), given=at, occasion=occasion, logged_by=state.user()
     )

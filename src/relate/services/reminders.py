@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypedDict, Unpack
 
 from relate import clock
 from relate.errors import NotFoundError, RelateError, UsageError
@@ -61,18 +62,26 @@ def parse_item_id(text: str) -> int:
     return parse_id(text, "a reminder or follow-up", "rRfF")
 
 
+class ReminderFields(TypedDict):
+    """What every reminder and follow-up is given, by keyword."""
+
+    contact_id: int | None
+    text: str
+    due: datetime
+    all_day: bool
+    rrule: str | None
+    now: datetime
+
+
 def insert_reminder(
     conn: Database,
     *,
-    contact_id: int | None,
-    text: str,
-    due: datetime,
-    all_day: bool,
-    rrule: str | None,
-    now: datetime,
     kind: str = REMINDER,
     interaction_id: int | None = None,
+    **reminder: Unpack[ReminderFields],
 ) -> int:
+    """Insert a reminder (or, with ``kind``, a follow-up) inside an open transaction."""
+    rrule, due = reminder["rrule"], reminder["due"]
     if rrule:
         from relate.dates import anchored_rule
 
@@ -83,39 +92,24 @@ def insert_reminder(
         INSERT_REMINDER,
         {
             "kind": kind,
-            "contact_id": contact_id,
+            "contact_id": reminder["contact_id"],
             "interaction_id": interaction_id,
-            "text": text,
+            "text": reminder["text"],
             "due_at": clock.to_storage(due),
-            "all_day": all_day,
+            "all_day": reminder["all_day"],
             "rrule": rrule,
-            "now": clock.to_storage(now),
+            "now": clock.to_storage(reminder["now"]),
         },
     )
 
 
-def add_reminder(
-    db: Database,
-    *,
-    contact_id: int | None,
-    text: str,
-    due: datetime,
-    all_day: bool,
-    rrule: str | None,
-    now: datetime,
-) -> int:
-    if not text.strip():
+def add_reminder(db: Database, **reminder: Unpack[ReminderFields]) -> int:
+    """Add a reminder in its own transaction (or the caller's); its id."""
+    reminder["text"] = reminder["text"].strip()
+    if not reminder["text"]:
         raise RelateError("a reminder needs a text")
     with db.transaction() as conn:
-        return insert_reminder(
-            conn,
-            contact_id=contact_id,
-            text=text.strip(),
-            due=due,
-            all_day=all_day,
-            rrule=rrule,
-            now=now,
-        )
+        return insert_reminder(conn, **reminder)
 
 
 @dataclass(frozen=True)
