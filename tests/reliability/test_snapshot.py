@@ -14,11 +14,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from typer.testing import Result
 
-from helpers import ok
-
-Relate = Callable[..., Result]
+from helpers import Relate, ok
 
 
 def another_programs_write(db_path: Path) -> None:
