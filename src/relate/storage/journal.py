@@ -11,6 +11,10 @@ a step's entries newest first and deletes the step.
 
 from __future__ import annotations
 
+from relate.storage.tables import JOURNALED_TABLES
+
+__all__ = ["JOURNALED_TABLES", "KEEP_STEPS", "LABEL_MAX", "one_line"]
+
 # "relate undo" walks back at least this many write commands.
 KEEP_STEPS = 100
 LABEL_MAX = 80
