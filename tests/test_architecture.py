@@ -37,3 +37,18 @@ def test_every_file_and_name_the_architecture_page_gives_exists() -> None:
         elif defined and not defines(path, defined):
             problems.append(f"{path_name}: defines no {defined}")
     assert not problems, "docs/architecture.md is out of date:\n" + "\n".join(problems)
+
+
+def test_tests_share_what_is_not_a_fixture_through_helpers_only() -> None:
+    """Fixtures live in conftest files; everything else tests share (the ``Relate``
+    type, assertions, process and database helpers) is imported from tests/helpers.py,
+    so there is one place to look and nothing is declared twice."""
+    problems = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        name = path.relative_to(ROOT)
+        if path.name != "helpers.py" and re.search(r"^Relate\s*=", text, re.MULTILINE):
+            problems.append(f"{name}: declares Relate (import it from helpers)")
+        if re.search(r"^\s*(?:from conftest import|import conftest)", text, re.MULTILINE):
+            problems.append(f"{name}: imports from a conftest (move the helper to helpers.py)")
+    assert not problems, "\n".join(problems)
