@@ -44,7 +44,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "lead_days",
         "created_at",
     ),
-    "interaction": ("id", "kind", "occurred_at", "text", "created_at"),
+    "interaction": ("id", "kind", "occurred_at", "text", "created_at", "logged_by"),
     "interaction_contact": ("interaction_id", "contact_id"),
     "interaction_tag": ("id", "interaction_id", "tag", "tag_key"),
     "reminder": (
@@ -78,7 +78,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "feedback": ("id", "contact_id", "score", "received_on", "note"),
     "concern": ("id", "contact_id", "text", "opened_at", "resolved_at", "resolution"),
     "gift": ("id", "contact_id", "description", "status", "occasion", "given_on", "created_at"),
-    "undo_step": ("id", "label", "created_at"),
+    "undo_step": ("id", "label", "created_at", "made_by"),
     "undo_entry": ("id", "step_id", "sql"),
 }
 
