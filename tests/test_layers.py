@@ -107,7 +107,7 @@ TYPED_RESULTS = (
     ("agenda", "build_agenda"),  # today
     ("timeline", "card"),  # show
     ("practice", "report"),  # report
-    ("backup", "check_file"),  # check
+    ("check", "check_file"),  # check
     ("undo", "history"),  # undo --list
     ("undo", "undo_last"),  # undo
     ("search", "search"),  # search
@@ -117,11 +117,11 @@ TYPED_RESULTS = (
 # made in render/.
 WORDING_ALLOWED = {
     ("backup", "default_path"): "a backup's file name",
-    ("backup", "_open_read_only"): "an SQLite URI",
-    ("backup", "_replace_file"): "the -wal/-shm file names",
-    ("backup", "_check"): "SQL, and check's findings in SQLite's terms",
-    ("backup", "_search_drift"): "SQL, and check's findings in SQLite's terms",
-    ("backup", "_undecodable"): "SQL, and check's findings in SQLite's terms",
+    ("restore", "_open_read_only"): "an SQLite URI",
+    ("restore", "_replace_file"): "the -wal/-shm file names",
+    ("check", "_check"): "SQL, and check's findings in SQLite's terms",
+    ("check", "_search_drift"): "SQL, and check's findings in SQLite's terms",
+    ("check", "_undecodable"): "SQL, and check's findings in SQLite's terms",
     ("calendar", "*"): "the text of the iCalendar file written",
     ("vcard", "*"): "the vCard file written, FILE:LINE warnings of the one read",
     ("csv_layouts", "*"): "dates in the cells of the CSV file read",

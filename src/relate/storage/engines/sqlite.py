@@ -262,7 +262,7 @@ class SQLiteEngine:
                 yield
             finally:
                 for table in tables:
-                    self.conn.execute(trigger_sql(table, [])[0])
+                    self.conn.execute(trigger_sql(table, COLUMNS[table])[0])
             for table, first in zip(tables, before, strict=True):
                 last = _last_rowid(self.conn, table)
                 if last > first:
