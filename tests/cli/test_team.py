@@ -193,3 +193,32 @@ def test_a_batched_import_is_owned_by_whoever_imports(relate: Relate) -> None:
     everyone = as_json(relate("list", "--format", "json"))
     assert everyone
     assert as_json(relate("list", "--owner", "ann", "--format", "json")) == everyone
+
+
+def test_undo_takes_back_only_my_own_commands(relate: Relate) -> None:
+    as_user(relate, "ann", "add", "Carl Client")
+    as_user(relate, "ann", "log", "carl", "Ann's call")
+    as_user(relate, "bob", "log", "carl", "Bob's call")
+    assert "relate log carl \"Bob's call\"" not in as_user(relate, "ann", "undo", "--list")
+    assert "Ann's call" in as_user(relate, "ann", "undo", "--list")
+    as_user(relate, "ann", "undo")  # Ann's log, although Bob's is newer
+    texts = [e["text"] for e in as_json(relate("show", "carl", "--format", "json"))["timeline"]]
+    assert texts == ["Bob's call"]
+    as_user(relate, "bob", "undo")
+    assert as_json(relate("show", "carl", "--format", "json"))["timeline"] == []
+    refused = relate("undo", env={"RELATE_USER": "bob"})
+    assert refused.exit_code == 1
+    assert "nothing of yours (bob) to undo" in refused.stderr
+    assert as_user(relate, "ann", "undo").startswith("Undid")
+    assert as_json(relate("list", "--format", "json")) == []
+
+
+def test_steps_from_before_people_were_recorded_are_anyones(
+    relate: Relate, db_path: Path
+) -> None:
+    as_user(relate, "ann", "add", "Carl Client")
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE undo_step SET made_by = NULL")
+    conn.commit()
+    conn.close()
+    assert as_user(relate, "bob", "undo").startswith("Undid")

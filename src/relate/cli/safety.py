@@ -23,7 +23,8 @@ def undo(
 ) -> None:
     """Revert the last write command (add, edit, log, remind, done, delete, import...).
 
-    Repeat it to walk further back; the last 100 commands can be undone.
+    Repeat it to walk further back; the last 100 commands can be undone. On a shared
+    database only your own commands (relate whoami), never a colleague's.
     Example: relate undo
     """
     from relate.render import undo as render_undo
@@ -31,9 +32,9 @@ def undo(
 
     db = state.database()
     if list_:
-        render_undo.write_history(service.history(db))
+        render_undo.write_history(service.history(db, user=state.user()))
         return
-    render_undo.write_undone(service.undo_last(db))
+    render_undo.write_undone(service.undo_last(db, user=state.user()))
 
 
 @app.command()

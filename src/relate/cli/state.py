@@ -73,6 +73,7 @@ class AppState:
                 )
             self._db = open_database(location.path, create=create, now=now)
             self._db.label = self.label
+            self._db.user = user()  # each undo step records who made it
             # One command, one snapshot: its reads never see half of another's write.
             self._db.hold_snapshot()
         return self._db

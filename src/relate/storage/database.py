@@ -30,9 +30,13 @@ from relate.storage.engines.sqlite import (
     storage_error,
 )
 from relate.storage.schema import APPLICATION_ID, HEAD, REVISIONS
+from relate.storage.sql import statement
 
 __all__ = ["Database", "busy_timeout_ms", "connect", "open_database", "storage_error"]
 
+# Who made an undo step (``undo_step.made_by``): ``relate undo`` takes back only the
+# current user's steps on a shared database.
+SET_STEP_MAKER = statement("UPDATE undo_step SET made_by = :user WHERE id = :id")
 SQLITE_MAGIC = b"SQLite format 3\x00"
 OWNER_ONLY = stat.S_IRUSR | stat.S_IWUSR
 
@@ -73,6 +77,9 @@ class Database:
         self.now = now
         # What ``relate undo`` will say it undid; the CLI sets the command line.
         self.label = "a change"
+        # Who makes the changes (RELATE_USER, else the login name); the CLI sets it and
+        # each undo step records it, so undo takes back only that person's steps.
+        self.user: str | None = None
         self.committed = False  # a transaction of this connection was committed
         self._depth = 0  # nesting of transaction(): inner ones join the outermost
         self.changed = False  # whether the last transaction committed a change
@@ -170,6 +177,8 @@ class Database:
         self._depth = 1
         try:
             step = engine.begin_step(self.label, self.now()) if journal else None
+            if step is not None and self.user is not None:
+                self.execute(SET_STEP_MAKER, {"user": self.user, "id": step})
             yield self
             if step is not None and not engine.end_step(step):
                 engine.rollback()
