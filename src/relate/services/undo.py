@@ -29,7 +29,7 @@ DELETE_STEP = statement("DELETE FROM undo_step WHERE id = :id")
 HISTORY = statement(
     """SELECT s.id, s.label, s.created_at,
         (SELECT count(*) FROM undo_entry e WHERE e.step_id = s.id) AS changes
-    FROM undo_step s WHERE :user IS NULL OR s.made_by = :user OR s.made_by IS NULL
+    FROM undo_step s WHERE CAST(:user AS TEXT) IS NULL OR s.made_by = :user OR s.made_by IS NULL
     ORDER BY s.id DESC LIMIT :limit"""
 )
 
