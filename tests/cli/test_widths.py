@@ -123,3 +123,31 @@ def test_report_keeps_its_months(relate: Relate, month: None, width: int) -> Non
     out = _table(relate, width, "report")
     assert "2026-11" in out
     assert "Contact frequency" in out
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_reminders_all_keeps_status_due_and_time(relate: Relate, month: None, width: int) -> None:
+    # More kept columns (status, due, time, kind) and a recurrence: at 60 columns the
+    # kept ones alone nearly fill the screen, and the texts give way, not the dates.
+    every = ("--on", "2026-11-20", "--every", "monthly")
+    ok(relate("remind", "d'angelo", "Quarterly check-in", *every))
+    ok(relate("done", "3"))  # the Invoices reminder of the fixture
+    out = _table(relate, width, "reminders", "--all")
+    assert "…" not in out
+    header = next(line for line in out.splitlines() if " Status " in line)
+    for name in ("ID", "Due", "Time", "Kind"):
+        assert f" {name} " in f"{header} "
+    for due in ("2026-08-10", "2026-11-20", "2026-11-22", "2026-11-24", "15:00"):
+        assert due in out, f"{due!r} cut at {width} columns"
+    assert _squeezed(column(out, "Status")) == "openopenopendone"
+    assert _squeezed(column(out, "Text")) == _squeezed(
+        "Quarterly check-in" + PROPOSAL + "Call back" + "Invoices"
+    )
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_list_keeps_its_ids_and_headers(relate: Relate, month: None, width: int) -> None:
+    ok(relate("edit", "björk", "--stage", "commitment", "--tag", "musician", "--every", "2 weeks"))
+    out = _table(relate, width, "list")
+    assert "…" not in out
+    assert _squeezed(column(out, "ID")) == "12"

@@ -183,7 +183,8 @@ SHORT_TEXT = 20
 def _fit(natural: list[int], columns: Sequence[Column], width: int) -> list[int | None]:
     """Column widths for a table narrower than its content (one space either side of
     each column): kept columns whole, the others at least as wide as their header (or
-    8), then the room left goes to the widest texts first."""
+    8) when there is room for that, else narrower still; then the room left goes to
+    the widest texts first."""
     from rich.cells import cell_len
 
     floor = [
@@ -192,6 +193,15 @@ def _fit(natural: list[int], columns: Sequence[Column], width: int) -> list[int 
     ]
     room = width - 2 * len(columns) - sum(floor)
     widths = list(floor)
+    # Too narrow even for that: the texts give way, never the kept columns (a cut
+    # date or time is the one thing a narrow table must not do).
+    folding = [n for n, column in enumerate(columns) if not column.keep]
+    while room < 0 and folding:
+        widest = max(folding, key=lambda n: widths[n])
+        if widths[widest] <= 1:
+            break
+        widths[widest] -= 1
+        room += 1
     # First every column up to a name's width, in order; then the widest texts.
     for n, cap in [(n, SHORT_TEXT) for n in range(len(columns))] + [
         (n, natural[n]) for n in sorted(range(len(columns)), key=lambda n: -natural[n])
