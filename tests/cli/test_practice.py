@@ -100,7 +100,7 @@ def test_referrals_owner_stage_history_and_revisit(relate: Relate, ann: None) ->
     )
     ok(relate("edit", "cleo", "--stage", "exploration", env={"RELATE_NOW": "2026-10-01T10:00"}))
     out = ok(relate("edit", "cleo", "--stage", "dissolution", "--revisit", "in 6 months"))
-    assert out == "Updated #3 Cleo\nReminder #1 to revisit on 2027-05-24\n"
+    assert out == "Updated #3 Cleo\nReminder #1 to revisit Cleo due Mon 24 May 2027\n"
     card = as_json(relate("show", "cleo", "-f", "json"))
     assert (card["referred_by"], card["owner"]) == ("Ann Smith", "maria")
     assert card["stages"] == [

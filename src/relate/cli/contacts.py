@@ -232,7 +232,9 @@ def edit(
         return
     output.say(f"Updated #{ref.id} {name.strip() if name else ref.name}")
     if revisit_on is not None:
-        output.say(f"Reminder #{new_id} to revisit on {revisit_on.at.date().isoformat()}")
+        due, all_day = revisit_on
+        when = dates.format_moment(due.date(), None if all_day else due.time(), state.today())
+        output.say(f"Reminder #{new_id} to revisit {ref.name} due {when}")
 
 
 @app.command("list")
