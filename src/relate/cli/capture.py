@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from contextlib import nullcontext
-from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -15,6 +14,7 @@ from relate.cli.editor import kept_on_failure, read_text, typed_elsewhere
 from relate.cli.options import ContactArg, FormatOption
 from relate.cli.parsing import moment, past_moment
 from relate.errors import UsageError
+from relate.render import capture as say
 from relate.render import output
 from relate.render import reminders as render_reminders
 from relate.services import important_dates, interactions, reminders
@@ -84,26 +84,15 @@ def log(
             named=named,
             logged_by=state.user(),
         )
-    names = ", ".join(ref.name for ref in people)
-    message = f"Logged #{logged.interaction_id} {chosen_kind} with {names}"
-    if when is not None:
-        at = None if happened.all_day else happened.at.time()
-        message += " " + dates.format_on(happened.at.date(), at, state.today())
-    if logged.follow_up_id is not None and due is not None:
-        message += f"; follow-up #{logged.follow_up_id} due {_when_text(due.at, due.all_day)}"
-        _warn_if_past(f"follow-up #{logged.follow_up_id}", due.at, due.all_day)
-    output.say(message)
-
-
-def _when_text(at: datetime, all_day: bool) -> str:
-    """A due date as confirmations say it: 'Fri 27 Nov', 'Tue 5 Jan 2027', 'today 15:00'."""
-    return dates.format_moment(at.date(), None if all_day else at.time(), state.today())
-
-
-def _warn_if_past(what: str, at: datetime, all_day: bool) -> None:
-    # Allowed (a reminder of something overdue is still a reminder), but rarely meant.
-    if (at.date() < state.today()) if all_day else (at < state.now()):
-        output.warn(f"{what} is already overdue: {_when_text(at, all_day)} has passed")
+    say.logged(
+        logged,
+        chosen_kind,
+        people,
+        happened.at if when is not None else None,
+        not happened.all_day,
+        (due.at, due.all_day) if due else None,
+        state.now(),
+    )
 
 
 @app.command()
@@ -152,10 +141,7 @@ def remind(
         rrule=rule,
         now=state.now(),
     )
-    repeat = f", {dates.describe_recurrence(rule)}" if rule else ""
-    who = f" for {ref.name}" if ref else ""
-    output.say(f"Reminder #{new_id}{who} due {_when_text(due, all_day)}{repeat}")
-    _warn_if_past(f"reminder #{new_id}", due, all_day)
+    say.reminded(new_id, ref, due, all_day, rule, state.now())
 
 
 @app.command()
@@ -187,19 +173,12 @@ def done(
         if not term.stdin_is_terminal:
             raise
         term.confirm(
-            f"#{number} is not due until {_when_text(early.due, early.all_day)}; "
-            "complete it now and skip that occurrence?",
+            say.early_question(number, early.due, early.all_day, state.now()),
             yes=False,
             refusal=early.message,
         )
         result = reminders.complete(db, number, state.now(), early=True)
-    if result.next_due is not None:
-        output.say(
-            f"Done #{result.id} {result.text}; next on "
-            f"{_when_text(result.next_due, result.all_day)}"
-        )
-    else:
-        output.say(f"Done #{result.id} {result.text}")
+    say.completed(result, state.now())
 
 
 @app.command()
@@ -217,7 +196,7 @@ def snooze(
     """
     wake, all_day = moment(until)
     text = reminders.snooze(state.database(), reminders.parse_item_id(item), wake, state.now())
-    output.say(f"Snoozed #{reminders.parse_item_id(item)} {text} until {_when_text(wake, all_day)}")
+    say.snoozed(reminders.parse_item_id(item), text, wake, all_day, state.now())
 
 
 @app.command("reminders")
@@ -266,5 +245,4 @@ def date_(
     ref = resolve_contact(db, contact)
     day = dates.parse_month_day(when, clock.today())
     saved = important_dates.set_date(db, ref, label, day, state.now(), lead)
-    verb = "Added" if saved.created else "Updated"
-    output.say(f"{verb} #{saved.id} {label} {day.iso()} for {ref.name}")
+    say.date_saved(saved.id, saved.created, label, day, ref.name)
