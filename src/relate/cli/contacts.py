@@ -69,30 +69,43 @@ class ContactOptions:
     note: NoteOption = None
 
 
-def contact_options(command: Callable[..., None]) -> Callable[..., None]:
+class contact_options:  # lower case: it is used as a decorator
     """Declare the fields of ``ContactOptions`` as options of ``command``, where its
     ``options: ContactOptions`` parameter stands (so ``--help`` lists them in that
-    place), and hand them to it as one ``ContactOptions``."""
-    hints = get_type_hints(ContactOptions, include_extras=True)
-    names = [f.name for f in fields(ContactOptions)]
-    shared = [
-        inspect.Parameter(
-            name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None, annotation=hints[name]
-        )
-        for name in names
-    ]
-    own = inspect.signature(command, eval_str=True)
-    parameters: list[inspect.Parameter] = []
-    for parameter in own.parameters.values():
-        parameters += shared if parameter.name == "options" else [parameter]
+    place), and hand them to it as one ``ContactOptions``.
 
-    @functools.wraps(command)
-    def run(**given: Any) -> None:
+    The signature Typer reads is made only when Typer asks for it, so commands that do
+    not run pay nothing (start-up time, docs/performance.md).
+    """
+
+    def __init__(self, command: Callable[..., None]) -> None:
+        functools.update_wrapper(self, command)
+        self._command = command
+
+    def __call__(self, **given: Any) -> None:
+        names = [f.name for f in fields(ContactOptions)]
         options = ContactOptions(**{name: given.pop(name) for name in names})
-        command(**given, options=options)
+        self._command(**given, options=options)
 
-    run.__signature__ = own.replace(parameters=parameters)  # type: ignore[attr-defined]
-    return run
+    @functools.cached_property
+    def __signature__(self) -> inspect.Signature:
+        hints = get_type_hints(ContactOptions, include_extras=True)
+        shared = [
+            inspect.Parameter(
+                f.name,
+                inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                default=None,
+                annotation=hints[f.name],
+            )
+            for f in fields(ContactOptions)
+        ]
+        own = inspect.signature(self._command, eval_str=True)
+        parameters: list[inspect.Parameter] = []
+        for parameter in own.parameters.values():
+            parameters += shared if parameter.name == "options" else [parameter]
+        # Evaluated once here: Typer's type hints then need no second reading of the text.
+        self.__annotations__ = {p.name: p.annotation for p in parameters}
+        return own.replace(parameters=parameters)
 
 
 def _input(
