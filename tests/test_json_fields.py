@@ -1,5 +1,6 @@
 """docs/json.md documents exactly the fields, in order and with the types, that the
-``--format json`` of today, reminders, concerns, list and show prints."""
+``--format json`` of today, reminders, concerns, list, show, org list and org show
+prints."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from helpers import Relate, as_json, ok
 
 PAGE = Path(__file__).resolve().parents[1] / "docs" / "json.md"
 HEADING = re.compile(r"^#{2,3} (.*)$")
+NAME = re.compile(r"`([\w ]+)`")  # `show`, `org show`
 ROW = re.compile(r"^\| `(\w+)` \| ([^|]+) \|")
 JSON_TYPES = {
     bool: "boolean",
@@ -32,7 +34,7 @@ def documented() -> dict[str, dict[str, str]]:
     shape = ""
     for line in PAGE.read_text(encoding="utf-8").splitlines():
         if heading := HEADING.match(line):
-            shape = ".".join(re.findall(r"`(\w+)`", heading.group(1)))
+            shape = ".".join(NAME.findall(heading.group(1)))
         elif (row := ROW.match(line)) and shape:
             tables.setdefault(shape, {})[row.group(1)] = row.group(2).strip()
     return tables
@@ -71,6 +73,9 @@ def shapes(relate: Relate) -> dict[str, dict[str, set[str]]]:
         'engagement "ann smith" Redesign',
         'engagement "ann smith" Audit --value 1200 --currency EUR',
         "close 2 --satisfaction 8",
+        "edit ann --decides",
+        "org edit acme --every monthly --note Fiscal",
+        'org add "Globex"',
     ):
         ok(relate(*shlex.split(line)))
     show = as_json(relate("show", "ann smith", "--format", "json"))
@@ -84,6 +89,13 @@ def shapes(relate: Relate) -> dict[str, dict[str, set[str]]]:
         )
     }
     shapes["show"] = emitted([show, as_json(relate("show", "carl", "--format", "json"))])
+    shapes["org list"] = emitted(as_json(relate("org", "list", "--format", "json")))
+    org = as_json(relate("org", "show", "acme", "--format", "json"))
+    shapes["org show"] = emitted(
+        [org, as_json(relate("org", "show", "globex", "--format", "json"))]
+    )
+    for field in ("people", "engagements", "concerns"):
+        shapes[f"org show.{field}"] = emitted(org[field])
     for field, value in show.items():
         if isinstance(value, list) and value and isinstance(value[0], dict):
             shapes[f"show.{field}"] = emitted(value)

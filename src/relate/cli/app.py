@@ -183,6 +183,17 @@ class RelateGroup(TyperGroup):
             STATE.close()
 
 
+class RelateSubGroup(TyperGroup):
+    """A command group under ``relate`` (``relate org ...``): its commands read their
+    text arguments as UTF-8 like the root's; errors and exit codes stay the root's."""
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None and command.callback is not None:
+            command = _with_text_arguments(command)
+        return name, command, rest
+
+
 def _output_failed(exc: OSError | UnicodeEncodeError) -> NoReturn:
     """Exit 4 for a file or output that cannot be written; after a committed change,
     a warning and exit 0: reporting failure would invite a retry that adds twice or

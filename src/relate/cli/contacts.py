@@ -137,6 +137,7 @@ def _input(
         birthday=dates.parse_month_day(given.birthday, state.today()) if given.birthday else None,
         owner=_owner(owner),
         referred_by_id=resolve_contact(db, referred_by).id if referred_by else None,
+        decides=given("decides"),
     )
 
 
@@ -204,6 +205,14 @@ def edit(
     ] = False,
     owner: OwnerOption = None,
     referred_by: ReferredByOption = None,
+    decides: Annotated[
+        bool | None,
+        typer.Option(
+            "--decides/--no-decides",
+            help="Mark them as a decision-maker at their organisation (or no longer).",
+            show_default=False,
+        ),
+    ] = None,
     revisit: Annotated[
         str | None,
         typer.Option(
@@ -217,6 +226,7 @@ def edit(
     \b
     Example:
       relate edit ann --stage commitment --tag vip --every monthly
+      relate edit ann --org Acme --role CTO --decides
     """
     db = state.database()
     ref = resolve_contact(db, contact)

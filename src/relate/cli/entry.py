@@ -39,6 +39,7 @@ COMMAND_MODULES = {
     ),
     **dict.fromkeys(("undo", "backup", "restore", "check", "where", "whoami"), "safety"),
     "search": "search",
+    "org": "orgs",
 }
 
 # Root options that take a value (the word after them is not a command name).

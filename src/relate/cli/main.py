@@ -12,6 +12,7 @@ from relate.cli import (  # noqa: F401  (each module registers its commands)
     contacts,
     demo,
     interchange,
+    orgs,
     practice,
     safety,
     search,

@@ -40,6 +40,13 @@ def markdown() -> str:
             command, info_name=name, parent=root_ctx, terminal_width=88, max_content_width=88
         )
         parts += [f"## relate {name}\n", "```", command.get_help(ctx).rstrip(), "```\n"]
+        for sub in sorted(getattr(command, "commands", {})):  # a group: relate org list ...
+            subcommand = command.commands[sub]
+            sub_ctx = context_class(
+                subcommand, info_name=sub, parent=ctx, terminal_width=88, max_content_width=88
+            )
+            help_text = subcommand.get_help(sub_ctx).rstrip()
+            parts += [f"## relate {name} {sub}\n", "```", help_text, "```\n"]
     return "\n".join(parts)
 
 

@@ -57,10 +57,22 @@ def item_text(item: Item, today: date) -> str:
         return f"{occasion.label.capitalize()} with {name} {when}{gift}"
     if item.neglect is not None:
         since, every = item.neglect.days_since, format_cadence(item.neglect.cadence_days)
+        if item.organisation:
+            if item.neglect.ever_contacted:
+                return f"{item.contact}: nobody contacted for {since} days ({every})"
+            return f"{item.contact}: nobody contacted since added {since} days ago ({every})"
         if item.neglect.ever_contacted:
             return f"No contact for {since} days ({every})"
         return f"Never contacted; added {since} days ago ({every})"
     return item.text or ""
+
+
+def _row_text(item: Item, today: date) -> str:
+    """The text beside the contact column: an organisation's name is in that column
+    already ("Acme  nobody contacted for 45 days (monthly)")."""
+    text = item_text(item, today)
+    prefix = f"{item.contact}: "
+    return text[len(prefix) :] if item.organisation and text.startswith(prefix) else text
 
 
 def _time(item: Item) -> str | None:
@@ -96,7 +108,7 @@ def _when(item: Item, agenda: Agenda) -> str:
 
 
 def _ref(item: Item) -> str:
-    return f"#{item.id}"
+    return "" if item.organisation else f"#{item.id}"  # an organisation's id is no contact's
 
 
 def write(agenda: Agenda, fmt: str, stream: IO[str] | None = None) -> None:
@@ -154,7 +166,7 @@ def _write_rich(agenda: Agenda) -> None:
             (
                 _ref(item),
                 output.plain_cell(item.contact or "—"),
-                output.plain_cell(item_text(item, agenda.today)),
+                output.plain_cell(_row_text(item, agenda.today)),
                 _when(item, agenda),
             )
             for item in items

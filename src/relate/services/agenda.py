@@ -5,7 +5,8 @@
 3. open concerns (complaints and problems), oldest first,
 4. important dates within their lead time (a birthday, with the age it brings),
 5. people overdue for contact by their cadence, most late relative to their cadence
-   first, then by priority.
+   first, then by priority; with them, organisations whose cadence has lapsed
+   (nobody there contacted for longer than it, ``services/orgs.py``).
 
 Every section is an indexed query with a LIMIT plus a COUNT, so the agenda costs the
 same at 100k contacts and 2M interactions as at 1k.
@@ -136,6 +137,7 @@ class Item:
     occasion: Occasion | None = None  # a date's
     gift: str | None = None  # a date's: a gift given for this occurrence (its description)
     neglect: Neglect | None = None  # a cadence item's
+    organisation: bool = False  # a cadence item about an organisation (id is its id)
 
 
 @dataclass
@@ -324,7 +326,39 @@ def _cadence_items(
     if 0 <= limit <= total:
         count = COUNT_CADENCE if owner is None else COUNT_CADENCE_MINE
         total = int(db.execute(count, params).fetchone()[0])
-    return items, total
+    return _with_orgs(db, today, items, total, limit, owner)
+
+
+def _with_orgs(
+    db: Database, today: date, people: list[Item], total: int, limit: int, owner: str | None
+) -> tuple[list[Item], int]:
+    """The cadence section with the organisations whose cadence lapsed, ranked among
+    the people by how late they are relative to their cadence."""
+    from relate.services.orgs import lapsed_orgs
+
+    orgs = [
+        Item(
+            CADENCE,
+            org.id,
+            "cadence",
+            org.name,
+            None,
+            org.due,
+            (today - org.due).days,
+            neglect=org.neglect,
+            organisation=True,
+        )
+        for org in lapsed_orgs(db, today, owner)
+    ]
+    if not orgs:
+        return people, total
+
+    def lateness(item: Item) -> float:
+        assert item.neglect is not None
+        return item.neglect.days_since / item.neglect.cadence_days
+
+    ranked = sorted(people + orgs, key=lambda item: -lateness(item))
+    return (ranked if limit < 0 else ranked[:limit]), total + len(orgs)
 
 
 def build_agenda(

@@ -92,6 +92,7 @@ class ContactInput:
     birthday: MonthDay | None = None
     owner: str | None = None  # who owns the relationship when a team shares the file
     referred_by_id: int | None = None  # who introduced them
+    decides: bool | None = None  # a decision-maker at their organisation
     # Edit only: values to take away, and "clear" switches.
     remove_aliases: list[str] = field(default_factory=list)
     remove_emails: list[str] = field(default_factory=list)
@@ -160,6 +161,7 @@ UPDATE_CONTACT = statement(
         notes = coalesce(:notes, notes),
         owner = coalesce(:owner, owner),
         referred_by_id = coalesce(:referred_by_id, referred_by_id),
+        decides = coalesce(:decides, decides),
         next_due_on = :next_due_on,
         updated_at = :now
     WHERE id = :id"""
@@ -508,6 +510,7 @@ def update_contact(conn: Database, contact_id: int, data: ContactInput, now: dat
             "next_due_on": due.isoformat() if due else None,
             "owner": data.owner,
             "referred_by_id": data.referred_by_id,
+            "decides": data.decides,
             "now": stamp,
         },
     )

@@ -12,6 +12,9 @@ than every other contact's; otherwise the candidates are listed.
 
 Destructive commands (``exact=True``) take only an id, an exact name or an exact
 alias: a near miss there deletes the wrong person.
+
+Organisations resolve by the same rule (``resolve_org``): one ``resolve`` walks the
+steps for either, given the statements that read that kind's names (``Names``).
 """
 
 from __future__ import annotations
@@ -113,6 +116,49 @@ COMPLETE = statement(
 COMPLETION_LIMIT = 50
 
 
+# The same lookups over organisations (no aliases, nothing archived).
+ORG_BY_ID = statement("SELECT id, name, 0 AS archived FROM organisation WHERE id = :id")
+ORG_EXACT = statement(
+    "SELECT id, name, 0 AS archived FROM organisation WHERE name_key = :key ORDER BY 1"
+)
+ORG_PREFIX = statement(
+    """SELECT id, name, 0 AS archived FROM organisation
+    WHERE name_key >= :key AND name_key < :key || '\U0010ffff' ORDER BY 1 LIMIT :limit"""
+)
+ORG_WORD_PREFIX = statement(
+    """SELECT id, name, 0 AS archived FROM organisation
+    WHERE name_key LIKE '% ' || :key || '%' ESCAPE '\\' ORDER BY 1 LIMIT :limit"""
+)
+ORG_ALL_KEYS = statement("SELECT id, name_key, 1 FROM organisation")
+
+
+@dataclass(frozen=True)
+class Names:
+    """What ``resolve`` reads for one kind of named thing, and how it speaks of it."""
+
+    noun: str  # "contact"
+    plural: str  # "contacts"
+    by_id: str
+    exact: str
+    prefix: str
+    word_prefix: str
+    all_keys: str
+    listing: str  # the command that lists them all
+
+
+CONTACTS = Names("contact", "contacts", BY_ID, EXACT, PREFIX, WORD_PREFIX, ALL_KEYS, "relate list")
+ORGANISATIONS = Names(
+    "organisation",
+    "organisations",
+    ORG_BY_ID,
+    ORG_EXACT,
+    ORG_PREFIX,
+    ORG_WORD_PREFIX,
+    ORG_ALL_KEYS,
+    "relate org list",
+)
+
+
 def _refs(rows: list[object]) -> list[ContactRef]:
     return [ContactRef(int(r[0]), str(r[1]), bool(r[2])) for r in rows]  # type: ignore[index]
 
@@ -123,9 +169,11 @@ def _candidates_text(refs: list[ContactRef], total: int | None = None) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
-def _ambiguous(query: str, refs: list[ContactRef], total: int | None = None) -> AmbiguousError:
+def _ambiguous(
+    query: str, refs: list[ContactRef], total: int | None = None, names: Names = CONTACTS
+) -> AmbiguousError:
     return AmbiguousError(
-        f"{query!r} matches several contacts: {_candidates_text(refs, total)}",
+        f"{query!r} matches several {names.plural}: {_candidates_text(refs, total)}",
         hint="use the #id or more of the name",
     )
 
@@ -137,24 +185,35 @@ def _like_escape(key: str) -> str:
 def resolve_contact(db: Database, query: str, *, exact: bool = False) -> ContactRef:
     """The one contact ``query`` names. With ``exact`` only ``#id``, the exact name or
     an exact alias (folded) count, for commands that destroy or hide."""
+    return resolve(db, query, CONTACTS, exact=exact)
+
+
+def resolve_org(db: Database, query: str) -> ContactRef:
+    """The one organisation ``query`` names, by the contacts' rule: ``#id``, the exact
+    name, a unique prefix of it or of a word, a clearly closest spelling."""
+    return resolve(db, query, ORGANISATIONS)
+
+
+def resolve(db: Database, query: str, names: Names, *, exact: bool = False) -> ContactRef:
+    """The one thing of kind ``names`` that ``query`` names (see the module's rule)."""
     text = query.strip()
     if not text:
-        raise NotFoundError("no contact given", hint="name a contact or give its #id")
+        raise NotFoundError(f"no {names.noun} given", hint=f"name a {names.noun} or give its #id")
     id_match = re.fullmatch(r"#\s*(\d+)", text)
     if id_match:
         number = int(id_match.group(1))
-        # Past SQLite's 64-bit integers no contact can exist (and binding would overflow).
-        row = db.execute(BY_ID, {"id": number}).fetchone() if number < 2**63 else None
+        # Past SQLite's 64-bit integers nothing can exist (and binding would overflow).
+        row = db.execute(names.by_id, {"id": number}).fetchone() if number < 2**63 else None
         if row is None:
-            raise NotFoundError(f"no contact {text}")
+            raise NotFoundError(f"no {names.noun} {text}")
         return _refs([row])[0]
 
     key = fold(text)
-    lookups: list[tuple[str, dict[str, object]]] = [(EXACT, {"key": key})]
+    lookups: list[tuple[str, dict[str, object]]] = [(names.exact, {"key": key})]
     if not exact:
         lookups += [
-            (PREFIX, {"key": key, "limit": MAX_CANDIDATES + 1}),
-            (WORD_PREFIX, {"key": _like_escape(key), "limit": MAX_CANDIDATES + 1}),
+            (names.prefix, {"key": key, "limit": MAX_CANDIDATES + 1}),
+            (names.word_prefix, {"key": _like_escape(key), "limit": MAX_CANDIDATES + 1}),
         ]
     for sql, params in lookups:
         refs = _dedupe(_refs(db.execute(sql, params).fetchall()))
@@ -163,11 +222,11 @@ def resolve_contact(db: Database, query: str, *, exact: bool = False) -> Contact
         if len(refs) > 1:
             preferred = _prefer_exact_spelling(text, refs)
             if preferred is None:
-                raise _ambiguous(text, refs)
+                raise _ambiguous(text, refs, names=names)
             return preferred
     if exact:
         raise _not_exact(db, text, key)
-    return _close_spelling(db, text, key)
+    return _close_spelling(db, text, key, names)
 
 
 def _dedupe(refs: list[ContactRef]) -> list[ContactRef]:
@@ -183,7 +242,7 @@ def _prefer_exact_spelling(text: str, refs: list[ContactRef]) -> ContactRef | No
     return exact[0] if len(exact) == 1 else None
 
 
-def _ranked_spellings(db: Database, key: str) -> list[tuple[float, int]]:
+def _ranked_spellings(db: Database, key: str, kind: Names = CONTACTS) -> list[tuple[float, int]]:
     """(score, contact id) of every contact whose best whole spelling (full name, a word
     of it, an alias) is at least near ``key``, best first.
 
@@ -194,7 +253,7 @@ def _ranked_spellings(db: Database, key: str) -> list[tuple[float, int]]:
     from rapidfuzz import fuzz, process
 
     # plain tuples: a Row per key costs more than the scoring
-    rows: list[tuple[int, str, int]] = db.engine.tuples(ALL_KEYS)
+    rows: list[tuple[int, str, int]] = db.engine.tuples(kind.all_keys)
     best: dict[int, float] = {}
 
     def credit(score: float, contact_id: int) -> None:
@@ -218,24 +277,25 @@ def _ranked_spellings(db: Database, key: str) -> list[tuple[float, int]]:
     return sorted(((score, cid) for cid, score in best.items()), key=lambda s: (-s[0], s[1]))
 
 
-def _refs_by_id(db: Database, ids: list[int]) -> list[ContactRef]:
-    return [_refs([db.execute(BY_ID, {"id": cid}).fetchone()])[0] for cid in ids]
+def _refs_by_id(db: Database, ids: list[int], names: Names = CONTACTS) -> list[ContactRef]:
+    return [_refs([db.execute(names.by_id, {"id": cid}).fetchone()])[0] for cid in ids]
 
 
-def _close_spelling(db: Database, text: str, key: str) -> ContactRef:
-    ranked = _ranked_spellings(db, key) if len(key) >= MIN_CLOSE_LENGTH else []
+def _close_spelling(db: Database, text: str, key: str, names: Names) -> ContactRef:
+    ranked = _ranked_spellings(db, key, names) if len(key) >= MIN_CLOSE_LENGTH else []
     if ranked and ranked[0][0] >= CLOSE_SPELLING:
         top = ranked[0][0]
         runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
         if top - runner_up >= CLEAR_MARGIN:
-            return _refs_by_id(db, [ranked[0][1]])[0]
+            return _refs_by_id(db, [ranked[0][1]], names)[0]
         contenders = [cid for score, cid in ranked if top - score < CLEAR_MARGIN]
-        shown = _refs_by_id(db, contenders[:MAX_CANDIDATES])
-        raise _ambiguous(text, shown, len(contenders))
-    near = _refs_by_id(db, [cid for _score, cid in ranked[:5]])
+        shown = _refs_by_id(db, contenders[:MAX_CANDIDATES], names)
+        raise _ambiguous(text, shown, len(contenders), names)
+    near = _refs_by_id(db, [cid for _score, cid in ranked[:5]], names)
+    noun = names.noun
     if near:
-        raise NotFoundError(f"no contact matches {text!r}; did you mean {_candidates_text(near)}?")
-    raise NotFoundError(f"no contact matches {text!r}", hint="see `relate list`")
+        raise NotFoundError(f"no {noun} matches {text!r}; did you mean {_candidates_text(near)}?")
+    raise NotFoundError(f"no {noun} matches {text!r}", hint=f"see `{names.listing}`")
 
 
 def _not_exact(db: Database, text: str, key: str) -> NotFoundError:

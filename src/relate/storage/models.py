@@ -20,11 +20,23 @@ from sqlmodel import Field, SQLModel
 
 
 class Organisation(SQLModel, table=True):
+    __table_args__ = (
+        # 0006: `today` reads only the organisations that have a cadence.
+        Index(
+            "ix_organisation_cadence",
+            "cadence_days",
+            sqlite_where=text("cadence_days IS NOT NULL"),
+            postgresql_where=text("cadence_days IS NOT NULL"),
+        ),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     name: str
     name_key: str = Field(unique=True)  # casefolded, accents stripped
     notes: str = Field(default="", sa_column_kwargs={"server_default": ""})
     created_at: datetime
+    # 0006: how often someone there should hear from you; contact with anyone counts.
+    cadence_days: int | None = None
 
 
 class Contact(SQLModel, table=True):
@@ -58,6 +70,8 @@ class Contact(SQLModel, table=True):
             sqlite_where=text("archived_at IS NULL AND next_due_on IS NOT NULL"),
             postgresql_where=text("archived_at IS NULL AND next_due_on IS NOT NULL"),
         ),
+        # 0006: an organisation's last contact with anyone there (`org show`, `today`).
+        Index("ix_contact_org_last_contact", "org_id", "last_contact_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -81,6 +95,8 @@ class Contact(SQLModel, table=True):
     # (RELATE_USER, else the login name) since 0005; older rows keep NULL (no owner).
     owner: str | None = None
     referred_by_id: int | None = Field(default=None, foreign_key="contact.id", ondelete="SET NULL")
+    # 0006: a decision-maker at their organisation (`relate edit --decides`).
+    decides: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
 
 class ContactAlias(SQLModel, table=True):

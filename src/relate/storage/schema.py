@@ -18,5 +18,6 @@ REVISIONS: tuple[str, ...] = (
     "0003_undo",
     "0004_speed",
     "0005_team",
+    "0006_orgs",
 )
 HEAD = REVISIONS[-1]
