@@ -137,7 +137,6 @@ def _input(
         birthday=dates.parse_month_day(given.birthday, state.today()) if given.birthday else None,
         owner=_owner(owner),
         referred_by_id=resolve_contact(db, referred_by).id if referred_by else None,
-        decides=given("decides"),
     )
 
 
@@ -236,6 +235,7 @@ def edit(
     data.remove_tags = untag or []
     data.remove_aliases = remove_alias or []
     data.clear_cadence = no_cadence
+    data.decides = decides
     revisit_on = moment(revisit) if revisit else None
     new_id = None
     with db.transaction():  # one command, one transaction, one undo step

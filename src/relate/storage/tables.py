@@ -9,7 +9,7 @@ from __future__ import annotations
 
 # Every table, with its columns in the models' order.
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "organisation": ("id", "name", "name_key", "notes", "created_at"),
+    "organisation": ("id", "name", "name_key", "notes", "created_at", "cadence_days"),
     "contact": (
         "id",
         "name",
@@ -28,6 +28,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "next_due_on",
         "owner",
         "referred_by_id",
+        "decides",
     ),
     "contact_alias": ("id", "contact_id", "alias", "alias_key"),
     "contact_email": ("id", "contact_id", "email", "email_key", "position"),
