@@ -215,3 +215,27 @@ def test_organisations_rank_among_people_by_lateness(relate: Relate) -> None:
     ]
     mine = as_json(relate("today", "--format", "json", "--mine"))
     assert "Globex" not in json.dumps(mine)  # Cleo, Globex's only person, is kim's
+
+
+def test_search_finds_organisations_roles_and_email_addresses(relate: Relate) -> None:
+    _acme(relate)
+    ok(relate("add", "Dora Lind", "--role", "Directrice générale", "--email", "dora@lind.se"))
+    ok(relate("archive", "Dora Lind"))
+    ok(relate("add", "Eve Stone", "--role", "Directrice générale", "--email", "boss@stone.io"))
+
+    def found(query: str) -> list[tuple[str, str, str]]:
+        hits = as_json(relate("search", query, "--format", "json"))
+        return [(hit["type"], hit["contact"], hit["text"]) for hit in hits]
+
+    assert found("acme") == [("organisation", "Acmé Corp", "Acmé Corp")]
+    assert found("globex") == [("organisation", "Globex", "Globex")]
+    assert found("design") == [("contact", "Bob Jones", "role: Head of Design")]
+    assert found("head of") == [("contact", "Bob Jones", "role: Head of Design")]
+    # accents folded; an archived contact is not found
+    assert found("generale") == [("contact", "Eve Stone", "role: Directrice générale")]
+    assert found("ann@acme.com") == [("contact", "Ann Smith", "e-mail: ann@acme.com")]
+    assert found("BOSS@") == [("contact", "Eve Stone", "e-mail: boss@stone.io")]
+    # a name match is shown once, as a name match
+    assert found("ann") == [("contact", "Ann Smith", "Ann Smith")]
+    plain = ok(relate("search", "cto"))
+    assert "Ann Smith" in plain and "role: CTO" in plain

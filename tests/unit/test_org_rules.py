@@ -110,3 +110,46 @@ def test_org_card_and_agenda_read_alike_on_every_engine(any_db: Database, now: d
     ]
     assert lapsed_orgs(any_db, later, owner="sam") == []  # nobody there is sam's
     assert [i.contact for i in build_agenda(any_db, later).sections[CADENCE]] == ["Acmé Corp"]
+
+
+def test_plain_words_are_the_folded_words_of_a_query_without_operators() -> None:
+    from relate.services.search import plain_words
+
+    assert plain_words('"Head of" Désign*') == "head of design"
+    assert plain_words("ann@acme.com") == "ann@acme.com"
+    assert plain_words("cto OR design") is None
+    assert plain_words("(cto)") is None
+
+
+def test_a_role_matches_when_it_holds_every_word() -> None:
+    from relate.services.search import role_matches
+
+    roles = ["CTO", "Head of Design", "Directrice générale", "Designer"]
+    assert role_matches("design", roles) == ["Head of Design", "Designer"]
+    assert role_matches("head design", roles) == ["Head of Design"]
+    assert role_matches("generale", roles) == ["Directrice générale"]
+    assert role_matches("ceo", roles) == []
+
+
+def test_search_finds_orgs_roles_and_emails_on_every_engine(
+    any_db: Database, now: datetime
+) -> None:
+    from relate.services.search import search
+
+    with any_db.transaction() as conn:
+        insert_contact(conn, ContactInput(name="Ann", org="Acme 100% Corp", role="CTO"), now)
+        insert_contact(
+            conn, ContactInput(name="Bob", role="Head of Design", emails=["b@x.io"]), now
+        )
+        insert_contact(conn, ContactInput(name="Cy", role="Designer"), now)
+
+    def found(query: str) -> list[tuple[str, str, str | None]]:
+        return [(hit.type, hit.contact, hit.field) for hit in search(any_db, query)]
+
+    assert found("100%") == [("organisation", "Acme 100% Corp", None)]
+    assert found("0% c") == [("organisation", "Acme 100% Corp", None)]
+    assert found("design") == [
+        ("contact", "Bob", "role: Head of Design"),
+        ("contact", "Cy", "role: Designer"),
+    ]
+    assert found("B@X") == [("contact", "Bob", "e-mail: b@x.io")]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from relate.services import agenda, contacts, important_dates, matching, reminders
+from relate.services import agenda, contacts, important_dates, matching, orgs, reminders, search
 from relate.services import timeline as timeline_service
 from relate.storage.engines import sqlite as sqlite_engine
 
@@ -38,6 +38,12 @@ HOT = {
     "search rank": sqlite_engine.RANK_INTERACTIONS,
     "search hit": sqlite_engine.INTERACTION_HIT,
     "done/snooze": reminders.GET_REMINDER,
+    "agenda organisations' cadence": orgs.ORG_CADENCES,
+    "org show last contact": orgs.ORG_LAST_CONTACT,
+    "org show people": orgs.ORG_PEOPLE,
+    "search roles": search.DISTINCT_ROLES,
+    "search one role": search.SEARCH_ROLE,
+    "search e-mails": search.SEARCH_EMAILS,
 }
 
 
@@ -48,6 +54,8 @@ def full_scans(plan: list[str]) -> list[str]:
         "SCAN contact_fts VIRTUAL",
         "SCAN cadence",  # the agenda's CTE over the distinct cadences, a handful of rows
         "SCAN k USING INDEX ix_concern_open",  # a partial index of open concerns only
+        "SCAN roles",  # search's walk over the distinct roles, one index step each
+        "SCAN o USING INDEX ix_organisation_cadence",  # organisations with a cadence only
     )
     # A named subquery (``FROM (...) AS a``, written so for PostgreSQL) is read as it
     # is made, like an unnamed one: SQLite shows it as a CO-ROUTINE or MATERIALIZE.

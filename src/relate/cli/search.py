@@ -23,12 +23,15 @@ def search(
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many of each.")] = 50,
     fmt: FormatOption = None,
 ) -> None:
-    """Search names, notes, tags and logged texts; best matches first.
+    """Search names, notes, tags and logged texts; best matches first. Plain words
+    also find organisations (by a piece of the name), people by their role, and people
+    by the start of an e-mail address.
 
     \b
     Examples:
       relate search "redesign"
       relate search 'redes* AND quote'
+      relate search "head of design"
     """
     chosen = output.resolve_format(fmt)
     render.write(service.search(state.database(), query, limit), chosen, query)

@@ -21,6 +21,8 @@ COLUMNS = (
 def _text(hit: Hit) -> str:
     if hit.tag is not None:
         return f"tag: {hit.tag}"
+    if hit.field is not None:
+        return hit.field
     return hit.snippet.replace(HIT_START, "").replace(HIT_END, "")
 
 

@@ -178,7 +178,8 @@ def _ambiguous(
     )
 
 
-def _like_escape(key: str) -> str:
+def like_escape(key: str) -> str:
+    """``key`` for ``LIKE ... ESCAPE '\\'``: its ``%`` and ``_`` match themselves."""
     return key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
@@ -213,7 +214,7 @@ def resolve(db: Database, query: str, names: Names, *, exact: bool = False) -> C
     if not exact:
         lookups += [
             (names.prefix, {"key": key, "limit": MAX_CANDIDATES + 1}),
-            (names.word_prefix, {"key": _like_escape(key), "limit": MAX_CANDIDATES + 1}),
+            (names.word_prefix, {"key": like_escape(key), "limit": MAX_CANDIDATES + 1}),
         ]
     for sql, params in lookups:
         refs = _dedupe(_refs(db.execute(sql, params).fetchall()))

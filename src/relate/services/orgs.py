@@ -73,7 +73,7 @@ ORG_CADENCES = statement(
     WHERE o.cadence_days IS NOT NULL
     AND (CAST(:owner AS TEXT) IS NULL OR EXISTS (
         SELECT 1 FROM contact m WHERE m.org_id = o.id AND m.owner = :owner))
-    ORDER BY o.id LIMIT :limit"""
+    ORDER BY o.cadence_days, o.id LIMIT :limit"""
 )
 # More organisations with a cadence than this are not read by one agenda.
 MAX_ORG_CADENCES = 10_000

@@ -1,4 +1,5 @@
-"""Full-text search over contacts (names, notes, tags) and interaction texts.
+"""Full-text search over contacts (names, notes, tags) and interaction texts; and,
+for plain words, organisations, roles and e-mail addresses.
 
 The engine's full-text index ranks (SQLite: FTS5 with bm25, storage/engines/sqlite.py).
 Plain words are matched as words (punctuation such as the ``@`` of an address cannot
@@ -23,6 +24,7 @@ from datetime import date
 from relate import clock
 from relate.errors import RelateError
 from relate.services.matching import fold
+from relate.services.matching import like_escape as _like_escape
 from relate.storage.database import Database
 from relate.storage.engines import Row, SearchSyntaxError
 from relate.storage.sql import statement
@@ -37,6 +39,38 @@ SEARCH_TAGS = statement(
     """SELECT c.id, c.name, t.tag, c.last_contact_at FROM contact_tag t
     JOIN contact c ON c.id = t.contact_id
     WHERE t.tag_key = :tag AND c.archived_at IS NULL ORDER BY c.name COLLATE NOCASE LIMIT :limit"""
+)
+
+# Plain words (no AND/OR/NOT, no parentheses) also find organisations by a piece of
+# their name, contacts by a piece of their role, and contacts by the start of an
+# e-mail address. Each reads an index, never the contacts table:
+SEARCH_ORGS = statement(
+    """SELECT o.id, o.name,
+        (SELECT max(c.last_contact_at) FROM contact c WHERE c.org_id = o.id) AS last_contact_at
+    FROM organisation o
+    WHERE o.name_key LIKE '%' || :key || '%' ESCAPE '\\'
+    ORDER BY o.name_key, o.id LIMIT :limit"""
+)
+# The distinct roles, one step down ix_contact_role each (roles repeat: a few hundred
+# at most), compared with the query in Python, folded like names.
+DISTINCT_ROLES = statement(
+    """WITH RECURSIVE roles(role) AS (
+        SELECT min(role) FROM contact WHERE role IS NOT NULL
+        UNION ALL
+        SELECT (SELECT min(role) FROM contact WHERE role > roles.role)
+        FROM roles WHERE roles.role IS NOT NULL)
+    SELECT role FROM roles WHERE role IS NOT NULL LIMIT :limit"""
+)
+MAX_ROLES = 5000
+SEARCH_ROLE = statement(
+    """SELECT id, name, role, last_contact_at FROM contact
+    WHERE role = :role AND archived_at IS NULL ORDER BY name COLLATE NOCASE, id LIMIT :limit"""
+)
+SEARCH_EMAILS = statement(
+    """SELECT c.id, c.name, e.email, c.last_contact_at FROM contact_email e
+    JOIN contact c ON c.id = e.contact_id
+    WHERE e.email_key >= :key AND e.email_key < :key || '\U0010ffff' AND c.archived_at IS NULL
+    ORDER BY e.email_key, c.id LIMIT :limit"""
 )
 
 _TOKEN = re.compile(r'"[^"]*"\*?|\(|\)|[^\s()"]+')
@@ -151,21 +185,24 @@ def parse_query(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Hit:
-    type: str  # contact | interaction
+    type: str  # contact | interaction | organisation
     id: int
-    contact: str
-    contact_id: int
-    when: date | None  # the local day of the interaction, or the contact's last touch
+    contact: str  # the contact's name, or the organisation's
+    contact_id: int | None  # None for an organisation
+    when: date | None  # the local day of the interaction, or the last touch
     kind: str | None
     snippet: str  # the matched text, the match between HIT_START and HIT_END
     tag: str | None = None  # a contact found by this tag (then no snippet)
+    field: str | None = None  # a contact found by this field (role, e-mail), then the value
 
 
 def _day(stamp: object) -> date | None:
     return clock.local_day_of(str(stamp)) if stamp else None
 
 
-def _contact_hit(row: Row, snippet: str, tag: str | None = None) -> Hit:
+def _contact_hit(
+    row: Row, snippet: str, tag: str | None = None, field: str | None = None
+) -> Hit:
     contact_id = int(row["id"])
     return Hit(
         "contact",
@@ -176,7 +213,54 @@ def _contact_hit(row: Row, snippet: str, tag: str | None = None) -> Hit:
         None,
         snippet,
         tag,
+        field,
     )
+
+
+def plain_words(text: str) -> str | None:
+    """The folded words of a query without operators or parentheses, else None."""
+    tokens = _TOKEN.findall(text)
+    if any(token in OPERATORS or token in ("(", ")") for token in tokens):
+        return None
+    words = " ".join(token.strip('"').rstrip("*") for token in tokens).split()
+    return fold(" ".join(words)) if words else None
+
+
+def role_matches(key: str, roles: list[str]) -> list[str]:
+    """The roles whose folded text holds every word of ``key`` ("design" finds "Head of
+    Design", "directrice generale" finds "Directrice générale")."""
+    words = key.split()
+    return [role for role in roles if all(word in fold(role) for word in words)]
+
+
+def _directory_hits(db: Database, key: str, limit: int, seen: set[int]) -> list[Hit]:
+    """Organisations by name, then contacts by role and by e-mail address."""
+    hits = [
+        Hit(
+            "organisation",
+            int(row["id"]),
+            str(row["name"]),
+            None,
+            _day(row["last_contact_at"]),
+            None,
+            HIT_START + str(row["name"]) + HIT_END,
+        )
+        for row in db.execute(SEARCH_ORGS, {"key": _like_escape(key), "limit": limit})
+    ]
+    roles = [str(row[0]) for row in db.execute(DISTINCT_ROLES, {"limit": MAX_ROLES})]
+    found: list[Hit] = []
+    for role in role_matches(key, roles):
+        for row in db.execute(SEARCH_ROLE, {"role": role, "limit": limit}):
+            found.append(_contact_hit(row, "", field=f"role: {row['role']}"))
+    found.sort(key=lambda hit: (hit.contact.casefold(), hit.id))
+    if " " not in key:
+        for row in db.execute(SEARCH_EMAILS, {"key": key, "limit": limit}):
+            found.append(_contact_hit(row, "", field=f"e-mail: {row['email']}"))
+    for hit in found[:limit]:
+        if hit.id not in seen:
+            seen.add(hit.id)
+            hits.append(hit)
+    return hits
 
 
 def search(db: Database, text: str, limit: int = 50) -> list[Hit]:
@@ -191,7 +275,11 @@ def search(db: Database, text: str, limit: int = 50) -> list[Hit]:
                 hits.append(_contact_hit(row, "", str(row["tag"])))
         for row in db.engine.search_contacts(parts, limit):
             if int(row["id"]) not in seen:
+                seen.add(int(row["id"]))
                 hits.append(_contact_hit(row, row["snippet"] or ""))
+        key = plain_words(text)
+        if key:
+            hits += _directory_hits(db, key, limit, seen)
         for row in db.engine.search_interactions(parts, limit):
             hits.append(
                 Hit(

@@ -72,6 +72,8 @@ class Contact(SQLModel, table=True):
         ),
         # 0006: an organisation's last contact with anyone there (`org show`, `today`).
         Index("ix_contact_org_last_contact", "org_id", "last_contact_at"),
+        # 0006: `search` finds people by role (the distinct roles, then one role's people).
+        Index("ix_contact_role", "role"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

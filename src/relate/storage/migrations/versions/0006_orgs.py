@@ -10,6 +10,8 @@ someone there should hear from you (``relate org edit --every``), counted from t
 last contact with anyone there: ``ix_contact_org_last_contact`` gives that in one
 index step per organisation, and ``ix_organisation_cadence`` reads only the
 organisations that have a cadence, so ``relate today`` stays as fast as before.
+``ix_contact_role`` lets ``relate search`` find people by role without reading the
+contacts.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ def upgrade() -> None:
         unique=False,
         if_not_exists=True,
     )
+    # `search` walks the distinct roles down this index, then reads one role's people.
+    op.create_index("ix_contact_role", "contact", ["role"], unique=False, if_not_exists=True)
     op.create_index(
         "ix_organisation_cadence",
         "organisation",
