@@ -30,6 +30,9 @@ WRITES: tuple[tuple[str, ...], ...] = (
     ("engagement", "ann", "Website redesign", "--value", "4500"),
     ("close", "1", "--satisfaction", "9"),
     ("gift", "ann", "Book", "--given", "2026-11-20", "--occasion", "birthday"),
+    ("org", "add", "Globex"),
+    ("org", "edit", "acme", "--name", "Acme Inc", "--every", "monthly", "--note", "April"),
+    ("edit", "ann", "--decides"),
 )
 
 # Commands that change nothing: they say so and leave no undo step.
@@ -38,6 +41,8 @@ NO_CHANGE: tuple[tuple[str, ...], ...] = (
     ("unarchive", "ann"),
     ("edit", "ann"),
     ("edit", "ann", "--stage", "exploration"),
+    ("edit", "ann", "--no-decides"),
+    ("org", "edit", "acme", "--name", "Acme"),
 )
 
 
@@ -52,7 +57,7 @@ def world_template(tmp_path_factory: pytest.TempPathFactory, template_db: Path) 
     shutil.copyfile(template_db, path)
     env = {"RELATE_DB": str(path), "RELATE_NOW": "2026-11-24T09:30"}
     for args in (
-        ("add", "Ann Smith", "--stage", "exploration"),
+        ("add", "Ann Smith", "--stage", "exploration", "--org", "Acme"),
         ("add", "Cy Young"),
         ("add", "Dee Ray"),
         ("archive", "Dee Ray"),

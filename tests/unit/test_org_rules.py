@@ -143,13 +143,13 @@ def test_search_finds_orgs_roles_and_emails_on_every_engine(
         )
         insert_contact(conn, ContactInput(name="Cy", role="Designer"), now)
 
-    def found(query: str) -> list[tuple[str, str, str | None]]:
-        return [(hit.type, hit.contact, hit.field) for hit in search(any_db, query)]
+    def found(query: str) -> list[tuple[str, str, str | None, str | None]]:
+        return [(hit.type, hit.contact, hit.field, hit.value) for hit in search(any_db, query)]
 
-    assert found("100%") == [("organisation", "Acme 100% Corp", None)]
-    assert found("0% c") == [("organisation", "Acme 100% Corp", None)]
+    assert found("100%") == [("organisation", "Acme 100% Corp", None, None)]
+    assert found("0% c") == [("organisation", "Acme 100% Corp", None, None)]
     assert found("design") == [
-        ("contact", "Bob", "role: Head of Design"),
-        ("contact", "Cy", "role: Designer"),
+        ("contact", "Bob", "role", "Head of Design"),
+        ("contact", "Cy", "role", "Designer"),
     ]
-    assert found("B@X") == [("contact", "Bob", "e-mail: b@x.io")]
+    assert found("B@X") == [("contact", "Bob", "e-mail", "b@x.io")]

@@ -110,6 +110,6 @@ def edit(
         db, ref, name=name, notes=note, cadence_days=cadence, clear_cadence=no_cadence
     )
     if not db.changed:
-        output.say(f"Nothing changed: organisation {ref.label()} already is as asked")
+        output.say(f"Nothing changed: {ref.label()} already is as asked")
         return
     output.say(f"Updated organisation {new.label()}")

@@ -22,7 +22,7 @@ def _text(hit: Hit) -> str:
     if hit.tag is not None:
         return f"tag: {hit.tag}"
     if hit.field is not None:
-        return hit.field
+        return f"{hit.field}: {hit.value}"
     return hit.snippet.replace(HIT_START, "").replace(HIT_END, "")
 
 

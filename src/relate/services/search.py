@@ -193,7 +193,8 @@ class Hit:
     kind: str | None
     snippet: str  # the matched text, the match between HIT_START and HIT_END
     tag: str | None = None  # a contact found by this tag (then no snippet)
-    field: str | None = None  # a contact found by this field (role, e-mail), then the value
+    field: str | None = None  # a contact found by this field: role | e-mail
+    value: str | None = None  # and its value there
 
 
 def _day(stamp: object) -> date | None:
@@ -201,7 +202,11 @@ def _day(stamp: object) -> date | None:
 
 
 def _contact_hit(
-    row: Row, snippet: str, tag: str | None = None, field: str | None = None
+    row: Row,
+    snippet: str,
+    tag: str | None = None,
+    field: str | None = None,
+    value: str | None = None,
 ) -> Hit:
     contact_id = int(row["id"])
     return Hit(
@@ -214,6 +219,7 @@ def _contact_hit(
         snippet,
         tag,
         field,
+        value,
     )
 
 
@@ -251,11 +257,11 @@ def _directory_hits(db: Database, key: str, limit: int, seen: set[int]) -> list[
     found: list[Hit] = []
     for role in role_matches(key, roles):
         for row in db.execute(SEARCH_ROLE, {"role": role, "limit": limit}):
-            found.append(_contact_hit(row, "", field=f"role: {row['role']}"))
+            found.append(_contact_hit(row, "", field="role", value=str(row["role"])))
     found.sort(key=lambda hit: (hit.contact.casefold(), hit.id))
     if " " not in key:
         for row in db.execute(SEARCH_EMAILS, {"key": key, "limit": limit}):
-            found.append(_contact_hit(row, "", field=f"e-mail: {row['email']}"))
+            found.append(_contact_hit(row, "", field="e-mail", value=str(row["email"])))
     for hit in found[:limit]:
         if hit.id not in seen:
             seen.add(hit.id)
