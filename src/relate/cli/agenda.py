@@ -35,7 +35,8 @@ def today(
     ] = False,
     fmt: FormatOption = None,
 ) -> None:
-    """The agenda: overdue and due items, dates coming up, people to get in touch with.
+    """The agenda: overdue and due items, dates coming up, people (and organisations) to
+    get in touch with.
 
     \b
     Examples:
