@@ -56,7 +56,8 @@ def test_the_cadence_section_cap_keeps_the_most_late_of_people_and_orgs(
     assert agenda.totals[CADENCE] == 3
 
 
-def test_orgs_resolve_by_the_contacts_rule(db: Database, now: datetime) -> None:
+def test_orgs_resolve_by_the_contacts_rule(any_db: Database, now: datetime) -> None:
+    db = any_db
     for name in ("Søren & Co", "Acme Corp", "Acme Labs"):
         add_org(db, name, now)
     assert resolve_org(db, "soren & co").name == "Søren & Co"  # accents folded
@@ -153,3 +154,16 @@ def test_search_finds_orgs_roles_and_emails_on_every_engine(
         ("contact", "Cy", "role", "Designer"),
     ]
     assert found("B@X") == [("contact", "Bob", "e-mail", "b@x.io")]
+
+
+def test_org_names_stay_unique_on_every_engine(any_db: Database, now: datetime) -> None:
+    from relate.errors import UsageError
+
+    acme = add_org(any_db, "Acme", now)
+    add_org(any_db, "Globex", now)
+    with pytest.raises(UsageError, match="organisation #1 Acme already exists"):
+        add_org(any_db, "ACMÉ", now)
+    with pytest.raises(UsageError, match="#2 Globex already has that name"):
+        edit_org(any_db, acme, name="globex")
+    assert edit_org(any_db, acme, name="Acme Inc").name == "Acme Inc"
+    assert resolve_org(any_db, "acme inc").id == acme.id
