@@ -309,10 +309,11 @@ def _bulk_interactions(db: Database, count: int) -> None:
             " updated_at) VALUES (1, 'Ann', 'ann', 1, '', :now, :now)",
             {"now": stamp},
         )
-        conn.executemany(
-            "INSERT INTO interaction (kind, occurred_at, text, created_at)"
-            " VALUES ('call', :now, 'a call about something, of some length', :now)",
-            [{"now": stamp}] * count,
+        conn.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :count)"
+            " INSERT INTO interaction (kind, occurred_at, text, created_at)"
+            " SELECT 'call', :now, 'a call about something, of some length', :now FROM n",
+            {"now": stamp, "count": count},
         )
         conn.execute(
             "INSERT OR IGNORE INTO interaction_contact (interaction_id, contact_id)"

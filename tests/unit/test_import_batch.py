@@ -135,3 +135,21 @@ def test_update_policy_updates_a_contact_added_earlier_in_the_same_file(
     people = json.loads(relate("export", "contacts", "--format", "json").stdout)
     renamed = [p for p in people if p["emails"] == ["p2@example.org"]]
     assert [(p["name"], p["notes"]) for p in renamed] == [("Person Two Renamed", "a note")]
+
+
+def test_contacts_keep_the_files_order_when_an_archived_row_is_not_batched(
+    tmp_path: Path, relate: Callable[..., Result]
+) -> None:
+    # An archived row is written at once, a plain one is queued (with "new" nothing
+    # is looked up): the queue must be written first, or the second person of the
+    # file gets the first id.
+    rows = ["name,archived", "First Person,false", "Second Person,true", "Third Person,false"]
+    path = tmp_path / "people.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert relate("import", str(path), "--on-duplicate", "new").exit_code == 0
+    people = json.loads(relate("export", "contacts", "--format", "json").stdout)
+    assert [(p["id"], p["name"], p["archived"]) for p in people] == [
+        (1, "First Person", False),
+        (2, "Second Person", True),
+        (3, "Third Person", False),
+    ]

@@ -668,6 +668,8 @@ def apply(
     if pending is not None and not record.archived and record.connected_on is None:
         pending.add(data, record.dates)
         return Action(record.line, "add", name)
+    if pending is not None:
+        pending.flush()  # contacts keep the file's order (their ids follow it)
     contact_id = contacts.insert_contact(conn, data, now)
     if record.archived:
         _set_archived(conn, contact_id, True, now)
