@@ -265,11 +265,14 @@ def _gift_given_for(db: Database, row: Row, on: date) -> str | None:
     )
     if previous >= on:  # 29 February: the previous one may be four years back
         previous = on - timedelta(days=365)
-    label = fold(str(row["label"]))
-    for gift in db.execute(
+    gifts = db.execute(
         GIFTS_GIVEN,
         {"contact_id": row["contact_id"], "after": previous.isoformat(), "on": on.isoformat()},
-    ):
+    ).fetchall()
+    if not gifts:
+        return None  # the usual case: no folding (and no transliteration tables) needed
+    label = fold(str(row["label"]))
+    for gift in gifts:
         if fold(str(gift["occasion"])) == label:
             return str(gift["description"])
     return None
