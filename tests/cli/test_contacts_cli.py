@@ -28,6 +28,7 @@ PUBLIC_FIELDS = (
     "birthday",
     "notes",
     "archived",
+    "owner",  # added for #13 (fields are only ever added, at the end)
 )
 
 
@@ -89,6 +90,7 @@ def test_add_with_everything_then_show_as_json(relate: Relate) -> None:
         "birthday": "1985-03-14",
         "notes": "Prefers calls",
         "archived": False,
+        "owner": "sam",  # the current user (RELATE_USER in tests/conftest.py)
     }
 
 

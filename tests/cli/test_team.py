@@ -222,3 +222,18 @@ def test_steps_from_before_people_were_recorded_are_anyones(
     conn.commit()
     conn.close()
     assert as_user(relate, "bob", "undo").startswith("Undid")
+
+
+def test_owner_is_listed_exported_and_read_back_by_import(
+    relate: Relate, tmp_path: Path
+) -> None:
+    as_user(relate, "bob", "add", "Dora Lead")
+    assert [c["owner"] for c in as_json(relate("list", "--format", "json"))] == ["bob"]
+    exported = tmp_path / "contacts.csv"
+    exported.write_text(ok(relate("export", "contacts")))
+    rows = list(csv.DictReader(io.StringIO(exported.read_text())))
+    assert [row["owner"] for row in rows] == ["bob"]
+    other = tmp_path / "other.db"
+    as_user(relate, "ann", "--db", str(other), "import", str(exported))
+    moved = as_json(relate("--db", str(other), "list", "--format", "json"))
+    assert [(c["name"], c["owner"]) for c in moved] == [("Dora Lead", "bob")]

@@ -48,6 +48,7 @@ CONTACT_FIELDS = (
     "birthday",
     "notes",
     "archived",
+    "owner",  # who owns the relationship (a team's database); null when no one
 )
 LIST_FIELDS = ("aliases", "emails", "phones", "tags")
 

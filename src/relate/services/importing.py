@@ -182,6 +182,7 @@ def incoming_from_fields(fields: Mapping[str, object], line: int, today: date) -
         org=text("org"),
         role=text("role"),
         notes=text("notes"),
+        owner=text("owner"),
     )
     if kind := text("type"):
         data.relationship_type = contacts.choose(
