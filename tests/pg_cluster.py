@@ -122,6 +122,54 @@ def _server_user() -> pwd.struct_passwd | None:
     raise RuntimeError("running as root and there is no 'postgres' or 'nobody' user for the server")
 
 
+OWNER_FILE = "owner.pid"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def sweep_orphans(binaries: Path, temp: Path) -> list[Path]:
+    """Stop and delete clusters whose test session was killed; returns their folders.
+
+    Only folders this plugin made (``relate-pg-*`` with an owner pid) whose owner
+    process is gone are touched: a running session's cluster is never.
+    """
+    swept = []
+    for folder in sorted(temp.glob("relate-pg-*")):
+        try:
+            pid = int((folder / OWNER_FILE).read_text())
+        except (OSError, ValueError):
+            continue
+        if _alive(pid):
+            continue
+        if (folder / "data" / "postmaster.pid").exists():
+            subprocess.run(
+                [str(binaries / "pg_ctl"), "-D", str(folder / "data"), "-m", "immediate", "stop"],
+                capture_output=True,
+                timeout=60,
+                check=False,
+                **_as_owner_of(folder),
+            )
+        shutil.rmtree(folder, ignore_errors=True)
+        swept.append(folder)
+    return swept
+
+
+def _as_owner_of(folder: Path) -> dict[str, Any]:
+    """subprocess options to run as the folder's owner (pg_ctl refuses root)."""
+    info = folder.stat()
+    if os.geteuid() != 0 or info.st_uid == 0:
+        return {}
+    return {"user": info.st_uid, "group": info.st_gid, "extra_groups": []}
+
+
 def _reachable_by_all(folder: Path) -> bool:
     """Whether any user can enter ``folder`` (every folder above it has o+x)."""
     levels = (folder.resolve(), *folder.resolve().parents)
@@ -148,6 +196,9 @@ class PgCluster:
         if self.user is not None:
             os.chown(self.folder, self.user.pw_uid, self.user.pw_gid)
         self.folder.chmod(0o700)
+        # Whose cluster this is: a later session sweeps it if this process was killed
+        # (SIGKILL leaves no chance to stop the server).
+        (self.folder / OWNER_FILE).write_text(str(os.getpid()))
 
     # -- the server's lifetime -------------------------------------------------
 
@@ -301,6 +352,8 @@ def pg_cluster() -> Iterator[PgCluster]:
         pytest.skip(reason)  # reported as one line: pytest_runtest_makereport
     binaries = find_binaries()
     assert binaries is not None
+    for temp in {Path(tempfile.gettempdir()), Path("/tmp")}:
+        sweep_orphans(binaries, temp)
     cluster = PgCluster(binaries)
     try:
         # PostgreSQL is installed but does not start: a failure (pytest reports it once

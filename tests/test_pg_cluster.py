@@ -155,3 +155,22 @@ def test_stop_ends_the_server_and_deletes_its_folder() -> None:
     assert not cluster.folder.exists()
     with pytest.raises(psycopg.OperationalError):
         psycopg.connect(cluster.url(), connect_timeout=2)
+
+
+def test_a_killed_sessions_folder_is_swept_and_a_live_one_is_not(tmp_path: Path) -> None:
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    orphan = tmp_path / "relate-pg-orphan"
+    orphan.mkdir()
+    (orphan / plugin.OWNER_FILE).write_text(dead.stdout.strip())
+    live = tmp_path / "relate-pg-live"
+    live.mkdir()
+    (live / plugin.OWNER_FILE).write_text(str(os.getpid()))
+    foreign = tmp_path / "relate-pg-foreign"  # no owner file: not ours to judge
+    foreign.mkdir()
+    assert plugin.sweep_orphans(Path("/nonexistent"), tmp_path) == [orphan]
+    assert not orphan.exists() and live.exists() and foreign.exists()
