@@ -263,3 +263,37 @@ def test_a_command_reads_one_snapshot_and_writes_on_the_newest_data_on_postgresq
         assert [r[0] for r in db.execute(names).fetchall()] == ["Ann", "Bob", "Cy"]
     finally:
         db.close()
+
+
+@pytest.mark.parametrize("seeded", [True, False], ids=["keys-read-first", "database-asked"])
+def test_import_finds_duplicates_in_the_file_and_the_database_on_postgresql(
+    pg: Database, monkeypatch: pytest.MonkeyPatch, seeded: bool
+) -> None:
+    from relate.services import contacts, importing, undo
+
+    if not seeded:  # the database counts as big: every record is looked up in it
+        monkeypatch.setattr(importing, "SEED_PER_BYTE", 10**9)
+    contacts.add_contact(
+        pg, contacts.ContactInput(name="Already Here", emails=["p7@example.org"]), NOW
+    )
+    rows = [f"Person {n},p{n}@example.org,+1 555 {n:07d}" for n in range(30)]
+    rows += [  # 34 rows: 4 duplicates of rows before them, 1 of the contact already there
+        "Again Four,P4@Example.org,",  # same e-mail as a row of the file
+        "Again Seven,p7@example.org,",  # same e-mail as the contact already there
+        "Phone Only,,+1 555 0000010",  # same phone as a row of the file
+        "person 20,,",  # same name, no e-mail or phone
+    ]
+    pg.label = "relate import people.csv"
+    summary = importing.import_text(
+        pg,
+        "name,emails,phones\n" + "\n".join(rows) + "\n",
+        where="people.csv",
+        fmt="csv",
+        policy="skip",
+        dry_run=False,
+        now=NOW,
+    )
+    assert (summary.added, summary.updated, summary.skipped, summary.unusable) == (29, 0, 5, 0)
+    assert pg.execute("SELECT count(*) FROM contact").fetchone()[0] == 30
+    assert undo.undo_last(pg).label == "relate import people.csv"
+    assert pg.execute("SELECT count(*) FROM contact").fetchone()[0] == 1

@@ -69,8 +69,11 @@ def email_key(email: str) -> str:
     return email.strip().lower()
 
 
+_NOT_DIGIT = re.compile(r"[^\d]")
+
+
 def phone_key(phone: str) -> str:
-    digits = re.sub(r"[^\d]", "", phone)
+    digits = _NOT_DIGIT.sub("", phone)
     return ("+" if phone.strip().startswith("+") else "") + digits
 
 

@@ -641,18 +641,25 @@ def apply(
     now: datetime,
     user: str | None = None,
     pending: _Pending | None = None,
+    seen: _Seen | None = None,
 ) -> Action:
     """Add, update or skip one record inside the open transaction.
 
     ``user`` (the current user) owns a new contact whose record names no owner, and
     logs the notes an import adds. A plain new contact is queued in ``pending``
-    (written in batches) when one is given."""
+    (written in batches) when one is given. ``seen``: the keys written so far (and
+    the database's, when seeded); every key this record is written with is added."""
     name = record.data.name or ""
     duplicate = None
     if policy != "new":
-        if pending is not None and pending.could_match(record.data):
+        keys = _lookup_keys(record.data)
+        may_match = keys is not None and (seen is None or seen.may_hold(keys))
+        if may_match and pending is not None:
             pending.flush()
-        duplicate = find_duplicate(conn, record.data)
+        if may_match or (keys is not None and seen is not None and not seen.seeded):
+            duplicate = find_duplicate(conn, record.data)
+    if seen is not None:
+        seen.add(_stored_keys(record.data))
     if duplicate is not None:
         label = f"#{duplicate['id']} {duplicate['name']}"
         if policy == "skip":
@@ -678,48 +685,98 @@ def apply(
     return Action(record.line, "add", name)
 
 
-def _lookup_keys(data: ContactInput) -> set[str] | None:
-    """The keys ``find_duplicate`` looks a record up by; None when it looks by name
-    (or LinkedIn profile), which a queue of new contacts is not indexed by."""
-    emails = {"e:" + email_key(email) for email in data.emails if email.strip()}
+def _lookup_keys(data: ContactInput) -> list[str] | None:
+    """The keys ``find_duplicate`` looks a record up by, in ``_Seen``'s spelling; None
+    when it looks nothing up (phones, none with a digit)."""
+    emails = ["e:" + email_key(email) for email in data.emails if email.strip()]
     if emails:
         return emails
     if data.phones:
-        return {"p:" + phone_key(phone) for phone in data.phones}
-    return None
-
-
-def _found_by(data: ContactInput) -> set[str]:
-    """The e-mail and phone keys a contact made of ``data`` could be found by."""
-    keys = {"e:" + email_key(email) for email in data.emails}
-    keys.update("p:" + phone_key(phone) for phone in data.phones)
+        phones = [key for key in (phone_key(phone) for phone in data.phones) if key.strip("+")]
+        return ["p:" + key for key in phones] or None
+    keys = ["n:" + fold(data.name or "")]
+    if profile := _profile(data.notes):
+        keys.append("l:" + profile)
     return keys
 
 
+def _stored_keys(data: ContactInput) -> list[str]:
+    """Every key a contact written from ``data`` (added or updated) could be found by."""
+    keys = ["e:" + email_key(email) for email in data.emails]
+    keys += ["p:" + phone_key(phone) for phone in data.phones]
+    if data.name:
+        keys.append("n:" + fold(data.name))
+    if profile := _profile(data.notes):
+        keys.append("l:" + profile)
+    return keys
+
+
+COUNT_CONTACTS = statement("SELECT count(*) FROM contact")
+ALL_EMAIL_KEYS = statement("SELECT email_key FROM contact_email")
+ALL_PHONE_KEYS = statement("SELECT phone_key FROM contact_phone")
+ALL_NAME_KEYS = statement("SELECT name_key FROM contact")
+SEED_PER_BYTE = 50  # a database of up to one contact per 50 bytes of file is read whole
+
+
+class _Seen:
+    """A Bloom filter of the keys (e-mail, phone, folded name, LinkedIn profile) that
+    ``find_duplicate`` could find a contact by: those of the database when it is small
+    next to the file (``seeded``), and those of every record written since. A key it
+    has not seen has no duplicate, so most records of a big file need no query; a key
+    it may have seen is looked up as before. Fixed size: memory stays flat."""
+
+    BITS = 1 << 24  # 2 MB; a million keys give about one false "seen" in 500
+
+    def __init__(self) -> None:
+        self.bits = bytearray(self.BITS >> 3)
+        self.seeded = False
+
+    def add(self, keys: list[str]) -> None:
+        bits, mask = self.bits, self.BITS - 1
+        for key in keys:
+            h = hash(key)
+            for pos in (h & mask, (h >> 32) & mask):
+                bits[pos >> 3] |= 1 << (pos & 7)
+
+    def may_hold(self, keys: list[str]) -> bool:
+        bits, mask = self.bits, self.BITS - 1
+        for key in keys:
+            h = hash(key)
+            one, two = h & mask, (h >> 32) & mask
+            if bits[one >> 3] & (1 << (one & 7)) and bits[two >> 3] & (1 << (two & 7)):
+                return True
+        return False
+
+    def seed(self, conn: Database, file_bytes: int) -> None:
+        """Read the database's keys, when it is small next to the file."""
+        if int(conn.execute(COUNT_CONTACTS).fetchone()[0]) > file_bytes // SEED_PER_BYTE:
+            return
+        self.add(["e:" + str(row[0]) for row in conn.execute(ALL_EMAIL_KEYS)])
+        self.add(["p:" + str(row[0]) for row in conn.execute(ALL_PHONE_KEYS)])
+        self.add(["n:" + str(row[0]) for row in conn.execute(ALL_NAME_KEYS)])
+        from relate.services.csv_layouts import LINKEDIN_NOTE
+
+        notes = conn.execute(BY_PROFILE, {"note": LINKEDIN_NOTE})
+        profiles = (_profile(row["notes"]) for row in notes)
+        self.add(["l:" + profile for profile in profiles if profile])
+        self.seeded = True
+
+
 class _Pending:
-    """New contacts queued for a ``ContactBatch``, and the keys a later record of the
-    same file could match them by: such a record flushes the queue first, so
-    duplicates within a file are found exactly as when each contact is written at once."""
+    """New contacts queued for a ``ContactBatch``. A later record of the same file
+    that may match one of them (``_Seen``) flushes the queue first, so duplicates
+    within a file are found exactly as when each contact is written at once."""
 
     def __init__(self, conn: Database, now: datetime) -> None:
         self.batch = contacts.ContactBatch(conn, now)
-        self.keys: set[str] = set()
-
-    def could_match(self, data: ContactInput) -> bool:
-        if not self.batch:
-            return False
-        keys = _lookup_keys(data)
-        return keys is None or not self.keys.isdisjoint(keys)
 
     def add(self, data: ContactInput, dates: list[tuple[str, MonthDay]]) -> None:
         self.batch.add(data, dates)
-        self.keys.update(_found_by(data))
         if len(self.batch) >= BATCH_SIZE:
             self.flush()
 
     def flush(self) -> None:
         self.batch.flush()
-        self.keys.clear()
 
 
 def _count(summary: Summary, record: Incoming, action: Action) -> None:
@@ -762,6 +819,9 @@ def import_stream(
     try:
         with db.transaction() as conn:
             pending = _Pending(conn, now) if conn.batches else None
+            seen = _Seen()
+            if policy != "new":
+                seen.seed(conn, _size(stream))
             for number, record in enumerate(records, 1):
                 summary.warnings.extend(record.warnings)
                 summary.layout = summary.layout or record.layout
@@ -770,7 +830,7 @@ def import_stream(
                     summary.warnings.append(f"{where}:{record.line}: skipped: {record.problem}")
                     continue
                 try:
-                    action = apply(conn, record, policy, now, user, pending)
+                    action = apply(conn, record, policy, now, user, pending, seen)
                 except RelateError as exc:
                     raise _at(where, record.line, exc) from None
                 if dry_run:
@@ -785,6 +845,13 @@ def import_stream(
     except _Rollback:
         pass
     return summary
+
+
+def _size(stream: IO[bytes]) -> int:
+    where = stream.tell()
+    size = stream.seek(0, io.SEEK_END)
+    stream.seek(where)
+    return size
 
 
 def import_text(db: Database, text: str, **options: Any) -> Summary:

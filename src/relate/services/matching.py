@@ -19,6 +19,7 @@ steps for either, given the statements that read that kind's names (``Names``).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -38,6 +39,7 @@ MAX_CANDIDATES = 8
 _SPACES = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=2048)  # an import folds each name twice, a batch apart
 def fold(text: str) -> str:
     """The comparison key of a name: ASCII transliteration, case-folded, spaces squeezed.
 
