@@ -47,24 +47,98 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+# Tests that reach the database only through the CLI (``relate``) or ``db`` run on
+# both engines: ``test_x[sqlite]`` and ``test_x[postgresql]`` (the second skipped, one
+# line, without a PostgreSQL server: tests/pg_cluster.py). A test that names
+# ``db_path`` works on the file itself and runs on SQLite only, as does a module not
+# listed here yet (docs/team.md, "What differs between engines").
+BOTH_ENGINES: set[str] = {
+    path.name
+    for folder in ("cli", "unit", "reliability")
+    for path in (Path(__file__).parent / folder).glob("test_*.py")
+}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    import inspect
+
+    if "engine" in metafunc.fixturenames and "engine" in _parametrized(metafunc):
+        return
+    module = Path(str(metafunc.definition.fspath)).name
+    named = inspect.signature(metafunc.function).parameters
+    if (
+        module in BOTH_ENGINES
+        and ("relate" in named or "db" in named)
+        and "db_path" not in named
+        and "template_db" not in named
+    ):
+        metafunc.parametrize("engine", ["sqlite", "postgresql"], indirect=True)
+
+
+def _parametrized(metafunc: pytest.Metafunc) -> set[str]:
+    return {
+        name
+        for marker in metafunc.definition.iter_markers("parametrize")
+        for name in str(marker.args[0]).replace(" ", "").split(",")
+    }
+
+
+@pytest.fixture
+def engine(request: pytest.FixtureRequest) -> str:
+    """The engine this test's database is on (sqlite unless parametrised)."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+def _migrated(url: str) -> None:
+    from relate.storage.location import parse_location
+
+    open_database(parse_location(url)).close()
+
+
 @pytest.fixture(autouse=True)
-def db_path(tmp_path: Path, template_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def db_path(
+    tmp_path: Path,
+    template_db: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    engine: str,
+    request: pytest.FixtureRequest,
+) -> Iterator[Path]:
     path = tmp_path / "relate.db"
+    if engine == "postgresql":
+        cluster = request.getfixturevalue("pg_cluster")
+        from pg_cluster import LIBPQ_ENVIRONMENT
+
+        for variable in LIBPQ_ENVIRONMENT:  # not the developer's own server settings
+            monkeypatch.delenv(variable, raising=False)
+        monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
+        name = cluster.create_database(template=cluster.template("migrated", _migrated))
+        monkeypatch.setenv("RELATE_DB", cluster.url(name))
+        monkeypatch.chdir(tmp_path)  # where a server's backups go without a path
+        _common_environment(monkeypatch)
+        yield path
+        cluster.drop_database(name)
+        return
     shutil.copyfile(template_db, path)
     path.chmod(0o600)
     monkeypatch.setenv("RELATE_DB", str(path))
+    _common_environment(monkeypatch)
+    yield path
+
+
+def _common_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RELATE_NOW", NOW.isoformat())
     # Who relate records as the user (owner of new contacts, logged_by): the same on
     # every machine, whatever the login name.
     monkeypatch.setenv("RELATE_USER", USER)
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.delenv("TTY_COMPATIBLE", raising=False)
-    return path
 
 
 @pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    database = open_database(db_path)
+def db(db_path: Path, engine: str) -> Iterator[Database]:
+    from relate.storage.location import parse_location
+
+    database = open_database(parse_location(os.environ["RELATE_DB"]))
     yield database
     database.close()
 

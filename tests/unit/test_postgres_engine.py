@@ -56,7 +56,8 @@ def clock() -> datetime:
 
 
 @pytest.fixture
-def pg(pg_url: str) -> Iterator[Database]:
+def pg(pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Database]:
+    monkeypatch.chdir(tmp_path)  # where a server's backups go without a path
     db = open_database(location(pg_url), now=clock)
     yield db
     db.close()
@@ -297,3 +298,82 @@ def test_import_finds_duplicates_in_the_file_and_the_database_on_postgresql(
     assert pg.execute("SELECT count(*) FROM contact").fetchone()[0] == 30
     assert undo.undo_last(pg).label == "relate import people.csv"
     assert pg.execute("SELECT count(*) FROM contact").fetchone()[0] == 1
+
+
+def test_missing_privileges_are_one_line_and_leave_nothing(pg_cluster: Any, pg_url: str) -> None:
+    import psycopg
+
+    name = pg_url.rsplit("/", 1)[-1]
+    with pg_cluster.admin() as conn:
+        conn.execute("DROP ROLE IF EXISTS relate_reader")
+        conn.execute("CREATE ROLE relate_reader LOGIN")
+    url = pg_cluster.url(name, user="relate_reader")
+    with pytest.raises(StorageError) as caught:
+        open_database(location(url), now=clock)
+    assert "permission denied" in str(caught.value) and name in str(caught.value)
+    assert caught.value.exit_code == ExitCode.ENVIRONMENT
+    with psycopg.connect(pg_url) as conn:
+        count = conn.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
+        ).fetchone()
+    assert count == (0,)
+
+
+def test_connection_lost_mid_command_is_one_line_and_nothing_is_written(
+    pg: Database, pg_cluster: Any, pg_url: str
+) -> None:
+    from relate.services import contacts
+
+    pid = pg.execute("SELECT pg_backend_pid()").fetchone()[0]
+    with pytest.raises(StorageError) as caught, pg.transaction() as conn:
+        contacts.insert_contact(conn, contacts.ContactInput(name="Ann"), NOW)
+        with pg_cluster.admin() as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        contacts.insert_contact(conn, contacts.ContactInput(name="Bob"), NOW)
+    assert pg_url.rsplit("/", 1)[-1] in str(caught.value)
+    assert "\n" not in str(caught.value)
+    again = open_database(location(pg_url), now=clock)
+    try:
+        assert again.execute("SELECT count(*) FROM contact").fetchone()[0] == 0
+        assert again.execute("SELECT count(*) FROM undo_step").fetchone()[0] == 0
+    finally:
+        again.close()
+
+
+def test_backup_of_a_server_is_a_sqlite_file_like_any_backup(pg: Database, tmp_path: Path) -> None:
+    from relate.services import backup, check, contacts, interactions, restore
+
+    ann = contacts.add_contact(
+        pg, contacts.ContactInput(name="Ann", emails=["ann@example.com"], tags=["vip"]), NOW
+    )
+    interactions.log_interaction(pg, [ann], "Lunch at the café", kind="meeting", when=NOW, now=NOW)
+    dest = backup.backup(pg, tmp_path / "team.db", NOW)
+    assert restore.inspect(dest) == HEAD
+    assert check.check_file(dest).ok
+    local = open_database(dest, now=clock)
+    try:
+        assert contacts.get_details(local, ann).record == contacts.get_details(pg, ann).record
+        from relate.services import search
+
+        assert [h.type for h in search.search(local, "cafe")] == ["interaction"]
+    finally:
+        local.close()
+
+
+def test_restore_moves_a_personal_file_onto_the_server(
+    pg: Database, tmp_path: Path, db_path: Path
+) -> None:
+    from relate.services import contacts, restore, search, undo
+
+    personal = open_database(db_path, now=clock)
+    ann = contacts.add_contact(personal, contacts.ContactInput(name="Zoë", notes="pottery"), NOW)
+    personal.close()
+    contacts.add_contact(pg, contacts.ContactInput(name="Someone else"), NOW)
+    done = restore.restore_into(pg, db_path, NOW)
+    assert done.kept is not None and done.kept.exists()  # what the server held before
+    assert [r["name"] for r in contacts.iter_records(pg, contacts.ContactFilter())] == ["Zoë"]
+    assert [h.contact for h in search.search(pg, "pottery")] == ["Zoë"]
+    with pytest.raises(RelateError, match="nothing to undo"):
+        undo.undo_last(pg)  # the file's history belongs to another timeline
+    new = contacts.add_contact(pg, contacts.ContactInput(name="Bob"), NOW)
+    assert new.id > ann.id  # ids continue after the restored ones

@@ -82,6 +82,9 @@ def restore(
     """
     from relate.services import restore as service
 
+    if state.STATE.location().path is None:
+        _restore_server(path, yes=yes)
+        return
     target = state.STATE.path()
     service.inspect(path)
     terminal.current().confirm(
@@ -96,6 +99,23 @@ def restore(
     output.say(f"Restored {target} from {path}{kept}")
 
 
+def _restore_server(path: Path, *, yes: bool) -> None:
+    """Restore into a server: its rows are replaced in one write transaction."""
+    from relate.services import restore as service
+
+    location = state.STATE.location()
+    db = state.database(create=True)  # an unreachable server is said first
+    service.inspect(path)
+    terminal.current().confirm(
+        f"Replace the data in {location} with {path}?",
+        yes=yes,
+        refusal=f"not replacing {location} without confirmation",
+    )
+    done = service.restore_into(db, path, state.now())
+    state.STATE.committed = True
+    output.say(f"Restored {location} from {path}; the replaced data is kept as {done.kept}")
+
+
 @app.command()
 def check() -> None:
     """Check the database: integrity, foreign keys, search index, schema version.
@@ -106,6 +126,13 @@ def check() -> None:
     from relate.render import health as render_health
     from relate.services import check as service
 
+    location = state.STATE.location()
+    if location.path is None:
+        health = service.check_server(location)
+        render_health.write(health)
+        if not health.ok:
+            raise StorageError(f"{location} is damaged", hint="restore a backup")
+        return
     target = state.STATE.path()
     if not target.exists():
         raise missing_database(target)

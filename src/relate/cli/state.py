@@ -67,11 +67,8 @@ class AppState:
     def database(self, *, create: bool = False) -> Database:
         if self._db is None:
             location = self.location()
-            if location.path is None:
-                raise StorageError(
-                    f"cannot use {location}: this relate cannot open a PostgreSQL database yet"
-                )
-            self._db = open_database(location.path, create=create, now=now)
+            where: Path | Location = location if location.path is None else location.path
+            self._db = open_database(where, create=create, now=now)
             self._db.label = self.label
             self._db.user = user()  # each undo step records who made it
             # One command, one snapshot: its reads never see half of another's write.

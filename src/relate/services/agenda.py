@@ -46,8 +46,8 @@ _OPEN_ITEMS = """SELECT r.id, r.kind, r.text, coalesce(r.snoozed_until, r.due_at
 _MINE = " AND c.owner = :owner"
 OPEN_ITEMS = statement(_OPEN_ITEMS + " ORDER BY due_at, r.id LIMIT :limit")
 OPEN_ITEMS_MINE = statement(_OPEN_ITEMS + _MINE + " ORDER BY due_at, r.id LIMIT :limit")
-COUNT_OPEN_ITEMS = statement("SELECT count(*) FROM (" + _OPEN_ITEMS + ")")
-COUNT_OPEN_ITEMS_MINE = statement("SELECT count(*) FROM (" + _OPEN_ITEMS + _MINE + ")")
+COUNT_OPEN_ITEMS = statement("SELECT count(*) FROM (" + _OPEN_ITEMS + ") AS items")
+COUNT_OPEN_ITEMS_MINE = statement("SELECT count(*) FROM (" + _OPEN_ITEMS + _MINE + ") AS items")
 
 # Relative lateness = days since last touch / cadence, where days since last touch =
 # (today - next_due_on) + cadence, because next_due_on = last touch + cadence.
@@ -76,9 +76,10 @@ _CADENCE_ITEMS = """WITH RECURSIVE cadence(days) AS (
         AND x.next_due_on IS NOT NULL AND x.next_due_on <= :today
         ORDER BY x.next_due_on, x.priority DESC, x.name COLLATE NOCASE, x.id LIMIT :limit)
     ORDER BY lateness DESC, c.priority DESC, c.name COLLATE NOCASE, c.id LIMIT :limit"""
-CADENCE_ITEMS = statement(_CADENCE_ITEMS.format(mine="", mine_x=""))
+CADENCE_ITEMS = statement(_CADENCE_ITEMS.format(mine="", mine_x=""), name="agenda.cadence")
 CADENCE_ITEMS_MINE = statement(
-    _CADENCE_ITEMS.format(mine=" AND owner = :owner", mine_x=" AND x.owner = :owner")
+    _CADENCE_ITEMS.format(mine=" AND owner = :owner", mine_x=" AND x.owner = :owner"),
+    name="agenda.cadence",
 )
 COUNT_CADENCE = statement("SELECT count(*) " + _CADENCE)
 COUNT_CADENCE_MINE = statement("SELECT count(*) " + _CADENCE + " AND owner = :owner")

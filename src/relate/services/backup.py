@@ -83,5 +83,38 @@ def backup(
         raise RelateError(
             f"{dest} exists; not overwriting it", hint="choose another name or add --force"
         )
-    copy_database(db.conn, dest)
+    if db.engine.name == "sqlite":
+        copy_database(db.conn, dest)
+    else:
+        copy_server_database(db, dest)
     return dest
+
+
+def copy_server_database(db: Database, dest: Path) -> None:
+    """Write a server database to ``dest`` as a SQLite file, the format of every backup:
+    a new relate file at the newest schema, filled from one consistent snapshot."""
+    from relate.storage.database import build_file
+    from relate.storage.engines.postgres import PostgresEngine, copy_to_sqlite
+
+    assert isinstance(db.engine, PostgresEngine)
+    try:
+        temp = private_temp(dest)
+    except OSError as exc:
+        raise StorageError(f"cannot write {dest}: {exc.strerror}") from exc
+    try:
+        build_file(temp)
+        target = sqlite3.connect(temp, isolation_level=None)
+        try:
+            copy_to_sqlite(db.engine, target)
+            target.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            target.close()
+        with open(temp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, dest)
+    except sqlite3.Error as exc:
+        raise storage_error(exc, dest) from exc
+    except OSError as exc:
+        raise StorageError(f"cannot write {dest}: {exc.strerror}") from exc
+    finally:
+        remove_temp(temp)

@@ -150,3 +150,15 @@ def _undecodable(conn: sqlite3.Connection) -> list[str]:
     if len(found) > REPORTED:
         found[REPORTED:] = [f"and {len(found) - REPORTED} more"]
     return found
+
+
+def check_server(location: object) -> Health:
+    """What a server can tell: its schema revision, and that its rows are readable.
+
+    Integrity, foreign keys and the search vectors are the server's to keep (the
+    vectors are generated columns); each table is read through once.
+    """
+    from relate.storage.engines.postgres import check_server as check
+
+    revision, problems = check(location)
+    return Health(problems, [], [], revision)

@@ -582,11 +582,11 @@ RECORD_BY_ID = statement(_RECORD_SELECT + " WHERE c.id = :id")
 RECORDS = statement(
     _RECORD_SELECT
     + """ WHERE (:archived OR c.archived_at IS NULL)
-    AND (:tag IS NULL OR EXISTS (
+    AND (CAST(:tag AS TEXT) IS NULL OR EXISTS (
         SELECT 1 FROM contact_tag t WHERE t.contact_id = c.id AND t.tag_key = :tag))
-    AND (:stage IS NULL OR c.stage = :stage)
-    AND (:org IS NULL OR o.name_key = :org)
-    AND (:owner IS NULL OR c.owner = :owner COLLATE NOCASE)
+    AND (CAST(:stage AS TEXT) IS NULL OR c.stage = :stage)
+    AND (CAST(:org AS TEXT) IS NULL OR o.name_key = :org)
+    AND (CAST(:owner AS TEXT) IS NULL OR c.owner = :owner COLLATE NOCASE)
     ORDER BY CASE WHEN :by_id THEN c.id END, c.name COLLATE NOCASE, c.id"""
 )
 

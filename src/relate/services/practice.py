@@ -28,7 +28,8 @@ LIST_CONCERNS = statement(
     """SELECT k.id, c.id AS contact_id, c.name AS contact, k.text, k.opened_at, k.resolved_at,
         k.resolution
     FROM concern k JOIN contact c ON c.id = k.contact_id
-    WHERE (:all OR k.resolved_at IS NULL) AND (:contact_id IS NULL OR c.id = :contact_id)
+    WHERE (:all OR k.resolved_at IS NULL)
+    AND (CAST(:contact_id AS INTEGER) IS NULL OR c.id = :contact_id)
     ORDER BY k.resolved_at IS NOT NULL, k.opened_at, k.id"""
 )
 ADD_FEEDBACK = statement(

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from relate.errors import RelateError, StorageError
-from relate.services.backup import copy_database, default_path
+from relate.services.backup import copy_database, copy_server_database, default_path
 from relate.storage.database import (
     OWNER_ONLY,
     Database,
@@ -179,3 +179,27 @@ def _second_name(path: Path, other: Path) -> None:
     except OSError:  # a filesystem without hard links: a copy
         shutil.copyfile(path, other)
         other.chmod(OWNER_ONLY)
+
+
+def restore_into(db: Database, source: Path, now: datetime) -> Restored:
+    """Replace a server database's data with the backup ``source`` in one write
+    transaction, keeping what it replaced as a backup file in the working folder."""
+    import tempfile
+
+    from relate.storage.engines.postgres import PostgresEngine, load_from_sqlite
+
+    assert isinstance(db.engine, PostgresEngine)
+    revision = inspect(source)
+    with tempfile.TemporaryDirectory(prefix="relate-restore-") as folder:
+        staged = Path(folder) / "staged.db"
+        _stage(source, staged)
+        open_database(staged).close()  # an older backup is upgraded to the newest schema
+        kept = default_path(db.path, now, "before-restore")
+        src = sqlite3.connect(staged, isolation_level=None)
+        try:
+            with db.transaction(journal=False):
+                copy_server_database(db, kept)  # what is replaced, read under the lock
+                load_from_sqlite(db.engine, src)
+        finally:
+            src.close()
+    return Restored(kept, revision)

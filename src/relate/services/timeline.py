@@ -24,7 +24,7 @@ TIMELINE = statement(
         SELECT r.kind, r.id, coalesce(r.rrule, ''), coalesce(r.snoozed_until, r.due_at),
             r.text, r.done_at, r.all_day, NULL
         FROM reminder r WHERE r.contact_id = :id
-    ) ORDER BY at DESC, id DESC LIMIT :limit"""
+    ) AS timeline ORDER BY at DESC, id DESC LIMIT :limit"""
 )
 DATES = statement(
     """SELECT id, kind, label, month, day, year, lead_days FROM important_date

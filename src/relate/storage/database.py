@@ -342,6 +342,11 @@ def _revision(conn: sqlite3.Connection) -> str | None:
     return None if row is None else str(row[0])
 
 
+def build_file(path: Path) -> None:
+    """Give the empty file at ``path`` the newest schema (a backup of a server)."""
+    _build(path)
+
+
 def _build(path: Path, shown: Path | None = None) -> None:
     """Give the file at ``path`` the newest schema; errors name ``shown`` (the user's
     file when ``path`` is the temporary one it is built in)."""
