@@ -3,6 +3,13 @@
     python benchmarks/run.py                 # 1k, 10k, 100k contacts (20 interactions each)
     python benchmarks/run.py --quick         # 10k only, fewer runs: about a minute
     python benchmarks/run.py --sizes 10000 --runs 15
+    python benchmarks/run.py --quick --engine postgresql   # also on a local server
+
+With ``--engine postgresql`` the same commands run, in the same rounds, against a
+PostgreSQL database loaded from the same file (``relate restore``): ``--pg-url`` (a
+server URL whose user may create databases), else ``RELATE_BENCH_PG_URL``, else a
+throwaway server started in a temporary folder (tests/pg_cluster.py). Their rows say
+``[postgresql]``; the target is at most 2x the same command on SQLite.
 
 For each size the cached database (benchmarks/data/, built by generate.py on first
 use) is used through ``RELATE_DB``, with ``RELATE_NOW`` and ``TZ`` pinned. Every
@@ -141,6 +148,82 @@ def pick_name(db: Path) -> str:
     finally:
         conn.close()
     return str(row[0])
+
+
+POSTGRES = " [postgresql]"
+POSTGRES_COMMANDS = (
+    "relate today",
+    "relate today --format json",
+    "relate list --format csv",
+    "relate log NAME TEXT",
+    f"relate search {SEARCH_WORD}",
+    "relate show NAME",
+)
+
+
+def postgres_benches(size: int, sqlite_benches: list[Bench], url: str, log_url: str) -> list[Bench]:
+    """The same commands against the server: RELATE_DB names it instead of the file."""
+    benches = []
+    for bench in sqlite_benches:
+        if bench.name in POSTGRES_COMMANDS:
+            target = log_url if "RELATE_DB" in bench.env else url
+            env = {**bench.env, "RELATE_DB": target}
+            benches.append(Bench(size, bench.name + POSTGRES, bench.argv, env, bench.runs))
+    return benches
+
+
+class Server:
+    """Where the PostgreSQL benchmarks run: a URL given, or a throwaway local server."""
+
+    def __init__(self, url: str | None) -> None:
+        self.cluster: object | None = None
+        if url is None:
+            sys.path.insert(0, str(HERE.parent / "tests"))
+            import pg_cluster
+
+            binaries = pg_cluster.find_binaries()
+            if binaries is None:
+                raise SystemExit("--engine postgresql: no PostgreSQL server binaries found")
+            cluster = pg_cluster.PgCluster(binaries)
+            cluster.start()
+            self.cluster = cluster
+            url = cluster.url("postgres")
+        self.admin_url = url
+
+    def url(self, database: str) -> str:
+        base, _, _ = self.admin_url.rpartition("/")
+        return f"{base}/{database}"
+
+    def load(self, name: str, db: Path, env: dict[str, str]) -> str:
+        """A database ``name`` holding what the file ``db`` holds (dropped first)."""
+        import psycopg
+
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = self.url(name)
+        subprocess.run(
+            [*relate_command(), "--db", url, "restore", str(db), "--yes"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            cwd=tempfile.gettempdir(),
+        )
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE")
+        return url
+
+    def copy(self, source: str, name: str) -> str:
+        import psycopg
+
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+        return self.url(name)
+
+    def stop(self) -> None:
+        if self.cluster is not None:
+            self.cluster.stop()  # type: ignore[attr-defined]
 
 
 def benches_for(size: int, db: Path, log_db: Path, with_startup: bool) -> list[Bench]:
@@ -287,6 +370,11 @@ def targets(benches: list[Bench]) -> dict[tuple[int, str], Target]:
         log = get(size, "relate log NAME TEXT")
         if floor and log:
             out[(size, log.name)] = Target("<= 6x floor", log.median <= 6 * floor.median)
+        for name in ("relate today", "relate log NAME TEXT"):
+            local, server = get(size, name), get(size, name + POSTGRES)
+            if local and server and size == REFERENCE_SIZE:
+                ratio = server.median / local.median
+                out[(size, server.name)] = Target(f"<= 2x SQLite ({ratio:.2f}x)", ratio <= 2)
         completion = get(size, f"complete 'relate show {COMPLETE_PREFIX}'")
         if completion and today:
             # "as fast as today", with 10% for noise between two equal-cost processes
@@ -396,6 +484,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--import-only", action="store_true", help="only the import benchmarks (and the floor)"
     )
+    parser.add_argument(
+        "--engine",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="postgresql: also run the commands against a PostgreSQL server",
+    )
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("RELATE_BENCH_PG_URL"),
+        help="a server URL whose user may create databases (else a throwaway local one)",
+    )
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     runs = args.runs
@@ -412,6 +511,7 @@ def main(argv: list[str] | None = None) -> int:
     startup_size = REFERENCE_SIZE if REFERENCE_SIZE in sizes else sizes[0]
 
     all_benches: list[Bench] = []
+    server = Server(args.pg_url) if args.engine == "postgresql" else None
     with tempfile.TemporaryDirectory(prefix="relate-bench-") as tmp:
         for size in sizes:
             began = time.perf_counter()
@@ -422,6 +522,10 @@ def main(argv: list[str] | None = None) -> int:
             benches = benches_for(size, db, log_db, size == startup_size)
             if args.import_only:
                 benches = benches[:1]  # the floor
+            elif server is not None:
+                url = server.load(f"relate_bench_{size}", db, base_env)
+                log_url = server.copy(f"relate_bench_{size}", f"relate_bench_{size}_log")
+                benches += postgres_benches(size, benches, url, log_url)
             if size == REFERENCE_SIZE and not args.no_import:
                 empty = Path(tmp) / "empty.db"
                 subprocess.run([sys.executable, "-c", CREATE_DB, str(empty)], check=True)
@@ -445,6 +549,8 @@ def main(argv: list[str] | None = None) -> int:
                 if bench.failed and bench.times == []:
                     print(f"  {bench.name}: {bench.failed}", file=sys.stderr)
 
+    if server is not None:
+        server.stop()
     python = sys.version.split()[0]
     print(
         f"relate benchmarks: Python {python}, SQLite {sqlite3.sqlite_version}, "

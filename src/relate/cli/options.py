@@ -44,9 +44,9 @@ def complete_contact(ctx: typer.Context, incomplete: str) -> list[str]:
         chosen = ctx.find_root().params.get("db")
         location = parse_location(chosen) if chosen else default_location()
         path = location.path
-        if path is None or not path.is_file():
-            return []  # a server: offered once the PostgreSQL engine opens it
-        db = open_database(path)
+        if path is not None and not path.is_file():
+            return []
+        db = open_database(location if path is None else path, create=False)
         try:
             names = complete_names(db, incomplete)
         finally:

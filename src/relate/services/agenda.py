@@ -377,8 +377,8 @@ def build_agenda(
     ``limit`` caps each section (the totals still count everything); None shows all.
     With ``owner``, only what concerns the contacts that person owns (``--mine``).
     """
-    cap = limit if limit is not None else -1  # SQLite: LIMIT -1 is no limit
-    big = cap if cap >= 0 else 1 << 62
+    # No limit is a LIMIT no section reaches (PostgreSQL refuses SQLite's LIMIT -1).
+    cap = big = limit if limit is not None and limit >= 0 else 1 << 62
     agenda = Agenda(today)
     start_today, _ = clock.day_bounds(today)
     _, end_window = clock.day_bounds(today + timedelta(days=max(days, 1) - 1))

@@ -653,8 +653,8 @@ def open_postgres(location: Any, *, create: bool, now: Callable[[], datetime]) -
         raise
     if before is not None and before != HEAD:
         print(f"relate: upgraded {where} to schema {HEAD}", file=sys.stderr)
-    # Backups and exports made without a path land in the working folder.
-    path = Path.cwd() / f"{location.dbname or 'relate'}.db"
+    # Backups made without a path land in the working folder (relate-backup-....db).
+    path = Path.cwd() / "relate.db"
     return Database(path, conn, now, engine=engine)
 
 
