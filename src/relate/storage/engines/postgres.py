@@ -359,7 +359,9 @@ class PostgresEngine:
         return self._search(
             f"""WITH q AS (SELECT {query} AS q)
             SELECT c.id, c.name,
-                ts_headline('simple', c.name || ' ' || c.notes, q.q, :headline) AS snippet,
+                CASE WHEN to_tsvector('simple', relate_unaccent(c.name)) @@ q.q
+                    THEN ts_headline('simple', c.name, q.q, :headline)
+                    ELSE ts_headline('simple', c.notes, q.q, :headline) END AS snippet,
                 c.last_contact_at
             FROM contact c, q
             WHERE {CONTACT_DOCUMENT} @@ q.q AND c.archived_at IS NULL
@@ -398,7 +400,7 @@ class PostgresEngine:
 # The stored, GIN-indexed vectors of migration 0001 (PostgreSQL only).
 INTERACTION_DOCUMENT = "i.search"
 CONTACT_DOCUMENT = "c.search"
-HEADLINE = "StartSel=\x02, StopSel=\x03, MaxWords=16, MinWords=6, ShortWord=1"
+HEADLINE = "StartSel=\x02, StopSel=\x03, MaxWords=16, MinWords=15, ShortWord=1"
 
 
 def ts_query(parts: QueryParts) -> tuple[str, dict[str, object]]:
