@@ -178,9 +178,7 @@ def add(
     if data.owner is None:
         data.owner = state.user()
     added = service.add_new_contact(db, data, state.now(), force=force)
-    for duplicate in added.duplicates:
-        output.warn(f"{added.ref.label()} may be the same person as {duplicate.label()}")
-    output.say(f"Added {added.ref.label()}")
+    render_contacts.added(added)
 
 
 @app.command()
@@ -251,13 +249,11 @@ def edit(
                 now=state.now(),
             )
     if not db.changed:
-        output.say(f"Nothing changed: {ref.label()} already is as asked")
+        render_contacts.unchanged(ref)
         return
-    output.say(f"Updated #{ref.id} {name.strip() if name else ref.name}")
+    render_contacts.updated(ref, name)
     if revisit_on is not None:
-        due, all_day = revisit_on
-        when = dates.format_moment(due.date(), None if all_day else due.time(), state.today())
-        output.say(f"Reminder #{new_id} to revisit {ref.name} due {when}")
+        render_contacts.revisit_due(new_id, ref, revisit_on.at, revisit_on.all_day, state.today())
 
 
 @app.command("list")
@@ -321,9 +317,9 @@ def _set_archived(contact: str, archived: bool) -> None:
     ref = resolve_contact(db, contact, exact=archived)
     service.set_archived(db, ref, archived, state.now())
     if not db.changed:
-        output.say(f"Nothing changed: {ref.label()} is {'' if archived else 'not '}archived")
+        render_contacts.archive_unchanged(ref, archived)
         return
-    output.say(f"{'Archived' if archived else 'Unarchived'} {ref.label()}")
+    render_contacts.archive_done(ref, archived)
 
 
 @app.command()
@@ -369,4 +365,4 @@ def delete(
         refusal=f"not deleting {ref.label()} without confirmation",
     )
     service.delete_contact(db, ref)
-    output.say(f"Deleted {ref.label()}")
+    render_contacts.deleted(ref)
