@@ -59,7 +59,7 @@ def add(name: Annotated[str, typer.Argument(help="Its name.", show_default=False
       relate org add "Acme Corp"
     """
     ref = service.add_org(state.database(create=True), name, state.now())
-    output.say(f"Added organisation {ref.label()}")
+    render_orgs.added(ref)
 
 
 @org_app.command()
@@ -110,6 +110,6 @@ def edit(
         db, ref, name=name, notes=note, cadence_days=cadence, clear_cadence=no_cadence
     )
     if not db.changed:
-        output.say(f"Nothing changed: {ref.label()} already is as asked")
+        render_orgs.unchanged(ref)
         return
-    output.say(f"Updated organisation {new.label()}")
+    render_orgs.updated(new)

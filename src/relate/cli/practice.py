@@ -33,7 +33,7 @@ def concern(
     db = state.database()
     ref = resolve_contact(db, contact)
     new_id = practice.open_concern(db, ref, text, state.now())
-    output.say(f"Opened concern #{new_id} for {ref.name}")
+    render_practice.concern_opened(new_id, ref)
 
 
 @app.command()
@@ -49,7 +49,7 @@ def resolve(
     """
     number = practice.parse_concern_id(concern_id)
     name = practice.resolve_concern(state.database(), number, resolution, state.now())
-    output.say(f"Resolved concern #{number} for {name}")
+    render_practice.concern_resolved(number, name)
 
 
 @app.command()
@@ -84,7 +84,7 @@ def feedback(
     ref = resolve_contact(db, contact)
     day = dates.parse_date(on, state.today()) if on else state.today()
     new_id = practice.add_feedback(db, ref, score, day, note)
-    output.say(f"Recorded feedback #{new_id} ({score}/10) from {ref.name}")
+    render_practice.feedback_recorded(new_id, score, ref)
 
 
 @app.command()
@@ -109,7 +109,7 @@ def engagement(
     new_id = practice.start_engagement(
         db, ref, title, state.now(), value=value, currency=currency, started=started
     )
-    output.say(f"Started engagement #{new_id} {title.strip()} with {ref.name}")
+    render_practice.engagement_started(new_id, title, ref)
 
 
 @app.command()
@@ -138,7 +138,7 @@ def close(
             refusal="closing an engagement needs --satisfaction 0-10",
         )
     closed = practice.close_engagement(db, number, satisfaction, day, cancelled)
-    output.say(f"Closed engagement #{number} {closed.title} with {closed.contact}")
+    render_practice.engagement_closed(number, closed)
 
 
 @app.command()
@@ -173,7 +173,7 @@ def gift(
     new_id = practice.add_gift(
         db, ref, description, state.now(), given=at, occasion=occasion, logged_by=state.user()
     )
-    output.say(f"{'Gift' if at else 'Gift idea'} #{new_id} for {ref.name}")
+    render_practice.gift_noted(new_id, ref, given=at is not None)
 
 
 @app.command()

@@ -1,5 +1,6 @@
 """How organisations look: ``org list`` as a table, ``org show`` as a card with its
-people, open engagements and concerns; the same facts as JSON (docs/json.md)."""
+people, open engagements and concerns; the same facts as JSON (docs/json.md); what
+``org add`` and ``org edit`` say when they are done."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Sequence
 
 from relate.dates import format_cadence
 from relate.render import output
+from relate.services.matching import ContactRef
 from relate.services.orgs import OrgCard, OrgSummary
 
 ORG_FIELDS = ("id", "name", "people", "cadence", "last_contact", "notes")
@@ -145,3 +147,15 @@ def write_card(card: OrgCard, fmt: str) -> None:
     if people:
         output.say("")
         output.write_table(people, PEOPLE_COLUMNS, fmt, title="People")
+
+
+def added(ref: ContactRef) -> None:
+    output.say(f"Added organisation {ref.label()}")
+
+
+def unchanged(ref: ContactRef) -> None:
+    output.say(f"Nothing changed: {ref.label()} already is as asked")
+
+
+def updated(ref: ContactRef) -> None:
+    output.say(f"Updated organisation {ref.label()}")

@@ -1,8 +1,11 @@
-"""How the relationship-practice listings look: ``concerns`` and ``gifts``."""
+"""How the relationship-practice listings look: ``concerns`` and ``gifts``; and what
+concern, resolve, feedback, engagement, close and gift say when they are done."""
 
 from __future__ import annotations
 
 from relate.render import output
+from relate.services.matching import ContactRef
+from relate.services.practice import Closed
 
 CONCERN_FIELDS = ("id", "contact", "contact_id", "opened", "text", "resolved", "resolution")
 CONCERN_COLUMNS = (
@@ -29,3 +32,28 @@ def write_concerns(records: list[dict[str, object]], fmt: str) -> None:
 
 def write_gifts(records: list[dict[str, object]], fmt: str) -> None:
     output.write_records(records, GIFT_FIELDS, GIFT_COLUMNS, fmt, "Gifts")
+
+
+def concern_opened(new_id: int, ref: ContactRef) -> None:
+    output.say(f"Opened concern #{new_id} for {ref.name}")
+
+
+def concern_resolved(number: int, name: str) -> None:
+    output.say(f"Resolved concern #{number} for {name}")
+
+
+def feedback_recorded(new_id: int, score: int, ref: ContactRef) -> None:
+    output.say(f"Recorded feedback #{new_id} ({score}/10) from {ref.name}")
+
+
+def engagement_started(new_id: int, title: str, ref: ContactRef) -> None:
+    output.say(f"Started engagement #{new_id} {title.strip()} with {ref.name}")
+
+
+def engagement_closed(number: int, closed: Closed) -> None:
+    output.say(f"Closed engagement #{number} {closed.title} with {closed.contact}")
+
+
+def gift_noted(new_id: int, ref: ContactRef, given: bool) -> None:
+    """'Gift #3 for Ann Smith' when given, 'Gift idea #3 for Ann Smith' when not."""
+    output.say(f"{'Gift' if given else 'Gift idea'} #{new_id} for {ref.name}")
