@@ -11,7 +11,7 @@ from relate import terminal
 from relate.cli import state
 from relate.cli.app import app
 from relate.errors import StorageError
-from relate.render import output
+from relate.render import safety as render_safety
 from relate.storage.database import missing_database
 
 
@@ -67,7 +67,7 @@ def backup(
         force=force,
         folder=folder,
     )
-    output.say(f"Backed up to {written}")
+    render_safety.backed_up(written)
 
 
 @app.command()
@@ -95,8 +95,7 @@ def restore(
     state.STATE.close()
     done = service.restore(target, path, state.now())
     state.STATE.committed = True
-    kept = f"; the replaced database is kept as {done.kept}" if done.kept else ""
-    output.say(f"Restored {target} from {path}{kept}")
+    render_safety.restored(target, path, done)
 
 
 def _restore_server(path: Path, *, yes: bool) -> None:
@@ -148,13 +147,6 @@ def check() -> None:
         )
 
 
-_WHY = {
-    "--db": "chosen by --db",
-    "RELATE_DB": "chosen by the RELATE_DB environment variable",
-    "default": "the default (neither --db nor RELATE_DB is set)",
-}
-
-
 @app.command()
 def where() -> None:
     """Print which database relate uses, and why: --db, RELATE_DB or the default.
@@ -164,26 +156,12 @@ def where() -> None:
     Example: relate where
     """
     location = state.STATE.location()
-    why = _WHY[state.STATE.source()]
+    source = state.STATE.source()
     if location.path is None:
-        output.say(location.display())
-        server = location.host or "libpq's default host"
-        name = location.dbname or "libpq's default database"
-        output.say(f"{why}; a PostgreSQL database: {name} on {server}")
+        render_safety.where_server(location.display(), location.dbname, location.host, source)
         return
     target = location.path.absolute()
-    output.say(str(target))
-    status = (
-        "exists" if target.exists() else "does not exist yet: relate add or relate import starts it"
-    )
-    output.say(f"{why}; {status}")
-
-
-_USER_WHY = {
-    "RELATE_USER": "from the RELATE_USER environment variable",
-    "login": "your login name (set RELATE_USER to use another name)",
-    "unknown": "no login name could be found: set RELATE_USER",
-}
+    render_safety.where_file(target, source, target.exists())
 
 
 @app.command()
@@ -197,6 +175,4 @@ def whoami() -> None:
     """
     from relate import identity
 
-    user = identity.current()
-    output.say(user.name)
-    output.say(_USER_WHY[user.source])
+    render_safety.whoami(identity.current())
