@@ -144,32 +144,44 @@ def _parents(tree: ast.Module) -> dict[ast.AST, ast.AST]:
     return {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
 
 
-def _excused(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:
+def _excused(
+    node: ast.AST,
+    parents: dict[ast.AST, ast.AST],
+    keywords: frozenset[str] = frozenset({"hint"}),
+    calls: frozenset[str] = NOT_OUTPUT,
+) -> bool:
     """An f-string inside a raise, an error's constructor or hint, an error class, SQL
-    or a regular expression."""
+    or a regular expression (and, for cli/, what ``keywords`` and ``calls`` name)."""
     while node in parents:
         node = parents[node]
-        if isinstance(node, ast.Raise) or (isinstance(node, ast.keyword) and node.arg == "hint"):
+        if isinstance(node, ast.Raise) or (isinstance(node, ast.keyword) and node.arg in keywords):
             return True
         if isinstance(node, ast.Call):
             func = node.func
             name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
-            if name.endswith("Error") or name in NOT_OUTPUT:
+            if name.endswith("Error") or name in calls:
                 return True
         if isinstance(node, ast.ClassDef) and any(
-            getattr(base, "id", getattr(base, "attr", "")).endswith("Error")
-            for base in node.bases
+            getattr(base, "id", getattr(base, "attr", "")).endswith("Error") for base in node.bases
         ):
             return True
     return False
 
 
-def wording(tree: ast.Module) -> Iterator[tuple[int, str]]:
+def wording(
+    tree: ast.Module,
+    keywords: frozenset[str] = frozenset({"hint"}),
+    calls: frozenset[str] = NOT_OUTPUT,
+) -> Iterator[tuple[int, str]]:
     """(line, function) of every f-string a module builds that is not excused."""
     parents = _parents(tree)
     for node in ast.walk(tree):
         nested = isinstance(parents.get(node), ast.JoinedStr)  # a format spec: {at:%H:%M}
-        if isinstance(node, ast.JoinedStr) and not nested and not _excused(node, parents):
+        if (
+            isinstance(node, ast.JoinedStr)
+            and not nested
+            and not _excused(node, parents, keywords, calls)
+        ):
             up, function = node, "<module>"
             while up in parents and function == "<module>":
                 up = parents[up]
@@ -202,6 +214,48 @@ def test_the_allowed_wording_is_still_there() -> None:
         if function != "*" and (module, function) not in found
     ]
     assert not stale, "remove from WORDING_ALLOWED:\n" + "\n".join(stale)
+
+
+# cli/ parses arguments, calls services and hands their records to render/: the sentences
+# a command prints when it is done are render's too. Besides errors, cli/ may build help
+# texts (help=), confirmation prompts and their refusals, module names to import, and these:
+CLI_KEYWORDS = frozenset({"hint", "help", "refusal"})
+CLI_CALLS = NOT_OUTPUT | {"confirm", "ask_number", "import_module"}
+CLI_WORDING_ALLOWED = {
+    ("app", "*"): "the 'relate: error:'/'warning:' lines, --version and errors' reasons",
+    ("contacts", "edit"): "the text a --revisit reminder is stored with",
+    ("demo", "demo"): "the warning naming the sample database kept",
+    ("editor", "*"): "the file an unsaved log's text is kept in, and the warning naming it",
+    ("reference", "*"): "docs/commands.md's headings, made from the help texts",
+}
+
+
+def _cli_wording() -> Iterator[tuple[str, str]]:
+    for path, tree in modules():
+        if layer_of(path) == "cli":
+            for line, function in wording(tree, CLI_KEYWORDS, CLI_CALLS):
+                yield f"{where(path, line)}: {path.stem}.{function}", f"{path.stem}:{function}"
+
+
+def test_cli_builds_no_sentences() -> None:
+    built = sorted(
+        shown
+        for shown, key in _cli_wording()
+        if tuple(key.split(":")) not in CLI_WORDING_ALLOWED
+        and (key.split(":")[0], "*") not in CLI_WORDING_ALLOWED
+    )
+    assert not built, "cli/ hands records to render/; word them there:\n" + "\n".join(built)
+
+
+def test_the_allowed_cli_wording_is_still_there() -> None:
+    found = {tuple(key.split(":")) for _, key in _cli_wording()}
+    found |= {(module, "*") for module, _ in found}
+    stale = [
+        f"{module}.{function}"
+        for module, function in CLI_WORDING_ALLOWED
+        if (module, function) not in found
+    ]
+    assert not stale, "remove from CLI_WORDING_ALLOWED:\n" + "\n".join(stale)
 
 
 @pytest.mark.parametrize(
@@ -254,3 +308,17 @@ def test_service_records_carry_no_words() -> None:
         and (path.stem, method.name) not in allowed
     )
     assert not worded, "move these to render/:\n" + "\n".join(worded)
+
+
+@pytest.mark.parametrize(
+    ("source", "flagged"),
+    [
+        ('def f(ref):\n    output.say(f"Deleted {ref}")', ["f"]),
+        ('def f(n):\n    return typer.Option(help=f"the top {n}")', []),
+        ('def f(ref):\n    confirm(f"Delete {ref}?", refusal=f"not deleting {ref}")', []),
+        ('def f(m):\n    import_module(f"relate.cli.{m}")', []),
+    ],
+)
+def test_cli_wording_is_seen(source: str, flagged: list[str]) -> None:
+    found = wording(ast.parse(source), CLI_KEYWORDS, CLI_CALLS)
+    assert [function for _, function in found] == flagged
