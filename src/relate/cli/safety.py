@@ -112,7 +112,7 @@ def _restore_server(path: Path, *, yes: bool) -> None:
     )
     done = service.restore_into(db, path, state.now())
     state.STATE.committed = True
-    output.say(f"Restored {location} from {path}; the replaced data is kept as {done.kept}")
+    render_safety.restored_server(str(location), path, done)
 
 
 @app.command()

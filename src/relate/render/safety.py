@@ -36,6 +36,11 @@ def restored(target: Path, source: Path, done: Restored) -> None:
     output.say(f"Restored {target} from {source}{kept}")
 
 
+def restored_server(location: str, source: Path, done: Restored) -> None:
+    """'Restored postgresql://... from Y; the replaced data is kept as Z'."""
+    output.say(f"Restored {location} from {source}; the replaced data is kept as {done.kept}")
+
+
 def where_file(path: Path, source: str, exists: bool) -> None:
     """The file's path alone on the first line (for scripts), then why and whether it exists."""
     output.say(str(path))
