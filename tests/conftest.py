@@ -72,7 +72,13 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         and "db_path" not in named
         and "template_db" not in named
     ):
-        metafunc.parametrize("engine", ["sqlite", "postgresql"], indirect=True)
+        # The PostgreSQL half needs a server process: it runs in the full suite (CI),
+        # not in the quick loop (`pytest -m "not slow"`).
+        metafunc.parametrize(
+            "engine",
+            ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)],
+            indirect=True,
+        )
 
 
 def _parametrized(metafunc: pytest.Metafunc) -> set[str]:
