@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -35,14 +36,27 @@ def default_path(db_path: Path, now: datetime, kind: str = "backup") -> Path:
 
 def copy_database(source: sqlite3.Connection, dest: Path) -> None:
     """Write a consistent, self-contained (rollback-journal) copy of ``source`` to ``dest``."""
+    write_sqlite_file(dest, source.backup)
+
+
+def write_sqlite_file(
+    dest: Path, fill: Callable[[sqlite3.Connection], None], *, build: bool = False
+) -> None:
+    """Write ``dest`` as one self-contained SQLite file, owner-only, all or nothing:
+    ``fill`` writes into a temporary file beside it (after ``build`` gives that file
+    the newest schema), which then replaces ``dest``."""
     try:
         temp = private_temp(dest)
     except OSError as exc:
         raise StorageError(f"cannot write {dest}: {exc.strerror}") from exc
     try:
+        if build:
+            from relate.storage.database import build_file
+
+            build_file(temp)
         target = sqlite3.connect(temp, isolation_level=None)
         try:
-            source.backup(target)
+            fill(target)
             # One file, no -wal beside it: a backup must survive being copied alone.
             target.execute("PRAGMA journal_mode=DELETE")
         finally:
@@ -93,28 +107,8 @@ def backup(
 def copy_server_database(db: Database, dest: Path) -> None:
     """Write a server database to ``dest`` as a SQLite file, the format of every backup:
     a new relate file at the newest schema, filled from one consistent snapshot."""
-    from relate.storage.database import build_file
     from relate.storage.engines.postgres import PostgresEngine, copy_to_sqlite
 
-    assert isinstance(db.engine, PostgresEngine)
-    try:
-        temp = private_temp(dest)
-    except OSError as exc:
-        raise StorageError(f"cannot write {dest}: {exc.strerror}") from exc
-    try:
-        build_file(temp)
-        target = sqlite3.connect(temp, isolation_level=None)
-        try:
-            copy_to_sqlite(db.engine, target)
-            target.execute("PRAGMA journal_mode=DELETE")
-        finally:
-            target.close()
-        with open(temp, "rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temp, dest)
-    except sqlite3.Error as exc:
-        raise storage_error(exc, dest) from exc
-    except OSError as exc:
-        raise StorageError(f"cannot write {dest}: {exc.strerror}") from exc
-    finally:
-        remove_temp(temp)
+    engine = db.engine
+    assert isinstance(engine, PostgresEngine)
+    write_sqlite_file(dest, lambda target: copy_to_sqlite(engine, target), build=True)

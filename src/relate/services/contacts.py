@@ -16,6 +16,7 @@ from relate.services.matching import ContactRef, fold
 from relate.storage.database import Database
 from relate.storage.engines import Row
 from relate.storage.sql import statement
+from relate.storage.tables import COLUMNS
 
 PRIORITIES = {"low": 0, "normal": 1, "high": 2}
 PRIORITY_NAMES = {value: name for name, value in PRIORITIES.items()}
@@ -255,22 +256,12 @@ def insert_contact(conn: Database, data: ContactInput, now: datetime) -> int:
 
 
 LAST_CONTACT_ID = statement("SELECT coalesce(max(id), 0) FROM contact")
-CONTACT_COLUMNS = (
-    "id",
-    "name",
-    "name_key",
-    "org_id",
-    "role",
-    "relationship_type",
-    "stage",
-    "cadence_days",
-    "priority",
-    "notes",
-    "created_at",
-    "updated_at",
-    "next_due_on",
-    "owner",
-    "referred_by_id",
+# A new contact's row as a batch writes it: the models' columns but those a new
+# contact leaves to their defaults (not yet archived, never contacted, not a decider).
+CONTACT_COLUMNS = tuple(
+    column
+    for column in COLUMNS["contact"]
+    if column not in ("archived_at", "last_contact_at", "decides")
 )
 BATCH_TABLES = (
     "contact",
