@@ -305,8 +305,8 @@ def _bulk_interactions(db: Database, count: int) -> None:
     stamp = clock.to_storage(clock.now())
     with db.transaction() as conn:
         conn.execute(
-            "INSERT OR IGNORE INTO contact (id, name, name_key, priority, notes, created_at,"
-            " updated_at) VALUES (1, 'Ann', 'ann', 1, '', :now, :now)",
+            "INSERT INTO contact (id, name, name_key, priority, notes, created_at,"
+            " updated_at) VALUES (1, 'Ann', 'ann', 1, '', :now, :now) ON CONFLICT DO NOTHING",
             {"now": stamp},
         )
         conn.execute(
@@ -316,8 +316,8 @@ def _bulk_interactions(db: Database, count: int) -> None:
             {"now": stamp, "count": count},
         )
         conn.execute(
-            "INSERT OR IGNORE INTO interaction_contact (interaction_id, contact_id)"
-            " SELECT id, 1 FROM interaction"
+            "INSERT INTO interaction_contact (interaction_id, contact_id)"
+            " SELECT id, 1 FROM interaction WHERE true ON CONFLICT DO NOTHING"
         )
 
 
