@@ -155,6 +155,45 @@ class ContactTag(SQLModel, table=True):
     tag_key: str
 
 
+
+class ContactAddress(SQLModel, table=True):
+    """0007: a postal address, kept as vCard's seven ADR parts so none is lost on a
+    round trip; ``address_key`` (the parts folded, one line) finds it for ``edit``."""
+
+    __tablename__ = "contact_address"
+    __table_args__ = (Index("ix_contact_address_contact", "contact_id", "position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE")
+    kind: str | None = None  # home | work | billing; NULL when the source said none
+    po_box: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    extended: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    street: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    locality: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    region: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    postal_code: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    country: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    address_key: str
+    position: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class ContactField(SQLModel, table=True):
+    """0007: a custom field (``relate edit --set KEY=VALUE``): one value per key."""
+
+    __tablename__ = "contact_field"
+    __table_args__ = (
+        UniqueConstraint("contact_id", "key"),
+        # `list --where KEY=VALUE` reads the matching contacts off this index; the
+        # distinct keys (an export's columns) are a walk down it.
+        Index("ix_contact_field_key_value", "key", "value_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE")
+    key: str  # lower case, letters, digits and "-": see services/fields.py
+    value: str
+    value_key: str  # folded (case and accents), for --where
+
 class ImportantDate(SQLModel, table=True):
     __tablename__ = "important_date"
     __table_args__ = (

@@ -19,5 +19,6 @@ REVISIONS: tuple[str, ...] = (
     "0004_speed",
     "0005_team",
     "0006_orgs",
+    "0007_fields",
 )
 HEAD = REVISIONS[-1]
