@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
+from helpers import Stored
 from relate.storage.database import Database, open_database
 
 # The throwaway PostgreSQL server and its fixtures (pg_cluster, pg_url): tests/pg_cluster.py.
@@ -47,11 +48,13 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-# Tests that reach the database only through the CLI (``relate``) or ``db`` run on
-# both engines: ``test_x[sqlite]`` and ``test_x[postgresql]`` (the second skipped, one
-# line, without a PostgreSQL server: tests/pg_cluster.py). A test that names
-# ``db_path`` works on the file itself and runs on SQLite only, as does a module not
-# listed here yet (docs/team.md, "What differs between engines").
+# Tests that reach the database only through the CLI (``relate``), ``db``, ``stored``
+# (rows read and written by a connection of its own) or ``location`` (relate in a real
+# process) run on both engines: ``test_x[sqlite]`` and ``test_x[postgresql]`` (the
+# second skipped, one line, without a PostgreSQL server: tests/pg_cluster.py). A test
+# that names ``db_path`` works on the file itself and runs on SQLite only, as does one
+# parametrised ``engine=["sqlite"]`` with its reason beside it, and a module not listed
+# here (docs/team.md, "What differs between engines").
 BOTH_ENGINES: set[str] = {
     path.name
     for folder in ("cli", "unit", "reliability")
@@ -68,7 +71,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     named = inspect.signature(metafunc.function).parameters
     if (
         module in BOTH_ENGINES
-        and ("relate" in named or "db" in named)
+        and not {"relate", "db", "stored", "location"}.isdisjoint(named)
         and "db_path" not in named
         and "template_db" not in named
     ):
@@ -147,6 +150,20 @@ def db(db_path: Path, engine: str) -> Iterator[Database]:
     database = open_database(parse_location(os.environ["RELATE_DB"]))
     yield database
     database.close()
+
+
+@pytest.fixture
+def stored(db_path: Path) -> Stored:
+    """What the test's database holds, on either engine (``helpers.Stored``): a test
+    that reads through it instead of ``db_path`` runs on both."""
+    return Stored()
+
+
+@pytest.fixture
+def location(db_path: Path) -> str:
+    """The test's database as ``--db``/``RELATE_DB`` names it (a file path or a server's
+    URL), for relate in a real process: ``run_process(location, "list")``."""
+    return os.environ["RELATE_DB"]
 
 
 @pytest.fixture

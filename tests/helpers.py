@@ -50,15 +50,18 @@ def imported_modules(args: list[str], db_path: Path) -> set[str]:
 DOCUMENTED_EXIT_CODES = {0, 1, 2, 3, 4}
 
 
-def process_env(db_path: Path, **extra: str) -> dict[str, str]:
+def process_env(db_path: Path | str, **extra: str) -> dict[str, str]:
     env = {**os.environ, "RELATE_DB": str(db_path), **extra}
     env.pop("VISUAL", None)
     env["EDITOR"] = "false"  # never wait for an editor in a subprocess
     return env
 
 
-def run_process(db_path: Path, *args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
-    """``python -m relate ARGS`` in a real process against ``db_path``."""
+def run_process(
+    db_path: Path | str, *args: str, **kwargs: object
+) -> subprocess.CompletedProcess[str]:
+    """``python -m relate ARGS`` in a real process against ``db_path`` (a file, or the
+    ``location`` fixture: the test's database on either engine)."""
     return subprocess.run(  # type: ignore[call-overload, no-any-return]
         [sys.executable, "-m", "relate", *args],
         env=process_env(db_path),
@@ -85,6 +88,58 @@ def user_data(db_path: Path) -> dict[str, list[tuple[object, ...]]]:
     return {
         t: rows(db_path, f'SELECT rowid, * FROM "{t}" ORDER BY rowid') for t in JOURNALED_TABLES
     }
+
+
+class Stored:
+    """The database this test runs on (``RELATE_DB``: a SQLite file or a PostgreSQL
+    server), read and written through a connection of its own, as another program
+    would: before/after comparisons and rows as an older relate left them, on either
+    engine (the ``stored`` fixture). SQL is the services' kind: ``:named`` parameters,
+    in a form both engines run."""
+
+    def open(self) -> Any:
+        """A connection of its own (close it)."""
+        from relate.storage.database import open_database
+        from relate.storage.location import parse_location
+
+        return open_database(parse_location(os.environ["RELATE_DB"]))
+
+    def rows(self, sql: str, params: dict[str, object] | None = None) -> list[tuple[object, ...]]:
+        database = self.open()
+        try:
+            return [tuple(row) for row in database.execute(sql, params)]
+        finally:
+            database.close()
+
+    def run(self, sql: str, params: dict[str, object] | None = None) -> None:
+        """One statement, committed at once (autocommit on both engines)."""
+        database = self.open()
+        try:
+            database.execute(sql, params)
+        finally:
+            database.close()
+
+    def user_data(self) -> dict[str, list[tuple[object, ...]]]:
+        """Every row of every table holding the user's data, by table, in key order."""
+        from relate.storage.tables import COLUMNS, JOURNALED_TABLES
+
+        database = self.open()
+        try:
+            data = {}
+            for table in JOURNALED_TABLES:
+                listed = ", ".join(f'"{column}"' for column in COLUMNS[table])
+                order = ", ".join(str(n + 1) for n in range(len(COLUMNS[table])))
+                data[table] = [
+                    tuple(row)
+                    for row in database.execute(f'SELECT {listed} FROM "{table}" ORDER BY {order}')
+                ]
+            return data
+        finally:
+            database.close()
+
+    def steps(self) -> int:
+        """How many undo steps the database keeps."""
+        return int(self.rows("SELECT count(*) FROM undo_step")[0][0])
 
 
 def integrity(db_path: Path) -> str:

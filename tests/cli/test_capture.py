@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from helpers import Relate, as_json, ok
+from helpers import Relate, Stored, as_json, ok
 
 
 @pytest.fixture
@@ -65,7 +64,7 @@ def test_follow_up_appears_until_done(relate: Relate, people: None) -> None:
 
 
 def test_recurring_reminder_moves_on_and_keeps_its_history(
-    relate: Relate, people: None, db_path: Path
+    relate: Relate, people: None, stored: Stored
 ) -> None:
     out = ok(
         relate("remind", "ann", "Monthly check-in", "--on", "2026-10-31", "--every", "monthly")
@@ -80,9 +79,7 @@ def test_recurring_reminder_moves_on_and_keeps_its_history(
         "monthly",
         False,
     )
-    conn = sqlite3.connect(db_path)
-    history = conn.execute("SELECT reminder_id, due_at FROM reminder_completion").fetchall()
-    conn.close()
+    history = stored.rows("SELECT reminder_id, due_at FROM reminder_completion")
     assert history == [(1, "2026-10-31 00:00:00.000000")]
 
 

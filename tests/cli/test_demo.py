@@ -5,18 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from helpers import Relate
+from helpers import Relate, Stored
 
 
 def test_demo_fills_a_sample_and_leaves_the_real_database_alone(
-    relate: Relate, db_path: Path, tmp_path: Path
+    relate: Relate, stored: Stored, tmp_path: Path
 ) -> None:
-    before = db_path.read_bytes()
+    before = stored.user_data(), stored.steps()
     result = relate("demo", "--format", "json")
     assert result.exit_code == 0, result.stderr
     kinds = {item["kind"] for item in json.loads(result.stdout)}
     assert kinds == {"follow-up", "reminder", "concern", "date", "cadence"}
-    assert db_path.read_bytes() == before
+    assert (stored.user_data(), stored.steps()) == before
 
     kept = tmp_path / "sample.db"
     assert relate("demo", "--keep", str(kept)).exit_code == 0

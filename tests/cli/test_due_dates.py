@@ -6,11 +6,10 @@ Today is Tue 24 Nov 2026, 09:30 (RELATE_NOW in conftest).
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 
-from helpers import Relate, as_json, ok
+from helpers import Relate, Stored, as_json, ok
 
 
 @pytest.fixture
@@ -158,12 +157,7 @@ def test_the_exported_rule_is_the_same_after_done(relate: Relate) -> None:
 
 
 @pytest.mark.usefixtures("ann")
-def test_a_rule_stored_before_anchoring_keeps_its_day_too(relate: Relate, db_path: Path) -> None:
-    import sqlite3
-
+def test_a_rule_stored_before_anchoring_keeps_its_day_too(relate: Relate, stored: Stored) -> None:
     ok(relate("remind", "ann", "Invoice", "--on", "2027-01-31", "--every", "monthly"))
-    conn = sqlite3.connect(str(db_path))
-    with conn:  # as an older relate stored it
-        conn.execute("UPDATE reminder SET rrule = 'FREQ=MONTHLY'")
-    conn.close()
+    stored.run("UPDATE reminder SET rrule = 'FREQ=MONTHLY'")  # as an older relate stored it
     assert _done_on_time(relate, ["2027-01-31", "2027-02-28"]) == ["2027-02-28", "2027-03-31"]

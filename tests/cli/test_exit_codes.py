@@ -6,7 +6,6 @@ import contextlib
 import errno
 import io
 import re
-import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from helpers import Relate, as_json, ok
+from helpers import Relate, Stored, as_json, ok
 from relate.errors import ExitCode
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "exit-codes.md"
@@ -178,13 +177,12 @@ def test_days_at_the_ends_of_the_calendar_are_code_1(relate: Relate, args: tuple
 
 
 def test_a_reminder_on_the_last_day_of_the_calendar_still_exports(
-    relate: Relate, db_path: Path
+    relate: Relate, stored: Stored
 ) -> None:
     # An older relate accepted 31 Dec 9999; its database must still export.
     ok(relate("add", "Ann"))
     ok(relate("remind", "ann", "far", "--on", "2026-12-31"))
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("UPDATE reminder SET due_at = '9999-12-31 00:00:00.000000'")
+    stored.run("UPDATE reminder SET due_at = '9999-12-31 00:00:00.000000'")
     calendar = ok(relate("export", "calendar"))
     assert "DTSTART;VALUE=DATE:99991231" in calendar
 

@@ -103,9 +103,7 @@ def test_close_asks_for_the_score_at_a_terminal(relate: Relate, screen: Screen) 
     assert out.endswith("Closed engagement #1 Redesign with Ann\n")
 
 
-def test_restore_asks_at_a_terminal(
-    relate: Relate, screen: Screen, tmp_path: Path, db_path: Path
-) -> None:
+def test_restore_asks_at_a_terminal(relate: Relate, screen: Screen, tmp_path: Path) -> None:
     backup = tmp_path / "backup.db"
     ok(relate("backup", str(backup)))
     ok(relate("add", "Ann"))
@@ -131,26 +129,26 @@ def test_columns_zero_is_ignored(relate: Relate) -> None:
     assert "Ann" in out
 
 
-def _run(args: list[str], db_path: Path, **env: str) -> subprocess.CompletedProcess[bytes]:
+def _run(args: list[str], location: str, **env: str) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [sys.executable, "-m", "relate", *args],
         capture_output=True,
-        env={**os.environ, "RELATE_DB": str(db_path), "RELATE_NOW": "2026-11-24T09:30", **env},
+        env={**os.environ, "RELATE_DB": location, "RELATE_NOW": "2026-11-24T09:30", **env},
         check=False,
     )
 
 
 @pytest.mark.slow
-def test_a_latin1_terminal_never_fails_on_an_encoding(relate: Relate, db_path: Path) -> None:
+def test_a_latin1_terminal_never_fails_on_an_encoding(relate: Relate, location: str) -> None:
     ok(relate("add", "王伟", "--every", "weekly"))
     ok(relate("add", "Søren"))
     ok(relate("remind", "--no-contact", "Invoices", "--on", "today 15:00"))
     latin1 = {"PYTHONIOENCODING": "iso-8859-1", "TTY_COMPATIBLE": "1", "NO_COLOR": "1"}
     for args in (["today"], ["list"], ["show", "wang"], ["today", "-f", "plain"]):
-        result = _run(args, db_path, **latin1)
+        result = _run(args, location, **latin1)
         assert result.returncode == 0, result.stderr
-    listed = _run(["list", "-f", "plain"], db_path, **latin1).stdout.decode("iso-8859-1")
+    listed = _run(["list", "-f", "plain"], location, **latin1).stdout.decode("iso-8859-1")
     assert "Søren" in listed and "??" in listed  # 王伟 cannot be shown in Latin-1
-    missing = _run(["show", "Zoë"], db_path, PYTHONIOENCODING="ascii")
+    missing = _run(["show", "Zoë"], location, PYTHONIOENCODING="ascii")
     assert missing.returncode == 3
     assert b"relate: error:" in missing.stderr

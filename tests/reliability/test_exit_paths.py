@@ -14,17 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from helpers import process_env, rows, run_process
+from helpers import Stored, process_env, run_process
 
 pytestmark = pytest.mark.slow
 
 DEV_FULL = Path("/dev/full")
 
 
-def _run(db_path: Path, *args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+def _run(location: str, *args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # type: ignore[call-overload, no-any-return]
         [sys.executable, "-m", "relate", *args],
-        env=kwargs.pop("env", None) or process_env(db_path),
+        env=kwargs.pop("env", None) or process_env(location),
         text=True,
         timeout=120,
         **kwargs,
@@ -32,18 +32,18 @@ def _run(db_path: Path, *args: str, **kwargs: object) -> subprocess.CompletedPro
 
 
 @pytest.mark.skipif(not DEV_FULL.exists(), reason="needs /dev/full")
-def test_add_and_undo_to_a_full_disk_commit_once_and_exit_0(db_path: Path) -> None:
+def test_add_and_undo_to_a_full_disk_commit_once_and_exit_0(location: str, stored: Stored) -> None:
     with DEV_FULL.open("w") as full:
-        added = _run(db_path, "add", "Ann Smith", stdout=full, stderr=subprocess.PIPE)
+        added = _run(location, "add", "Ann Smith", stdout=full, stderr=subprocess.PIPE)
         assert added.returncode == 0, added.stderr
         assert "the change was saved" in added.stderr
         assert "nothing was changed" not in added.stderr
-        assert rows(db_path, "SELECT name FROM contact") == [("Ann Smith",)]
-        assert run_process(db_path, "add", "Bob").returncode == 0
-        undone = _run(db_path, "undo", stdout=full, stderr=subprocess.PIPE)
+        assert stored.rows("SELECT name FROM contact") == [("Ann Smith",)]
+        assert run_process(location, "add", "Bob").returncode == 0
+        undone = _run(location, "undo", stdout=full, stderr=subprocess.PIPE)
         assert undone.returncode == 0, undone.stderr
-        assert rows(db_path, "SELECT name FROM contact") == [("Ann Smith",)]
-        listed = _run(db_path, "list", stdout=full, stderr=subprocess.PIPE)
+        assert stored.rows("SELECT name FROM contact") == [("Ann Smith",)]
+        listed = _run(location, "list", stdout=full, stderr=subprocess.PIPE)
         assert listed.returncode == 4
         assert listed.stderr == "relate: error: No space left on device\n"
 
@@ -53,36 +53,38 @@ def _closed(fd: int) -> dict[str, object]:
     return {"preexec_fn": lambda: os.close(fd), "stdin": subprocess.DEVNULL}
 
 
-def test_a_closed_stdout_is_code_4_or_a_warning_after_a_change(db_path: Path) -> None:
-    listed = _run(db_path, "list", stderr=subprocess.PIPE, **_closed(1))
+def test_a_closed_stdout_is_code_4_or_a_warning_after_a_change(
+    location: str, stored: Stored
+) -> None:
+    listed = _run(location, "list", stderr=subprocess.PIPE, **_closed(1))
     assert listed.returncode == 4
     assert listed.stderr == "relate: error: standard output is closed\n"
-    added = _run(db_path, "add", "Ann Smith", stderr=subprocess.PIPE, **_closed(1))
+    added = _run(location, "add", "Ann Smith", stderr=subprocess.PIPE, **_closed(1))
     assert added.returncode == 0
     assert "the change was saved" in added.stderr
-    assert rows(db_path, "SELECT name FROM contact") == [("Ann Smith",)]
+    assert stored.rows("SELECT name FROM contact") == [("Ann Smith",)]
 
 
-def test_a_closed_stdin_reads_as_empty(db_path: Path) -> None:
-    assert run_process(db_path, "add", "Ann").returncode == 0
-    logged = _run(db_path, "log", "ann", capture_output=True, preexec_fn=lambda: os.close(0))
+def test_a_closed_stdin_reads_as_empty(location: str, stored: Stored) -> None:
+    assert run_process(location, "add", "Ann").returncode == 0
+    logged = _run(location, "log", "ann", capture_output=True, preexec_fn=lambda: os.close(0))
     assert logged.returncode == 1
     assert logged.stderr == "relate: error: no text on standard input; nothing logged\n"
-    imported = _run(db_path, "import", "-", capture_output=True, preexec_fn=lambda: os.close(0))
+    imported = _run(location, "import", "-", capture_output=True, preexec_fn=lambda: os.close(0))
     assert imported.returncode in (0, 1), imported.stderr
     assert "internal error" not in imported.stderr
-    assert rows(db_path, "SELECT count(*) FROM interaction") == [(0,)]
+    assert stored.rows("SELECT count(*) FROM interaction") == [(0,)]
 
 
-def test_non_ascii_names_in_the_c_locale_are_stored_as_typed(db_path: Path) -> None:
-    env = process_env(db_path, LC_ALL="C", PYTHONUTF8="0", LANG="C")
+def test_non_ascii_names_in_the_c_locale_are_stored_as_typed(location: str, stored: Stored) -> None:
+    env = process_env(location, LC_ALL="C", PYTHONUTF8="0", LANG="C")
     for name in ("Søren Kierkegaard", "王伟"):
-        added = _run(db_path, "add", name, capture_output=True, env=env)
+        added = _run(location, "add", name, capture_output=True, env=env)
         assert added.returncode == 0, added.stderr
-    shown = _run(db_path, "show", "soren", capture_output=True, env=env)
+    shown = _run(location, "show", "soren", capture_output=True, env=env)
     assert shown.returncode in (0, 4), shown.stderr  # 4: the terminal cannot show "ø"
     assert "internal error" not in shown.stderr
-    assert rows(db_path, "SELECT name FROM contact ORDER BY id") == [
+    assert stored.rows("SELECT name FROM contact ORDER BY id") == [
         ("Søren Kierkegaard",),
         ("王伟",),
     ]
@@ -134,11 +136,11 @@ def _interrupt(pid: int, fd: int, seconds: float = 60) -> int | None:
     return None
 
 
-def test_ctrl_c_at_a_prompt_exits_130_and_changes_nothing(db_path: Path) -> None:
-    assert run_process(db_path, "add", "Ann Smith").returncode == 0
+def test_ctrl_c_at_a_prompt_exits_130_and_changes_nothing(location: str, stored: Stored) -> None:
+    assert run_process(location, "add", "Ann Smith").returncode == 0
     pid, fd = pty.fork()
     if pid == 0:  # the child: relate on a terminal, asking before it deletes
-        env = process_env(db_path)
+        env = process_env(location)
         os.execve(sys.executable, [sys.executable, "-m", "relate", "delete", "Ann Smith"], env)
     try:
         assert b"[y/N]" in _read_until(fd, b"[y/N]")
@@ -146,4 +148,4 @@ def test_ctrl_c_at_a_prompt_exits_130_and_changes_nothing(db_path: Path) -> None
     finally:
         os.close(fd)
     assert status == 130
-    assert rows(db_path, "SELECT name FROM contact") == [("Ann Smith",)]
+    assert stored.rows("SELECT name FROM contact") == [("Ann Smith",)]

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from helpers import Relate, user_data
+from helpers import Relate, Stored
 
 # Each write command, run against the people and items the fixture below creates.
 WRITES: tuple[tuple[str, ...], ...] = (
@@ -46,69 +45,81 @@ NO_CHANGE: tuple[tuple[str, ...], ...] = (
 )
 
 
-@pytest.fixture(scope="module")
-def world_template(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Path:
-    """People, reminders, a concern and an engagement, built once for the module."""
+# The world every test starts from, made by these commands.
+WORLD: tuple[tuple[str, ...], ...] = (
+    ("add", "Ann Smith", "--stage", "exploration", "--org", "Acme"),
+    ("add", "Cy Young"),
+    ("add", "Dee Ray"),
+    ("archive", "Dee Ray"),
+    ("remind", "ann", "Call back", "--on", "2026-11-24"),
+    ("remind", "ann", "Send the invoice", "--on", "2026-11-25"),
+    ("concern", "ann", "Late delivery"),
+    ("engagement", "ann", "Logo"),
+)
+
+
+def _build_world(location: str) -> None:
     from typer.testing import CliRunner
 
     from relate.cli.main import app
 
-    path = tmp_path_factory.mktemp("world") / "relate.db"
-    shutil.copyfile(template_db, path)
-    env = {"RELATE_DB": str(path), "RELATE_NOW": "2026-11-24T09:30"}
-    for args in (
-        ("add", "Ann Smith", "--stage", "exploration", "--org", "Acme"),
-        ("add", "Cy Young"),
-        ("add", "Dee Ray"),
-        ("archive", "Dee Ray"),
-        ("remind", "ann", "Call back", "--on", "2026-11-24"),
-        ("remind", "ann", "Send the invoice", "--on", "2026-11-25"),
-        ("concern", "ann", "Late delivery"),
-        ("engagement", "ann", "Logo"),
-    ):
+    env = {"RELATE_DB": location, "RELATE_NOW": "2026-11-24T09:30"}
+    for args in WORLD:
         result = CliRunner().invoke(app, list(args), env=env)
         assert result.exit_code == 0, (args, result.stderr)
+
+
+@pytest.fixture(scope="module")
+def world_template(tmp_path_factory: pytest.TempPathFactory, template_db: Path) -> Path:
+    """People, reminders, a concern and an engagement, built once for the module."""
+    path = tmp_path_factory.mktemp("world") / "relate.db"
+    shutil.copyfile(template_db, path)
+    _build_world(str(path))
     return path
 
 
 @pytest.fixture
-def world(world_template: Path, db_path: Path, tmp_path: Path) -> Path:
+def world(
+    db_path: Path,
+    tmp_path: Path,
+    engine: str,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Path:
     """The world in this test's database, and a CSV file of two new people."""
-    shutil.copyfile(world_template, db_path)
+    if engine == "postgresql":
+        cluster = request.getfixturevalue("pg_cluster")
+        name = cluster.create_database(template=cluster.template("one-step world", _build_world))
+        request.addfinalizer(lambda: cluster.drop_database(name))
+        monkeypatch.setenv("RELATE_DB", cluster.url(name))
+    else:
+        shutil.copyfile(request.getfixturevalue("world_template"), db_path)
     source = tmp_path / "people.csv"
     source.write_text("name,email\nEve Adams,eve@example.com\nFay Lee,fay@example.com\n")
     return source
 
 
-def _steps(db_path: Path) -> int:
-    conn = sqlite3.connect(db_path)
-    try:
-        return int(conn.execute("SELECT count(*) FROM undo_step").fetchone()[0])
-    finally:
-        conn.close()
-
-
 @pytest.mark.parametrize("args", WRITES, ids=lambda args: " ".join(args[:2]))
 def test_a_write_command_is_one_undo_step_and_undo_takes_all_of_it_back(
-    relate: Relate, db_path: Path, world: Path, args: tuple[str, ...]
+    relate: Relate, stored: Stored, world: Path, args: tuple[str, ...]
 ) -> None:
     args = tuple(str(world) if a == "IMPORT_FILE" else a for a in args)
-    before, data = _steps(db_path), user_data(db_path)
+    before, data = stored.steps(), stored.user_data()
     result = relate(*args)
     assert result.exit_code == 0, result.stderr
-    assert _steps(db_path) == before + 1
-    assert user_data(db_path) != data
+    assert stored.steps() == before + 1
+    assert stored.user_data() != data
     assert relate("undo").exit_code == 0
-    assert user_data(db_path) == data
+    assert stored.user_data() == data
 
 
 @pytest.mark.parametrize("args", NO_CHANGE, ids=" ".join)
 def test_a_command_that_changes_nothing_says_so_and_uses_no_undo_step(
-    relate: Relate, db_path: Path, world: Path, args: tuple[str, ...]
+    relate: Relate, stored: Stored, world: Path, args: tuple[str, ...]
 ) -> None:
-    before, data = _steps(db_path), user_data(db_path)
+    before, data = stored.steps(), stored.user_data()
     result = relate(*args)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("Nothing changed: #")
-    assert _steps(db_path) == before
-    assert user_data(db_path) == data  # not even a timestamp moved
+    assert stored.steps() == before
+    assert stored.user_data() == data  # not even a timestamp moved

@@ -7,11 +7,10 @@ import os
 import time
 from collections.abc import Iterator
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 
-from helpers import Relate, rows
+from helpers import Relate, Stored
 
 
 @pytest.fixture
@@ -68,13 +67,12 @@ def test_a_time_that_does_not_exist_is_moved_and_explained(
 
 
 def test_times_are_stored_in_utc_and_shown_local(
-    relate: Relate, copenhagen: None, db_path: Path
+    relate: Relate, copenhagen: None, stored: Stored
 ) -> None:
     assert relate("add", "Ann").exit_code == 0
     assert relate("remind", "ann", "Summer", "--on", "2026-07-01 15:00").exit_code == 0
     assert relate("remind", "ann", "Winter", "--on", "2026-12-01 15:00").exit_code == 0
-    stored = rows(db_path, "SELECT text, due_at FROM reminder ORDER BY id")
-    assert stored == [
+    assert stored.rows("SELECT text, due_at FROM reminder ORDER BY id") == [
         ("Summer", "2026-07-01 13:00:00.000000"),
         ("Winter", "2026-12-01 14:00:00.000000"),
     ]

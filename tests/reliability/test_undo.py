@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from helpers import Relate, ok, user_data
-from relate.storage.database import open_database
+from helpers import Relate, Stored, ok
+from relate.storage.database import Database
 from relate.storage.journal import KEEP_STEPS
 from relate.storage.tables import JOURNALED_TABLES
 
 
-def test_undo_says_what_it_undid_and_reverts_a_log(relate: Relate, db_path: Path) -> None:
+def test_undo_says_what_it_undid_and_reverts_a_log(relate: Relate) -> None:
     ok(relate("add", "Ann Smith"))
     ok(relate("log", "ann", "Call about the redesign; wants a quote by Friday", "-k", "call"))
     out = ok(relate("undo"))
@@ -27,7 +27,7 @@ def test_undo_says_what_it_undid_and_reverts_a_log(relate: Relate, db_path: Path
 
 
 def test_deleted_contact_comes_back_with_everything(
-    relate: Relate, db_path: Path, checked: Callable[[], None]
+    relate: Relate, stored: Stored, checked: Callable[[], None]
 ) -> None:
     ok(relate("add", "Ann Smith", "--email", "ann@acme.com", "--org", "Acme", "--tag", "vip"))
     ok(relate("add", "Bob Jones"))
@@ -36,14 +36,14 @@ def test_deleted_contact_comes_back_with_everything(
     ok(relate("log", "ann", "Workshop together", "--with", "bob"))
     ok(relate("remind", "ann", "Send the proposal", "--on", "thursday", "--every", "weekly"))
     ok(relate("done", "2", "--force"))  # recurring, before its day: history and a new due date
-    before = user_data(db_path)
+    before = stored.user_data()
 
     ok(relate("delete", "ann smith", "--yes"))  # delete takes only an exact name
     assert relate("show", "ann").exit_code == 3
-    assert user_data(db_path) != before
+    assert stored.user_data() != before
 
     assert 'Undid: relate delete "ann smith" --yes' in ok(relate("undo"))
-    assert user_data(db_path) == before
+    assert stored.user_data() == before
     checked()
     shown = json.loads(ok(relate("show", "ann", "--format", "json")))
     assert {d["label"] for d in shown["dates"]} == {"birthday"}
@@ -55,8 +55,8 @@ def test_deleted_contact_comes_back_with_everything(
     assert "Ann Smith" in ok(relate("search", "ann"))
 
 
-def test_repeated_undo_walks_back_to_an_empty_database(relate: Relate, db_path: Path) -> None:
-    empty = user_data(db_path)
+def test_repeated_undo_walks_back_to_an_empty_database(relate: Relate, stored: Stored) -> None:
+    empty = stored.user_data()
     ok(relate("add", "Ann"))
     ok(relate("log", "ann", "hello"))
     ok(relate("remind", "ann", "call back", "--on", "friday"))
@@ -65,7 +65,7 @@ def test_repeated_undo_walks_back_to_an_empty_database(relate: Relate, db_path: 
     ok(relate("edit", "ann", "--name", "Ann Smith", "--every", "monthly"))
     for _ in range(6):
         ok(relate("undo"))
-    assert user_data(db_path) == empty
+    assert stored.user_data() == empty
     result = relate("undo")
     assert result.exit_code == 1
     assert result.stderr == "relate: error: nothing to undo\n"
@@ -79,27 +79,23 @@ def test_reads_and_failed_commands_leave_nothing_to_undo(relate: Relate) -> None
     assert "Nothing to undo." in ok(relate("undo", "--list"))
 
 
-def test_at_least_fifty_steps_are_kept(db_path: Path) -> None:
+def test_at_least_fifty_steps_are_kept(db: Database) -> None:
     from datetime import datetime
 
     from relate.services import contacts, undo
 
-    db = open_database(db_path)
-    try:
-        for number in range(KEEP_STEPS + 20):
-            contacts.add_contact(
-                db,
-                contacts.ContactInput(name=f"Person {number}"),
-                datetime(2026, 1, 1).astimezone(),
-            )
-        steps = db.execute("SELECT count(*) FROM undo_step").fetchone()[0]
-        assert 50 <= steps == KEEP_STEPS
-        for _ in range(50):
-            undo.undo_last(db)
-        remaining = db.execute("SELECT count(*) FROM contact").fetchone()[0]
-        assert remaining == KEEP_STEPS + 20 - 50
-    finally:
-        db.close()
+    for number in range(KEEP_STEPS + 20):
+        contacts.add_contact(
+            db,
+            contacts.ContactInput(name=f"Person {number}"),
+            datetime(2026, 1, 1).astimezone(),
+        )
+    steps = db.execute("SELECT count(*) FROM undo_step").fetchone()[0]
+    assert 50 <= steps == KEEP_STEPS
+    for _ in range(50):
+        undo.undo_last(db)
+    remaining = db.execute("SELECT count(*) FROM contact").fetchone()[0]
+    assert remaining == KEEP_STEPS + 20 - 50
 
 
 def test_undo_list_shows_newest_first(relate: Relate) -> None:
@@ -117,24 +113,31 @@ def test_label_is_one_line_even_for_multi_line_text(relate: Relate) -> None:
     assert out.count("\n") == 1 and len(out) < 120
 
 
-def test_text_with_nul_bytes_and_quotes_comes_back_byte_for_byte(db_path: Path) -> None:
+def _deleted_and_undone(db: Database, name: str, notes: str) -> tuple[object, object]:
     from datetime import datetime
 
     from relate.services import contacts, undo
     from relate.services.matching import ContactRef
 
+    ref = contacts.add_contact(
+        db, contacts.ContactInput(name=name, notes=notes), datetime(2026, 1, 1).astimezone()
+    )
+    contacts.delete_contact(db, ContactRef(ref.id, name))
+    undo.undo_last(db)
+    row = db.execute("SELECT name, notes FROM contact WHERE id = :id", {"id": ref.id}).fetchone()
+    return row[0], row[1]
+
+
+def test_text_with_quotes_comes_back_byte_for_byte(db: Database) -> None:
+    name = 'Robert\'); DROP TABLE contact;-- "x" \\%s %(p)s \U0001f600'
+    assert _deleted_and_undone(db, name, "a\tb\r\n") == (name, "a\tb\r\n")
+
+
+# PostgreSQL's text cannot hold a NUL byte at all (docs/team.md, "What differs").
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_text_with_nul_bytes_comes_back_byte_for_byte(db: Database) -> None:
     name = 'Robert\'); DROP TABLE contact;--\x00 "x" \U0001f600'
-    db = open_database(db_path)
-    try:
-        ref = contacts.add_contact(
-            db, contacts.ContactInput(name=name, notes="a\x00b"), datetime(2026, 1, 1).astimezone()
-        )
-        contacts.delete_contact(db, ContactRef(ref.id, name))
-        undo.undo_last(db)
-        row = db.execute("SELECT name, notes FROM contact WHERE id = ?", (ref.id,)).fetchone()
-        assert (row[0], row[1]) == (name, "a\x00b")
-    finally:
-        db.close()
+    assert _deleted_and_undone(db, name, "a\x00b") == (name, "a\x00b")
 
 
 def test_every_table_with_user_data_is_journaled(db_path: Path) -> None:
@@ -148,15 +151,11 @@ def test_every_table_with_user_data_is_journaled(db_path: Path) -> None:
     assert tables == set(JOURNALED_TABLES)
 
 
-def test_a_tampered_journal_is_refused(relate: Relate, db_path: Path) -> None:
+def test_a_tampered_journal_is_refused(relate: Relate, stored: Stored) -> None:
     ok(relate("add", "Ann"))
-    conn = sqlite3.connect(db_path)
-    conn.execute(
-        "UPDATE undo_entry SET sql = ?",
-        ("ATTACH DATABASE '/tmp/evil.db' AS evil",),
+    stored.run(
+        "UPDATE undo_entry SET sql = :sql", {"sql": "ATTACH DATABASE '/tmp/evil.db' AS evil"}
     )
-    conn.commit()
-    conn.close()
     result = relate("undo")
     assert result.exit_code == 4
     assert "did not write" in result.stderr

@@ -219,11 +219,13 @@ def test_the_models_mark_only_the_undo_journal_as_not_journaled() -> None:
     assert "contact" in JOURNALED_TABLES and "gift" in JOURNALED_TABLES
 
 
-def test_undo_steps_are_dated_by_the_clock_the_opener_gives(db_path: Path) -> None:
+def test_undo_steps_are_dated_by_the_clock_the_opener_gives(location: str) -> None:
     from datetime import UTC, datetime
 
+    from relate.storage.location import parse_location
+
     moment = datetime(2031, 5, 6, 7, 8, tzinfo=UTC)
-    db = open_database(db_path, now=lambda: moment)
+    db = open_database(parse_location(location), now=lambda: moment)
     try:
         with db.transaction() as conn:
             conn.execute(
