@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -56,8 +57,10 @@ def upgrade_postgres(conninfo: str, revision: str = "head") -> None:
     """Apply every pending migration to the PostgreSQL database ``conninfo`` names.
 
     The models' dates and times are stored as the same ISO text as on SQLite and
-    booleans as 0/1 (``_same_storage_as_sqlite``): the services compare and order them
-    as text, and a backup is a SQLite file with the same bytes. PostgreSQL's DDL is
+    booleans as 0/1, and text compares by its bytes as SQLite's does
+    (``_same_storage_as_sqlite``): the services compare and order them as text, a
+    prefix is a range of keys whatever the server's language, and a backup is a SQLite
+    file with the same bytes. PostgreSQL's DDL is
     transactional: each migration commits with its version bump, or not at all.
     """
     import psycopg
@@ -80,18 +83,31 @@ def upgrade_postgres(conninfo: str, revision: str = "head") -> None:
 
 
 def _same_storage_as_sqlite() -> None:
-    from sqlalchemy import Boolean, Date, DateTime
+    import copy
+
+    from sqlalchemy import Boolean, Date, DateTime, String
     from sqlalchemy.ext.compiler import compiles
 
     def as_text(_type: object, _compiler: object, **_kw: object) -> str:
-        return "TEXT"
+        return 'TEXT COLLATE "C"'
 
     def as_integer(_type: object, _compiler: object, **_kw: object) -> str:
         return "INTEGER"
 
+    def by_bytes(type_: String, compiler: Any, **kw: object) -> str:
+        """Text columns collate "C", SQLite's BINARY: a database created with a language's
+        collation (en_US, de_DE, ICU's da or cs) would otherwise order keys by its rules,
+        and a prefix range (``key >= :p AND key < :p || max``) would miss names where a
+        letter pair sorts as one ("aa" after "z" in Danish, "ch" after "h" in Czech)."""
+        if type_.collation is None:
+            type_ = copy.copy(type_)
+            type_.collation = "C"
+        return str(compiler.visit_VARCHAR(type_, **kw))
+
     compiles(DateTime, "postgresql")(as_text)
     compiles(Date, "postgresql")(as_text)
     compiles(Boolean, "postgresql")(as_integer)
+    compiles(String, "postgresql")(by_bytes)
 
 
 def script_revisions() -> list[str]:
