@@ -100,6 +100,29 @@ def test_a_fresh_empty_database_is_set_up_on_first_use(pg: Database) -> None:
     assert pg.engine.name == "postgresql"
 
 
+def test_the_servers_tables_have_the_models_columns_and_keys(pg: Database) -> None:
+    """Undo's replay, backup and restore name columns from storage/tables.py (derived
+    from the models), not from the server's catalogue: the two must agree."""
+    from relate.storage.tables import COLUMNS, KEYS
+
+    columns: dict[str, tuple[str, ...]] = {}
+    for table, column in pg.execute(
+        "SELECT table_name, column_name FROM information_schema.columns"
+        " WHERE table_schema = current_schema() AND is_generated = 'NEVER'"
+        " AND table_name <> 'alembic_version' ORDER BY table_name, ordinal_position"
+    ):
+        columns[table] = (*columns.get(table, ()), column)
+    assert columns == COLUMNS
+    for table, keys in KEYS.items():
+        found = pg.execute(
+            "SELECT a.attname FROM pg_index i JOIN pg_attribute a"
+            " ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
+            " WHERE i.indrelid = CAST(:t AS regclass) AND i.indisprimary",
+            {"t": table},
+        )
+        assert {row[0] for row in found} == set(keys), table
+
+
 def test_a_database_with_other_tables_is_refused_untouched(pg_url: str) -> None:
     import psycopg
 

@@ -418,6 +418,15 @@ def tables_module() -> str:
     lines += [
         "}",
         "",
+        "# Every table's primary key (what identifies a row an undo step puts back).",
+        "KEYS: dict[str, tuple[str, ...]] = {",
+    ]
+    for table in tables:
+        keys = [column.name for column in table.primary_key.columns]
+        lines += _tuple_lines(f'"{table.name}": ', keys, "    ", ",")
+    lines += [
+        "}",
+        "",
         "# The tables holding the user's data, which ``relate undo`` can revert: all but",
         "# those the models mark NOT_JOURNALED (the undo journal's own).",
         *_tuple_lines("JOURNALED_TABLES: tuple[str, ...] = ", journaled, ""),

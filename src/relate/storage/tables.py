@@ -98,6 +98,31 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "undo_entry": ("id", "step_id", "sql"),
 }
 
+# Every table's primary key (what identifies a row an undo step puts back).
+KEYS: dict[str, tuple[str, ...]] = {
+    "organisation": ("id",),
+    "contact": ("id",),
+    "contact_alias": ("id",),
+    "contact_email": ("id",),
+    "contact_phone": ("id",),
+    "contact_tag": ("id",),
+    "contact_address": ("id",),
+    "contact_field": ("id",),
+    "important_date": ("id",),
+    "interaction": ("id",),
+    "interaction_contact": ("interaction_id", "contact_id"),
+    "interaction_tag": ("id",),
+    "reminder": ("id",),
+    "reminder_completion": ("id",),
+    "stage_change": ("id",),
+    "engagement": ("id",),
+    "feedback": ("id",),
+    "concern": ("id",),
+    "gift": ("id",),
+    "undo_step": ("id",),
+    "undo_entry": ("id",),
+}
+
 # The tables holding the user's data, which ``relate undo`` can revert: all but
 # those the models mark NOT_JOURNALED (the undo journal's own).
 JOURNALED_TABLES: tuple[str, ...] = (

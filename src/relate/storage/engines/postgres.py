@@ -13,7 +13,8 @@ a SQLite run never loads psycopg.
   serialise as on SQLite, so undo steps stay in order.
 - The undo journal: one plpgsql trigger function on every journaled table writes the
   old row as JSON under the step named by the transaction-local setting
-  ``relate.step``; replay rebuilds each statement from the table's real columns.
+  ``relate.step``; replay rebuilds each statement from the table's columns and
+  primary key as the models declare them (``storage/tables.py``).
 - Full-text search: GIN expression indexes over ``to_tsvector('simple',
   relate_unaccent(...))`` (migration 0001), ranked by ``ts_rank``.
 - Compatibility: a few functions with SQLite's names (``julianday``, ``date``,
@@ -42,6 +43,7 @@ from relate.storage.engines import QueryParts, SearchSyntaxError
 from relate.storage.journal import JOURNALED_TABLES, KEEP_STEPS, one_line
 from relate.storage.schema import APPLICATION_ID
 from relate.storage.sql import NAMES
+from relate.storage.tables import COLUMNS, KEYS
 
 if TYPE_CHECKING:
     from relate.storage.database import Database
@@ -204,8 +206,6 @@ class PostgresEngine:
     def __init__(self, conn: psycopg.Connection[Any], where: str) -> None:
         self.conn = conn
         self.where = where  # the URL with its password masked, for messages
-        self._columns: dict[str, list[str]] = {}
-        self._keys: dict[str, list[str]] = {}
 
     def execute(self, sql: str, params: dict[str, object] | None = None) -> Any:
         try:
@@ -301,7 +301,7 @@ class PostgresEngine:
             op, table, row = record["op"], record["table"], record["row"]
         except (ValueError, KeyError, TypeError):
             record = None
-        columns = self._table_columns(table) if record and table in JOURNALED_TABLES else []
+        columns = COLUMNS[table] if record and table in JOURNALED_TABLES else ()
         if (
             not columns
             or op not in ("insert", "update", "delete")
@@ -309,7 +309,7 @@ class PostgresEngine:
             or set(row) - set(columns)
         ):
             raise StorageError("the undo journal holds an entry relate did not write; not undoing")
-        keys = self._table_keys(table)
+        keys = KEYS[table]
         names = [column for column in columns if column in row]
         params = {f"v{number}": row[name] for number, name in enumerate(names)}
         where = " AND ".join(f'"{key}" = :v{names.index(key)}' for key in keys)
@@ -321,32 +321,6 @@ class PostgresEngine:
         listed = ", ".join(f'"{name}"' for name in names)
         values = ", ".join(f":v{number}" for number in range(len(names)))
         return f'INSERT INTO "{table}" ({listed}) VALUES ({values})', params
-
-    def _table_columns(self, table: str) -> list[str]:
-        if table not in self._columns:
-            self._columns[table] = [
-                str(row[0])
-                for row in self.execute(
-                    "SELECT column_name FROM information_schema.columns"
-                    " WHERE table_schema = current_schema() AND table_name = :t"
-                    " AND is_generated = 'NEVER' ORDER BY ordinal_position",
-                    {"t": table},
-                )
-            ]
-        return self._columns[table]
-
-    def _table_keys(self, table: str) -> list[str]:
-        if table not in self._keys:
-            self._keys[table] = [
-                str(row[0])
-                for row in self.execute(
-                    "SELECT a.attname FROM pg_index i JOIN pg_attribute a"
-                    " ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
-                    " WHERE i.indrelid = CAST(:t AS regclass) AND i.indisprimary",
-                    {"t": f'"{table}"'},
-                )
-            ]
-        return self._keys[table]
 
     @contextmanager
     def interruptible(self) -> Iterator[None]:
@@ -667,10 +641,6 @@ def open_postgres(location: Any, *, create: bool, now: Callable[[], datetime]) -
 COPIED_TABLES = JOURNALED_TABLES
 
 
-def _sqlite_columns(conn: Any, table: str) -> list[str]:
-    return [str(row[1]) for row in conn.execute(f'PRAGMA table_info("{table}")')]
-
-
 def copy_to_sqlite(engine: PostgresEngine, target: Any) -> None:
     """Copy every table into ``target`` (an open sqlite3 connection to an empty relate
     file at the newest schema), read in one snapshot: a REPEATABLE READ transaction
@@ -683,9 +653,7 @@ def copy_to_sqlite(engine: PostgresEngine, target: Any) -> None:
             conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         target.execute("BEGIN")
         for table in COPIED_TABLES:
-            columns = [
-                c for c in _sqlite_columns(target, table) if c in engine._table_columns(table)
-            ]
+            columns = COLUMNS[table]
             listed = ", ".join(f'"{c}"' for c in columns)
             marks = ", ".join("?" for _ in columns)
             with conn.cursor() as cursor:
@@ -713,9 +681,7 @@ def load_from_sqlite(engine: PostgresEngine, source: Any) -> None:
         for table in (*reversed(COPIED_TABLES), "undo_entry", "undo_step"):
             conn.execute(f'DELETE FROM "{table}"'.encode())
         for table in COPIED_TABLES:
-            columns = [
-                c for c in _sqlite_columns(source, table) if c in engine._table_columns(table)
-            ]
+            columns = COLUMNS[table]
             listed = ", ".join(f'"{c}"' for c in columns)
             with (
                 conn.cursor() as cursor,
