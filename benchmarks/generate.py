@@ -305,7 +305,8 @@ class Generator:
             participants = []
             for index in dict.fromkeys(people):
                 participants.append((interaction_id, index + 1))
-                self.last_epoch[index] = epoch
+                if kind != "note":  # an internal note is no contact (counts_as_contact)
+                    self.last_epoch[index] = epoch
             if rng.random() < 0.1:
                 tag = rng.choice(TAGS)
                 tags.append((interaction_id, tag, fold(tag)))

@@ -45,7 +45,7 @@ def test_remind_reads_the_next_such_date_and_says_the_year_and_time(
 @pytest.mark.usefixtures("ann")
 def test_a_follow_up_echoes_its_year_and_time(relate: Relate) -> None:
     out = ok(relate("log", "ann", "Call", "--follow-up", "jan 5 9am"))
-    assert out == "Logged #1 note with Ann Smith; follow-up #1 due Tue 5 Jan 2027 09:00\n"
+    assert out == "Logged #1 with Ann Smith; follow-up #1 due Tue 5 Jan 2027 09:00\n"
 
 
 @pytest.mark.usefixtures("ann")

@@ -132,7 +132,7 @@ def test_when_means_the_last_such_day_and_is_echoed(
     relate: Relate, when: str, logged_at: str, echo: str
 ) -> None:
     out = ok(relate("log", "ann", "Call", "--when", when))
-    assert out == f"Logged #1 note with Ann Smith {echo}\n"
+    assert out == f"Logged #1 with Ann Smith {echo}\n"
     assert as_json(relate("show", "ann", "-f", "json"))["timeline"][0]["when"] == logged_at
 
 
@@ -144,11 +144,11 @@ def test_a_future_when_is_refused_unless_planned(relate: Relate, when: str) -> N
     assert "in the future" in refused.stderr and "--planned" in refused.stderr
     assert as_json(relate("show", "ann", "-f", "json"))["timeline"] == []
     assert ok(relate("log", "ann", "Workshop", "--when", when, "--planned")).startswith(
-        "Logged #1 note with Ann Smith "
+        "Logged #1 with Ann Smith "
     )
 
 
 @pytest.mark.usefixtures("ann_and_bob")
 def test_planned_friday_is_the_coming_one(relate: Relate) -> None:
     out = ok(relate("log", "ann", "Workshop", "--when", "friday", "--planned"))
-    assert out == "Logged #1 note with Ann Smith on Fri 27 Nov\n"
+    assert out == "Logged #1 with Ann Smith on Fri 27 Nov\n"

@@ -223,7 +223,7 @@ class CliModel(RuleBasedStateMachine):
             shown = json.loads(
                 self.run("show", f"#{contact}", "--format", "json", "-n", "999").stdout
             )
-            texts = {e["text"] for e in shown["timeline"] if e["kind"] == "note"}
+            texts = {e["text"] for e in shown["timeline"] if e["kind"] == "other"}
             assert texts == set(logs)
         open_items = json.loads(self.run("reminders", "--format", "json").stdout)
         assert {r["id"] for r in open_items} == set(self.reminders)

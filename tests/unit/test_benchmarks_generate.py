@@ -53,7 +53,8 @@ def test_denormalised_last_contact_matches_the_history(tmp_path: Path) -> None:
         """SELECT c.id, c.name, c.name_key, c.cadence_days, c.created_at, c.last_contact_at,
             c.next_due_on,
             (SELECT max(i.occurred_at) FROM interaction_contact ic
-                JOIN interaction i ON i.id = ic.interaction_id WHERE ic.contact_id = c.id)
+                JOIN interaction i ON i.id = ic.interaction_id
+                WHERE ic.contact_id = c.id AND i.kind != 'note')
         FROM contact c"""
     ).fetchall()
     assert len(rows) == 300

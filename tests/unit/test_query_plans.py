@@ -27,6 +27,9 @@ HOT = {
     "agenda --mine dates": important_dates.DATES_IN_WINDOW_MINE,
     "agenda --mine concerns": agenda.CONCERN_ITEMS_MINE,
     "agenda gift given": agenda.GIFTS_GIVEN,
+    "agenda losing touch": agenda.LOSING_ITEMS,
+    "agenda losing touch count": agenda.COUNT_LOSING,
+    "agenda --mine losing touch": agenda.LOSING_ITEMS_MINE,
     "match by id": matching.BY_ID,
     "match exact": matching.EXACT,
     "match prefix": matching.PREFIX,
@@ -79,6 +82,18 @@ def test_hot_statement_uses_indexes(name: str, db_path: Path) -> None:
     plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + HOT[name], params)]
     conn.close()
     assert full_scans(plan) == [], plan
+
+
+@pytest.mark.parametrize("sql", [agenda.LOSING_ITEMS, agenda.LOSING_ITEMS_MINE])
+def test_losing_touch_reads_its_index_in_order(db_path: Path, sql: str) -> None:
+    """The longest silent first, straight from ix_contact_losing_touch: no sort, so
+    the LIMIT stops the walk after a few entries however many contacts there are."""
+    conn = sqlite3.connect(db_path)
+    params = {"before": "2026-05-28 00:00:00.000000", "limit": 10, "owner": "sam"}
+    plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
+    conn.close()
+    assert any("_losing_touch " in line for line in plan), plan
+    assert not any("TEMP B-TREE" in line for line in plan), plan
 
 
 def test_my_cadence_walk_reads_my_contacts_only(db_path: Path) -> None:

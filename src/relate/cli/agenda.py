@@ -33,15 +33,27 @@ def today(
         bool,
         typer.Option("--mine", help="Only what concerns the contacts you own (see relate whoami)."),
     ] = False,
+    losing_touch: Annotated[
+        int | None,
+        typer.Option(
+            "--losing-touch",
+            min=0,
+            metavar="DAYS",
+            help="List contacts without a cadence not contacted for longer than this "
+            f"(default: RELATE_LOSING_TOUCH, else {service.DEFAULT_LOSING_TOUCH}); 0: off.",
+            show_default=False,
+        ),
+    ] = None,
     fmt: FormatOption = None,
 ) -> None:
     """The agenda: overdue and due items, dates coming up, people (and organisations) to
-    get in touch with.
+    get in touch with, and people without a cadence you are losing touch with.
 
     \b
     Examples:
       relate today
       relate today --mine
+      relate today --losing-touch 90
       relate today --days 7 --format json | jq '.[] | select(.kind == "date")'
     """
     chosen = output.resolve_format(fmt)
@@ -52,5 +64,6 @@ def today(
         days=days,
         limit=None if all_ else service.DEFAULT_LIMIT,
         owner=state.user() if mine else None,
+        losing_touch=state.losing_touch() if losing_touch is None else losing_touch,
     )
     render.write(agenda, chosen)

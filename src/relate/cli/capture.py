@@ -32,8 +32,14 @@ def log(
         ),
     ] = None,
     kind: Annotated[
-        str, typer.Option("--kind", "-k", help="call, email, meeting, message, note or gift.")
-    ] = "note",
+        str,
+        typer.Option(
+            "--kind",
+            "-k",
+            help="call, email, meeting, message, other or gift (each counts as contact); "
+            "note: an internal note, which does not.",
+        ),
+    ] = "other",
     when: Annotated[
         str | None,
         typer.Option(
@@ -54,11 +60,13 @@ def log(
     ] = None,
     tag: Annotated[list[str] | None, typer.Option("--tag", "-t", help="Tag (repeatable).")] = None,
 ) -> None:
-    """Log a call, e-mail, meeting, message, note or gift; it counts as contact.
+    """Log a call, e-mail, meeting, message or gift: it counts as contact (the last
+    contact, the cadence). --kind note logs an internal note instead, which does not.
 
     \b
-    Example:
+    Examples:
       relate log ann "Call about the redesign; wants a quote" --kind call --follow-up friday
+      relate log ann "Prefers e-mail to calls" --kind note
     """
     db = state.database()
     chosen_kind = interactions.parse_kind(kind)

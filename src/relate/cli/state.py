@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from relate import clock, identity
-from relate.errors import StorageError
+from relate.errors import SettingError, StorageError
 from relate.storage.database import Database, open_database
 from relate.storage.location import Location, default_file, default_location, parse_location
 
@@ -105,3 +105,19 @@ def user() -> str:
 
 def today() -> date:
     return clock.today()
+
+
+def losing_touch() -> int:
+    """``RELATE_LOSING_TOUCH``: days without contact after which `today` lists a contact
+    without a cadence as losing touch (0: never); unset, the agenda's default."""
+    from relate.services.agenda import DEFAULT_LOSING_TOUCH
+
+    raw = os.environ.get("RELATE_LOSING_TOUCH", "").strip()
+    if not raw:
+        return DEFAULT_LOSING_TOUCH
+    if not raw.isdigit() or not raw.isascii():
+        raise SettingError(
+            f"RELATE_LOSING_TOUCH={raw!r}: not a number of days",
+            hint=f"use e.g. {DEFAULT_LOSING_TOUCH}, 0 to switch it off, or unset it",
+        )
+    return int(raw)

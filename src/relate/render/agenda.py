@@ -5,12 +5,21 @@ an occasion and its years, a cadence); the sentences are made here."""
 from __future__ import annotations
 
 import sys
-from datetime import date
+from datetime import date, timedelta
 from typing import IO
 
 from relate.dates import format_cadence, format_day
 from relate.render import output
-from relate.services.agenda import CADENCE, CONCERNS, DATES, DUE, OVERDUE, Agenda, Item
+from relate.services.agenda import (
+    CADENCE,
+    CONCERNS,
+    DATES,
+    DUE,
+    LOSING_TOUCH,
+    OVERDUE,
+    Agenda,
+    Item,
+)
 from relate.services.important_dates import BIRTHDAY
 
 EMPTY = "Nothing on the agenda today. Enjoy the quiet!"
@@ -20,6 +29,7 @@ SECTION_TITLES = {
     CONCERNS: "Open concerns",
     DATES: "Coming up",
     CADENCE: "Time to get in touch",
+    LOSING_TOUCH: "Losing touch",
 }
 SECTION_STYLES = {OVERDUE: "bold red", CONCERNS: "bold yellow", DATES: "magenta"}
 # The public JSON/CSV shape of an agenda item (docs/json.md), in this order.
@@ -40,7 +50,8 @@ def item_text(item: Item, today: date) -> str:
     """What the agenda says about an item: the user's own words for a reminder or a
     concern; a sentence for a date ("Ann Smith turns 41 on Fri 14 Mar: gift?", or
     "...; gift given: Book" once one is recorded for it) or a
-    person to get in touch with ("No contact for 20 days (weekly)")."""
+    person to get in touch with ("No contact for 20 days (weekly)"), or losing touch
+    ("No contact for 200 days (no cadence)")."""
     if item.occasion is not None:
         ahead = (item.due - today).days
         day = format_day(item.due, today)
@@ -64,6 +75,11 @@ def item_text(item: Item, today: date) -> str:
         if item.neglect.ever_contacted:
             return f"No contact for {since} days ({every})"
         return f"Never contacted; added {since} days ago ({every})"
+    if item.silence is not None:
+        since = item.silence.days_since
+        if item.silence.ever_contacted:
+            return f"No contact for {since} days (no cadence)"
+        return f"Never contacted; added {since} days ago (no cadence)"
     return item.text or ""
 
 
@@ -97,6 +113,8 @@ def record(item: Item, today: date) -> dict[str, object]:
 def _when(item: Item, agenda: Agenda) -> str:
     if item.section == CADENCE:
         return f"{item.overdue_days}d late" if item.overdue_days > 0 else "today"
+    if item.silence is not None:  # the day of the last contact (or when added)
+        return (agenda.today - timedelta(days=item.silence.days_since)).isoformat()
     if item.section == CONCERNS:
         return f"open {item.overdue_days}d" if item.overdue_days > 0 else "opened today"
     day = format_day(item.due, agenda.today)

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from relate import dates
 from relate.render import output
-from relate.services.interactions import Logged
+from relate.services.interactions import NOTE, OTHER, Logged
 from relate.services.matching import ContactRef
 from relate.services.reminders import Completed
 
@@ -36,9 +36,16 @@ def logged(
     now: datetime,
 ) -> None:
     """'Logged #1 call with Ann Smith; follow-up #1 due Fri 27 Nov'; ``happened`` is
-    said only when it was given (``--when``)."""
+    said only when it was given (``--when``). Without a kind: 'Logged #1 with Ann
+    Smith'; a note says it is no contact: 'Logged #1 note about Ann Smith (not counted
+    as contact)'."""
     names = ", ".join(ref.name for ref in people)
-    message = f"Logged #{logged.interaction_id} {kind} with {names}"
+    if kind == OTHER:
+        message = f"Logged #{logged.interaction_id} with {names}"
+    elif kind == NOTE:
+        message = f"Logged #{logged.interaction_id} note about {names} (not counted as contact)"
+    else:
+        message = f"Logged #{logged.interaction_id} {kind} with {names}"
     if happened is not None:
         at = happened.time() if timed else None
         message += " " + dates.format_on(happened.date(), at, now.date())

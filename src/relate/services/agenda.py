@@ -6,7 +6,10 @@
 4. important dates within their lead time (a birthday, with the age it brings),
 5. people overdue for contact by their cadence, most late relative to their cadence
    first, then by priority; with them, organisations whose cadence has lapsed
-   (nobody there contacted for longer than it, ``services/orgs.py``).
+   (nobody there contacted for longer than it, ``services/orgs.py``),
+6. losing touch: people without a cadence nobody has contacted for longer than a
+   period (``DEFAULT_LOSING_TOUCH`` days; counted from when they were added for those
+   never contacted), longest first (``silence``).
 
 Every section is an indexed query with a LIMIT plus a COUNT, so the agenda costs the
 same at 100k contacts and 2M interactions as at 1k.
@@ -21,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from relate import clock
-from relate.dates import MonthDay
+from relate.dates import FIRST_DAY, MonthDay
 from relate.services import important_dates
 from relate.services.matching import fold
 from relate.storage.database import Database
@@ -33,7 +36,10 @@ DUE = "due"
 CONCERNS = "concerns"
 DATES = "dates"
 CADENCE = "cadence"
+LOSING_TOUCH = "losing-touch"
 DEFAULT_LIMIT = 10
+# Days without contact after which a contact with no cadence is losing touch.
+DEFAULT_LOSING_TOUCH = 180
 
 _OPEN_ITEMS = """SELECT r.id, r.kind, r.text, coalesce(r.snoozed_until, r.due_at) AS due_at,
         r.all_day, c.id AS contact_id, c.name AS contact
@@ -83,6 +89,18 @@ CADENCE_ITEMS_MINE = statement(
 )
 COUNT_CADENCE = statement("SELECT count(*) " + _CADENCE)
 COUNT_CADENCE_MINE = statement("SELECT count(*) " + _CADENCE + " AND owner = :owner")
+# Contacts without a cadence whose last touch (last contact, else when added) is
+# before :before: the first entries of ix_contact_losing_touch, longest first.
+_LOSING = """FROM contact
+    WHERE archived_at IS NULL AND cadence_days IS NULL
+    AND coalesce(last_contact_at, created_at) < :before"""
+_LOSING_ITEMS = "SELECT id, name, last_contact_at, created_at "
+_LOSING_ORDER = " ORDER BY coalesce(last_contact_at, created_at), id LIMIT :limit"
+_MINE_BARE = " AND owner = :owner"
+LOSING_ITEMS = statement(_LOSING_ITEMS + _LOSING + _LOSING_ORDER)
+LOSING_ITEMS_MINE = statement(_LOSING_ITEMS + _LOSING + _MINE_BARE + _LOSING_ORDER)
+COUNT_LOSING = statement("SELECT count(*) " + _LOSING)
+COUNT_LOSING_MINE = statement("SELECT count(*) " + _LOSING + _MINE_BARE)
 _CONCERNS = """FROM concern k JOIN contact c ON c.id = k.contact_id
     WHERE k.resolved_at IS NULL AND c.archived_at IS NULL"""
 _CONCERN_ITEMS = "SELECT k.id, k.text, k.opened_at, c.id AS contact_id, c.name AS contact "
@@ -123,12 +141,41 @@ class Neglect:
 
 
 @dataclass(frozen=True)
+class Silence:
+    """Why a contact without a cadence is losing touch: days since the last contact
+    (or since they were added, if never contacted), longer than ``limit`` days."""
+
+    days_since: int
+    limit: int
+    ever_contacted: bool
+
+
+def silence(today: date, limit: int, last_contact: date | None, added: date) -> Silence | None:
+    """The losing-touch rule for a contact without a cadence: a Silence when nobody has
+    contacted them for longer than ``limit`` days (counted from ``added`` when they
+    never were), else None. ``limit`` 0 (or less) switches the rule off."""
+    if limit <= 0:
+        return None
+    since = (today - (last_contact or added)).days
+    if since <= limit:
+        return None
+    return Silence(since, limit, last_contact is not None)
+
+
+def losing_touch_before(today: date, limit: int) -> date:
+    """The first local day whose contact still keeps in touch: a contact last touched
+    before it has gone more than ``limit`` days without contact (the first day of the
+    dates relate takes when ``limit`` reaches back further)."""
+    return date.fromordinal(max(FIRST_DAY.toordinal(), today.toordinal() - limit))
+
+
+@dataclass(frozen=True)
 class Item:
     section: str
     # The item's own id: a reminder's (what done/snooze take), a concern's (resolve),
-    # an important date's, or for cadence the contact's.
+    # an important date's, or for cadence and losing touch the contact's.
     id: int
-    kind: str  # reminder | follow-up | concern | date | cadence
+    kind: str  # reminder | follow-up | concern | date | cadence | losing-touch
     contact: str | None
     contact_id: int | None
     due: date
@@ -138,6 +185,7 @@ class Item:
     occasion: Occasion | None = None  # a date's
     gift: str | None = None  # a date's: a gift given for this occurrence (its description)
     neglect: Neglect | None = None  # a cadence item's
+    silence: Silence | None = None  # a losing-touch item's
     organisation: bool = False  # a cadence item about an organisation (id is its id)
 
 
@@ -365,17 +413,55 @@ def _with_orgs(
     return (ranked if limit < 0 else ranked[:limit]), total + len(orgs)
 
 
+def _losing_touch_items(
+    db: Database, today: date, days: int, limit: int, owner: str | None
+) -> tuple[list[Item], int]:
+    if days <= 0:
+        return [], 0
+    before, _ = clock.day_bounds(losing_touch_before(today, days))
+    params: dict[str, object] = {"before": before, "limit": limit, "owner": owner}
+    items = []
+    for row in db.execute(LOSING_ITEMS if owner is None else LOSING_ITEMS_MINE, params):
+        last = row["last_contact_at"]
+        last_day = clock.local_day_of(str(last)) if last else None
+        added = clock.local_day_of(str(row["created_at"]))
+        found = silence(today, days, last_day, added)
+        if found is None:  # cannot happen: the query's bound is the rule's
+            continue
+        due = (last_day or added) + timedelta(days=days)
+        items.append(
+            Item(
+                LOSING_TOUCH,
+                int(row["id"]),
+                LOSING_TOUCH,
+                str(row["name"]),
+                int(row["id"]),
+                due,
+                (today - due).days,
+                silence=found,
+            )
+        )
+    total = len(items)
+    if 0 <= limit <= total:
+        count = COUNT_LOSING if owner is None else COUNT_LOSING_MINE
+        total = int(db.execute(count, params).fetchone()[0])
+    return items, total
+
+
 def build_agenda(
     db: Database,
     today: date,
     days: int = 1,
     limit: int | None = DEFAULT_LIMIT,
     owner: str | None = None,
+    losing_touch: int = DEFAULT_LOSING_TOUCH,
 ) -> Agenda:
     """The agenda as of ``today``; ``days`` widens "due" to the next N days.
 
     ``limit`` caps each section (the totals still count everything); None shows all.
     With ``owner``, only what concerns the contacts that person owns (``--mine``).
+    ``losing_touch``: the days without contact after which a contact with no cadence
+    is listed as losing touch; 0 leaves that section out.
     """
     # No limit is a LIMIT no section reaches (PostgreSQL refuses SQLite's LIMIT -1).
     cap = big = limit if limit is not None and limit >= 0 else 1 << 62
@@ -388,6 +474,7 @@ def build_agenda(
         CONCERNS: _concern_items(db, today, cap, owner),
         DATES: _date_items(db, today, days, big, owner),
         CADENCE: _cadence_items(db, today, cap, owner),
+        LOSING_TOUCH: _losing_touch_items(db, today, losing_touch, cap, owner),
     }
     for name, (items, total) in sections.items():
         agenda.sections[name] = items

@@ -13,7 +13,17 @@ from relate.services.reminders import FOLLOW_UP, insert_reminder
 from relate.storage.database import Database
 from relate.storage.sql import statement
 
-KINDS = ("call", "email", "meeting", "message", "note", "gift")
+KINDS = ("call", "email", "meeting", "message", "other", "note", "gift")
+# An internal note (what you know or think about someone) is no contact with them: it
+# neither sets their last contact nor resets their cadence. Every other kind does.
+NOTE = "note"
+# What `log` records without --kind: some contact not worth classifying (it counts).
+OTHER = "other"
+
+
+def counts_as_contact(kind: str) -> bool:
+    """Whether an interaction of ``kind`` is contact with its participants."""
+    return kind != NOTE
 KIND_ALIASES = {
     "e-mail": "email",
     "mail": "email",
@@ -100,8 +110,9 @@ def insert_interaction(
     now: datetime,
     logged_by: str | None,
 ) -> int:
-    """Insert one interaction inside an open transaction (log, import); it counts as
-    contact for each participant. ``logged_by``: the current user, who logged it."""
+    """Insert one interaction inside an open transaction (log, import); unless it is an
+    internal note, it counts as contact for each participant (their last contact and
+    cadence). ``logged_by``: the current user, who logged it."""
     at = clock.to_storage(when)
     interaction_id = conn.insert(
         INSERT_INTERACTION,
@@ -114,11 +125,13 @@ def insert_interaction(
         },
     )
     day = when.astimezone().date().isoformat()
+    touch = counts_as_contact(kind)
     for contact_id in contact_ids:
         conn.execute(
             INSERT_PARTICIPANT, {"interaction_id": interaction_id, "contact_id": contact_id}
         )
-        conn.execute(TOUCH_CONTACT, {"id": contact_id, "at": at, "day": day})
+        if touch:
+            conn.execute(TOUCH_CONTACT, {"id": contact_id, "at": at, "day": day})
     return interaction_id
 
 
@@ -136,7 +149,8 @@ def log_interaction(
     named: Sequence[str] | None = None,
     logged_by: str | None = None,
 ) -> Logged:
-    """Record one interaction with every participant; it counts as contact for each.
+    """Record one interaction with every participant; it counts as contact for each
+    unless it is an internal note (``counts_as_contact``).
 
     ``logged_by`` is who logged it (the current user; the CLI passes it).
 

@@ -74,6 +74,22 @@ class Contact(SQLModel, table=True):
         Index("ix_contact_org_last_contact", "org_id", "last_contact_at"),
         # 0006: `search` finds people by role (the distinct roles, then one role's people).
         Index("ix_contact_role", "role"),
+        # 0008: `today`'s losing-touch section: contacts without a cadence, longest
+        # without contact (or since added) first.
+        Index(
+            "ix_contact_losing_touch",
+            text("coalesce(last_contact_at, created_at)"),
+            sqlite_where=text("archived_at IS NULL AND cadence_days IS NULL"),
+            postgresql_where=text("archived_at IS NULL AND cadence_days IS NULL"),
+        ),
+        # 0008: the same within one owner's contacts (`today --mine`).
+        Index(
+            "ix_contact_owner_losing_touch",
+            "owner",
+            text("coalesce(last_contact_at, created_at)"),
+            sqlite_where=text("archived_at IS NULL AND cadence_days IS NULL"),
+            postgresql_where=text("archived_at IS NULL AND cadence_days IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -20,5 +20,6 @@ REVISIONS: tuple[str, ...] = (
     "0005_team",
     "0006_orgs",
     "0007_fields",
+    "0008_losing_touch",
 )
 HEAD = REVISIONS[-1]
