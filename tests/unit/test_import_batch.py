@@ -11,12 +11,14 @@ import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import Result
 
+from helpers import Stored
 from relate.dates import MonthDay
 from relate.services import contacts, importing
 from relate.storage.database import open_database
@@ -81,6 +83,74 @@ def test_a_batch_writes_the_rows_insert_contact_writes(
         batch.flush()
     db.close()
     assert _dump(batched) == _dump(one)
+
+
+def _pg_dump(url: str) -> dict[str, list[tuple[object, ...]]]:
+    from relate.storage.location import parse_location
+
+    db = open_database(parse_location(url), now=lambda: NOW)
+    try:
+        return {
+            t: [tuple(row) for row in db.execute(f'SELECT * FROM "{t}" ORDER BY 1')] for t in TABLES
+        }
+    finally:
+        db.close()
+
+
+@pytest.mark.slow
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(people=_people, anniversary=st.booleans())
+def test_a_batch_writes_the_rows_insert_contact_writes_on_postgresql(
+    people: list[contacts.ContactInput], anniversary: bool, pg_cluster: Any
+) -> None:
+    """The same on a server, where a batch is one COPY per table and the ids it gives
+    must move the table's sequence (a contact added after it gets the next id)."""
+    from conftest import _migrated
+    from relate.storage.location import parse_location
+
+    template = pg_cluster.template("migrated", _migrated)
+    one, batched = (pg_cluster.url(pg_cluster.create_database(template)) for _ in range(2))
+    try:
+        extra = [("anniversary", MonthDay(6, 12, 2010))] if anniversary else []
+        db = open_database(parse_location(one), now=lambda: NOW)
+        with db.transaction() as conn:
+            for person in [*people, contacts.ContactInput(name="After")]:
+                contact_id = contacts.insert_contact(conn, person, NOW)
+                for label, when in extra:
+                    contacts.upsert_date(conn, contact_id, label, when, NOW)
+        db.close()
+        db = open_database(parse_location(batched), now=lambda: NOW)
+        with db.transaction() as conn:
+            batch = contacts.ContactBatch(conn, NOW)
+            for person in people:
+                batch.add(person, extra)
+            batch.flush()
+            contact_id = contacts.insert_contact(conn, contacts.ContactInput(name="After"), NOW)
+            for label, when in extra:
+                contacts.upsert_date(conn, contact_id, label, when, NOW)
+        db.close()
+        assert _pg_dump(batched) == _pg_dump(one)
+    finally:
+        for url in (one, batched):
+            pg_cluster.drop_database(url.rsplit("/", 1)[1])
+
+
+def test_a_batched_import_is_one_range_per_table_in_the_journal_and_ids_go_on_after_it(
+    relate: Callable[..., Result], tmp_path: Path, stored: Stored
+) -> None:
+    rows = [f"Person {n},p{n}@example.org,+1 555 {n:07d}," for n in range(300)]
+    relate("add", "Before")
+    assert relate("import", str(_csv(tmp_path / "people.csv", rows))).exit_code == 0
+    # One entry per table the batches wrote (contact, e-mail, phone), not one per row.
+    newest = stored.rows("SELECT max(id) FROM undo_step")[0][0]
+    entries = stored.rows("SELECT count(*) FROM undo_entry WHERE step_id = :s", {"s": newest})
+    assert entries[0][0] <= 10
+    assert "#302 After" in relate("add", "After").stderr + relate("show", "after").stdout
+    assert relate("undo").exit_code == 0  # the add
+    assert relate("undo").exit_code == 0  # the import
+    assert [row[0] for row in stored.rows("SELECT name FROM contact")] == ["Before"]
+    assert relate("import", str(tmp_path / "people.csv")).exit_code == 0  # ids again free
+    assert stored.rows("SELECT count(*) FROM contact")[0][0] == 301
 
 
 def _csv(path: Path, rows: list[str]) -> Path:

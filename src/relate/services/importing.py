@@ -818,7 +818,7 @@ def import_stream(
     records = read_records(stream, fmt, where, now.date(), date_order)
     try:
         with db.transaction() as conn:
-            pending = _Pending(conn, now) if conn.batches else None
+            pending = _Pending(conn, now)
             seen = _Seen()
             if policy != "new":
                 seen.seed(conn, _size(stream))

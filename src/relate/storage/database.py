@@ -113,13 +113,6 @@ class Database:
         """Run an INSERT into a table with an ``id`` key and return the new id."""
         return self.engine.insert(sql, params)
 
-    @property
-    def batches(self) -> bool:
-        """Whether this engine writes an import's new rows in batches (``insert_rows``
-        with the caller's ids, ``inserting`` journaled by range): SQLite. PostgreSQL
-        hands out ids from sequences, so an import there writes row by row."""
-        return isinstance(self.engine, SQLiteEngine)
-
     def insert_rows(
         self,
         table: str,
@@ -129,20 +122,17 @@ class Database:
         ignore: bool = False,
     ) -> None:
         """Insert many rows of ``table`` at once (an import's batch; ids are given in
-        ``columns`` when the caller needs them). ``ignore``: skip rows that would break
-        a unique key, as ``INSERT OR IGNORE``. Only where ``batches``."""
-        engine = self.engine
-        assert isinstance(engine, SQLiteEngine), "insert_rows needs Database.batches"
-        engine.insert_rows(table, columns, rows, ignore)
+        ``columns`` when the caller needs them), in a few statements whatever their
+        number (SQLite: ``executemany``; PostgreSQL: ``COPY``, or one pipelined batch).
+        ``ignore``: skip rows that would break a unique key, as ``INSERT OR IGNORE``."""
+        self.engine.insert_rows(table, columns, rows, ignore)
 
     @contextlib.contextmanager
     def inserting(self, tables: Sequence[str]) -> Iterator[None]:
         """A block that only inserts into ``tables``: undo takes its rows back as one
-        range per table instead of row by row (a big import writes a fraction of the
-        journal, and undoes the same). Only where ``batches``."""
-        engine = self.engine
-        assert isinstance(engine, SQLiteEngine), "inserting needs Database.batches"
-        with engine.journal_ranges(tables):
+        range of ids per table instead of row by row (a big import writes a fraction of
+        the journal, and undoes the same)."""
+        with self.engine.journal_ranges(tables):
             yield
 
     @contextlib.contextmanager

@@ -14,6 +14,7 @@ This module imports neither driver: choosing an engine must cost nothing at star
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 # One search query, engine-neutral: what services/search.py parsed from the user's
@@ -75,6 +76,12 @@ class Engine(Protocol):
     def end_step(self, step: int) -> bool: ...
 
     def replay(self, entries: list[str]) -> None: ...
+
+    def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]], ignore: bool
+    ) -> None: ...
+
+    def journal_ranges(self, tables: Sequence[str]) -> AbstractContextManager[None]: ...
 
     def search_contacts(self, parts: QueryParts, limit: int) -> list[Any]: ...
 

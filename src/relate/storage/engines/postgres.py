@@ -298,6 +298,8 @@ class PostgresEngine:
     def _inverse(self, entry: str) -> tuple[str, dict[str, object]]:
         try:
             record = json.loads(entry)
+            if isinstance(record, dict) and record.get("op") == "range":
+                return _range_inverse(record)
             op, table, row = record["op"], record["table"], record["row"]
         except (ValueError, KeyError, TypeError):
             record = None
@@ -325,6 +327,74 @@ class PostgresEngine:
     @contextmanager
     def interruptible(self) -> Iterator[None]:
         yield
+
+    # -- many rows at once (an import's batch) ------------------------------------------
+
+    def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]], ignore: bool
+    ) -> None:
+        """Insert ``rows`` in one ``COPY`` (or, to skip rows that would break a unique
+        key, one pipelined ``executemany``): a few round trips for a batch instead of
+        one per row (an import of 5,000 contacts: 15 s row by row). Ids given in
+        ``columns`` move the table's sequence past them, so later rows get new ones."""
+        if not rows:
+            return
+        assert table in JOURNALED_TABLES, table
+        listed = ", ".join(f'"{column}"' for column in columns)
+        try:
+            with self.conn.cursor() as cursor:
+                if ignore:
+                    marks = ", ".join("%s" for _ in columns)
+                    cursor.executemany(
+                        f'INSERT INTO "{table}" ({listed}) VALUES ({marks})'
+                        " ON CONFLICT DO NOTHING".encode(),
+                        rows,
+                    )
+                else:
+                    with cursor.copy(f'COPY "{table}" ({listed}) FROM STDIN'.encode()) as copy:
+                        for row in rows:
+                            copy.write_row(row)
+                if "id" in columns:
+                    cursor.execute(
+                        "SELECT setval(s, greatest(pg_sequence_last_value(s),"
+                        f' (SELECT max(id) FROM "{table}")))'
+                        " FROM CAST(pg_get_serial_sequence(%s, 'id') AS regclass) AS s".encode(),
+                        [f'"{table}"'],
+                    )
+        except psycopg.Error as exc:
+            raise storage_error(exc, self.where) from exc
+
+    @contextmanager
+    def journal_ranges(self, tables: Sequence[str]) -> Iterator[None]:
+        """Journal the rows inserted into ``tables`` inside this block as one undo entry
+        per table (the range of ids they took) instead of one per row. Only for blocks
+        that insert: while the write lock is held, new rows get ids above every existing
+        one (sequences and ``insert_rows`` keep above the largest); an update or delete
+        inside would go unrecorded. The journal's triggers skip the block's rows (the
+        step setting is empty for it)."""
+        step = self.execute("SELECT current_setting('relate.step', true)").fetchone()[0]
+        if not step:  # nothing is journaled now
+            yield
+            return
+        assert all(KEYS[table] == ("id",) for table in tables), tables
+        before = [self._last_id(table) for table in tables]
+        self.execute("SELECT set_config('relate.step', '', true)")
+        try:
+            yield
+        finally:
+            if not self.conn.closed:
+                self.execute("SELECT set_config('relate.step', :step, true)", {"step": step})
+        for table, first in zip(tables, before, strict=True):
+            last = self._last_id(table)
+            if last > first:
+                entry = {"op": "range", "table": table, "first": first + 1, "last": last}
+                self.execute(
+                    "INSERT INTO undo_entry (step_id, sql) VALUES (:step, :entry)",
+                    {"step": int(step), "entry": json.dumps(entry)},
+                )
+
+    def _last_id(self, table: str) -> int:
+        return int(self.execute(f'SELECT coalesce(max(id), 0) FROM "{table}"').fetchone()[0])
 
     # -- full-text search -----------------------------------------------------------------
 
@@ -369,6 +439,22 @@ class PostgresEngine:
             raise SearchSyntaxError(first_line(exc)) from exc
         except psycopg.Error as exc:
             raise storage_error(exc, self.where) from exc
+
+
+def _range_inverse(record: dict[str, Any]) -> tuple[str, dict[str, object]]:
+    """Undo of a batch's rows (``journal_ranges``): delete the ids it took."""
+    table, first, last = record.get("table"), record.get("first"), record.get("last")
+    if (
+        table not in JOURNALED_TABLES
+        or KEYS[str(table)] != ("id",)
+        or type(first) is not int
+        or type(last) is not int
+    ):
+        raise StorageError("the undo journal holds an entry relate did not write; not undoing")
+    return f'DELETE FROM "{table}" WHERE id BETWEEN :first AND :last', {
+        "first": first,
+        "last": last,
+    }
 
 
 # The stored, GIN-indexed vectors of migration 0001 (PostgreSQL only).
