@@ -105,10 +105,12 @@ def test_a_batch_writes_the_rows_insert_contact_writes_on_postgresql(
 ) -> None:
     """The same on a server, where a batch is one COPY per table and the ids it gives
     must move the table's sequence (a contact added after it gets the next id)."""
-    from conftest import _migrated
     from relate.storage.location import parse_location
 
-    template = pg_cluster.template("migrated", _migrated)
+    def migrated(url: str) -> None:
+        open_database(parse_location(url)).close()
+
+    template = pg_cluster.template("migrated", migrated)
     one, batched = (pg_cluster.url(pg_cluster.create_database(template)) for _ in range(2))
     try:
         extra = [("anniversary", MonthDay(6, 12, 2010))] if anniversary else []
