@@ -201,7 +201,11 @@ def incoming_from_fields(fields: Mapping[str, object], line: int, today: date) -
 
 
 def _at(where: str, line: int, exc: RelateError) -> RelateError:
-    return RelateError(f"{where}:{line}: {exc}")
+    """``exc`` said at the file's line, with its exit code: a database that fails
+    mid-import (a server's connection lost, a full disk) stays exit 4."""
+    located = RelateError(f"{where}:{line}: {exc}")
+    located.exit_code = exc.exit_code
+    return located
 
 
 def _fallback_name(fields: dict[str, object]) -> str | None:
