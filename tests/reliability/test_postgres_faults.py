@@ -179,3 +179,24 @@ def test_postgresql_connection_lost_mid_import_is_one_line_exit_4_nothing_writte
     line = _one_fault_line(stdout, stderr, running.returncode, name)
     assert "postgres:***@" in line
     assert _contents(url) == before
+
+
+def test_postgresql_database_of_another_program_is_refused_untouched_exit_4(
+    pg_url: str,
+) -> None:
+    import psycopg
+
+    name = pg_url.rsplit("/", 1)[1]
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE invoices (id serial PRIMARY KEY, total numeric)")
+        conn.execute("INSERT INTO invoices (total) VALUES (12.5)")
+    for args in (("add", "Bob"), ("list",), ("import", "/dev/null"), ("check",)):
+        done = _relate(_with_password(pg_url, "postgres"), *args)
+        line = _one_fault_line(done.stdout, done.stderr, done.returncode, name)
+        assert "relate" in line, args
+    with psycopg.connect(pg_url) as conn:
+        tables = conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+        ).fetchall()
+        rows = conn.execute("SELECT id, total FROM invoices").fetchall()
+    assert tables == [("invoices",)] and len(rows) == 1

@@ -135,7 +135,14 @@ def test_a_database_with_other_tables_is_refused_untouched(pg_url: str) -> None:
         tables = conn.execute(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
         ).fetchall()
+        extensions = conn.execute("SELECT extname FROM pg_extension").fetchall()
+        made = conn.execute(
+            "SELECT (SELECT count(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace),"
+            " (SELECT count(*) FROM pg_collation WHERE collnamespace = 'public'::regnamespace),"
+            " (SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace)"
+        ).fetchone()
     assert tables == [("songs",)]
+    assert extensions == [("plpgsql",)] and made == (0, 0, 1)  # no function, collation, index
 
 
 def test_reading_an_empty_database_does_not_set_it_up(pg_url: str) -> None:
