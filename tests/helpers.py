@@ -29,7 +29,7 @@ def as_json(result: Result) -> Any:
     return json.loads(ok(result))
 
 
-def imported_modules(args: list[str], db_path: Path) -> set[str]:
+def imported_modules(args: list[str], db_path: Path | str) -> set[str]:
     """Every module a ``python -m relate ARGS`` process imports (``-X importtime``)."""
     env = {**os.environ, "RELATE_DB": str(db_path), "RELATE_NOW": "2026-11-24T09:30"}
     result = subprocess.run(

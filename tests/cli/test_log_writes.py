@@ -106,6 +106,29 @@ def test_a_log_the_database_cannot_take_keeps_the_text(relate: Relate, db_path: 
     assert as_json(relate("show", "bob", "-f", "json"))["timeline"] == []
 
 
+@pytest.mark.slow
+@pytest.mark.usefixtures("ann_and_bob")
+@pytest.mark.parametrize("engine", ["postgresql"], indirect=True)  # the file's: above
+@pytest.mark.parametrize("timeout", ["0", "0.2"])
+def test_a_log_the_server_cannot_take_keeps_the_text_on_postgresql(
+    relate: Relate, location: str, timeout: str
+) -> None:
+    """Another relate holds the server's write lock past the timeout (RELATE_BUSY_TIMEOUT
+    0 means: do not wait, as on SQLite): exit 4, text kept."""
+    import psycopg
+
+    from relate.storage.engines.postgres import WRITE_LOCK
+
+    with psycopg.connect(location) as blocker:
+        blocker.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+        result = relate("log", "bob", "-", input=TYPED, env={"RELATE_BUSY_TIMEOUT": timeout})
+        blocker.rollback()
+    assert result.exit_code == 4, result.stderr
+    assert "locked" in result.stderr and result.stderr.count("\n") == 1
+    assert _kept_file(result.stderr).read_text(encoding="utf-8") == TYPED + "\n"
+    assert as_json(relate("show", "bob", "-f", "json"))["timeline"] == []
+
+
 @pytest.mark.usefixtures("ann_and_bob")
 def test_an_undisturbed_log_keeps_no_file(relate: Relate, tmp_path: Path) -> None:
     ok(relate("log", "bob", "-", input=TYPED))

@@ -19,7 +19,7 @@ from helpers import imported_modules
 HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "alembic", "vobject", "icalendar", "psycopg")
 
 
-def top_level_packages(args: list[str], db_path: Path) -> set[str]:
+def top_level_packages(args: list[str], db_path: Path | str) -> set[str]:
     return {module.split(".")[0] for module in imported_modules(args, db_path)}
 
 
@@ -55,3 +55,20 @@ def test_a_sqlite_run_never_imports_psycopg(db_path: Path) -> None:
     # Naming a server is parsing text; only connecting to one loads the driver.
     for args in (["add", "Ann"], ["export", "contacts"], ["--db", "postgresql://h/x", "where"]):
         assert "psycopg" not in top_level_packages(args, db_path)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["postgresql"], indirect=True)  # the file: above
+@pytest.mark.parametrize(
+    "args",
+    [["list"], ["today"], ["today", "--mine"], ["log", "ann", "Quick call"], ["show", "ann"]],
+    ids=" ".join,
+)
+def test_hot_commands_on_postgresql_load_only_the_driver(args: list[str], location: str) -> None:
+    """On a server at the newest schema the same commands load psycopg and nothing else
+    of the heavy layers (no SQLAlchemy or Alembic: nothing is migrated)."""
+    env = {**os.environ, "RELATE_DB": location}
+    subprocess.run(
+        [sys.executable, "-m", "relate", "add", "Ann"], env=env, check=True, capture_output=True
+    )
+    assert top_level_packages(args, location) & set(HEAVY) == {"psycopg"}

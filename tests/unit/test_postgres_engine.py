@@ -407,3 +407,67 @@ def test_restore_moves_a_personal_file_onto_the_server(
         undo.undo_last(pg)  # the file's history belongs to another timeline
     new = contacts.add_contact(pg, contacts.ContactInput(name="Bob"), NOW)
     assert new.id > ann.id  # ids continue after the restored ones
+
+
+# -- upgrades: the same Alembic revisions as for a file ------------------------------------
+
+
+def _schema(url: str) -> dict[str, Any]:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return {
+            "columns": conn.execute(
+                "SELECT table_name, column_name, data_type, collation_name, is_nullable,"
+                " column_default FROM information_schema.columns"
+                " WHERE table_schema = 'public' ORDER BY 1, 2"
+            ).fetchall(),
+            "indexes": conn.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1"
+            ).fetchall(),
+            "triggers": conn.execute(
+                "SELECT event_object_table, trigger_name, event_manipulation"
+                " FROM information_schema.triggers ORDER BY 1, 2, 3"
+            ).fetchall(),
+        }
+
+
+def test_upgrade_of_a_postgresql_database_from_the_first_schema_keeps_the_data(
+    pg_cluster: Any, pg_url: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    import psycopg
+
+    from helpers import FIRST_SCHEMA_ROWS
+    from relate.services import contacts, search, undo
+    from relate.storage import migrate
+    from relate.storage.schema import REVISIONS
+
+    migrate.upgrade_postgres(pg_url, REVISIONS[0])
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(FIRST_SCHEMA_ROWS.encode())
+        for table in ("contact", "interaction", "contact_email", "important_date"):
+            conn.execute(  # as the rows' own inserts would have left the sequences
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                f" (SELECT max(id) FROM {table}))".encode()
+            )
+    db = open_database(location(pg_url), now=clock)
+    try:
+        assert f"upgraded {location(pg_url).display()} to schema {HEAD}" in capfd.readouterr().err
+        assert db.execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD
+        row = db.execute("SELECT name, cadence_days, priority, notes, owner FROM contact")
+        assert tuple(row.fetchone()) == ("Søren Kierkegaard", 14, 2, "likes walks", None)
+        hits = search.search(db, "regine")  # the stored search vectors cover old rows
+        assert [hit.contact for hit in hits] == ["Søren Kierkegaard"]
+        contacts.add_contact(db, contacts.ContactInput(name="Regine Olsen"), NOW)
+        assert undo.undo_last(db).label  # the journal's triggers are there
+        assert db.execute("SELECT count(*) FROM contact").fetchone()[0] == 1
+    finally:
+        db.close()
+    # An upgraded database is the same as a new one: columns (with their collation),
+    # indexes, triggers.
+    fresh = pg_cluster.create_database()
+    try:
+        open_database(location(pg_cluster.url(fresh)), now=clock).close()
+        assert _schema(pg_url) == _schema(pg_cluster.url(fresh))
+    finally:
+        pg_cluster.drop_database(fresh)

@@ -159,9 +159,7 @@ def done(
     ],
     force: Annotated[
         bool,
-        typer.Option(
-            "--force", help="Complete a recurring item before its day without asking."
-        ),
+        typer.Option("--force", help="Complete a recurring item before its day without asking."),
     ] = False,
 ) -> None:
     """Complete a reminder or follow-up; a recurring one moves to its next date.
@@ -237,8 +235,7 @@ def date_(
         int | None,
         typer.Option(
             "--lead",
-            help="Days of notice before the date "
-            f"(default {important_dates.DEFAULT_LEAD_DAYS}).",
+            help=f"Days of notice before the date (default {important_dates.DEFAULT_LEAD_DAYS}).",
         ),
     ] = None,
 ) -> None:

@@ -12,4 +12,3 @@ def next_due(last_touch: date, cadence_days: int | None) -> date | None:
     if not cadence_days:
         return None
     return last_touch + timedelta(days=cadence_days)
-

@@ -426,9 +426,7 @@ class LikelyDuplicate(UsageError):
 
     def __init__(self, name: str, duplicates: Sequence[Duplicate]) -> None:
         named = " or ".join(duplicate.label() for duplicate in duplicates)
-        super().__init__(
-            f"{name!r} may already be {named}", hint="add --force to add them anyway"
-        )
+        super().__init__(f"{name!r} may already be {named}", hint="add --force to add them anyway")
         self.duplicates = list(duplicates)
 
 

@@ -24,6 +24,8 @@ OTHER = "other"
 def counts_as_contact(kind: str) -> bool:
     """Whether an interaction of ``kind`` is contact with its participants."""
     return kind != NOTE
+
+
 KIND_ALIASES = {
     "e-mail": "email",
     "mail": "email",

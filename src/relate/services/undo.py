@@ -52,8 +52,7 @@ def undo_last(db: Database, user: str | None = None) -> Undone:
             if others:
                 raise RelateError(
                     f"nothing of yours ({user}) to undo",
-                    hint="undo takes back only your own changes; the newer ones are"
-                    " a colleague's",
+                    hint="undo takes back only your own changes; the newer ones are a colleague's",
                 )
             raise RelateError("nothing to undo")
         entries = [str(row[0]) for row in conn.execute(STEP_ENTRIES, {"id": step["id"]})]

@@ -171,7 +171,6 @@ class ContactTag(SQLModel, table=True):
     tag_key: str
 
 
-
 class ContactAddress(SQLModel, table=True):
     """0007: a postal address, kept as vCard's seven ADR parts so none is lost on a
     round trip; ``address_key`` (the parts folded, one line) finds it for ``edit``."""
@@ -209,6 +208,7 @@ class ContactField(SQLModel, table=True):
     key: str  # lower case, letters, digits and "-": see services/fields.py
     value: str
     value_key: str  # folded (case and accents), for --where
+
 
 class ImportantDate(SQLModel, table=True):
     __tablename__ = "important_date"

@@ -623,7 +623,10 @@ def connect(conninfo: str, where: str) -> psycopg.Connection[Any]:
     # avg() and other numeric results come back as float, as they do from SQLite.
     conn.adapters.register_loader("numeric", FloatLoader)
     try:
-        conn.execute("SELECT set_config('lock_timeout', %s, false)", [f"{busy_timeout_ms()}ms"])
+        # RELATE_BUSY_TIMEOUT=0 means "do not wait" as on SQLite; PostgreSQL's 0 is
+        # "wait for ever", so the least it can wait is 1 ms.
+        wait = max(busy_timeout_ms(), 1)
+        conn.execute("SELECT set_config('lock_timeout', %s, false)", [f"{wait}ms"])
         zone = session_time_zone()
         if zone:
             # A zone the server does not know: it keeps its own.
