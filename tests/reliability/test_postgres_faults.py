@@ -6,6 +6,7 @@ database with the password masked, exit code 4, and nothing half-written."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -152,33 +153,68 @@ def test_postgresql_connection_lost_mid_import_is_one_line_exit_4_nothing_writte
     big = tmp_path / "big.csv"
     big.write_text("name,email\n" + rows)
     running = _relate(_with_password(url, "postgres"), "import", str(big), wait=False)
-    killed = None
     try:
-        deadline = time.monotonic() + 60
-        while killed is None and time.monotonic() < deadline and running.poll() is None:
-            with pg_cluster.admin() as admin:
-                # The import's backend, inside its write transaction (it holds the
-                # advisory write lock relate takes after BEGIN).
-                row = admin.execute(
-                    "SELECT l.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-                    " WHERE l.locktype = 'advisory' AND l.granted AND a.datname = %s"
-                    " AND a.xact_start IS NOT NULL",
-                    [name],
-                ).fetchone()
-                if row is not None:
-                    time.sleep(0.3)  # some of the rows are written by now
-                    admin.execute("SELECT pg_terminate_backend(%s)", [row[0]])
-                    killed = row[0]
-            time.sleep(0.05)
+        pid = _writing(pg_cluster, name, running)
+        with pg_cluster.admin() as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
         stdout, stderr = running.communicate(timeout=120)
     finally:
-        if running.poll() is None:
-            running.kill()
-            running.communicate()
-    assert killed is not None, "the import ended before its connection could be cut"
+        _stop(running)
     line = _one_fault_line(stdout, stderr, running.returncode, name)
     assert "postgres:***@" in line
     assert _contents(url) == before
+
+
+def test_postgresql_sigkill_during_a_large_import_leaves_all_or_nothing(
+    team: tuple[str, str], pg_cluster: Any, tmp_path: Path
+) -> None:
+    """The client killed with thousands of rows written but not committed: the server
+    rolls all of them back; then an unkilled import commits all of them."""
+    url, name = team
+    before = _contents(url)
+    rows = "".join(f"Person {n},p{n}@example.org\n" for n in range(40_000))
+    big = tmp_path / "big.csv"
+    big.write_text("name,email\n" + rows)
+    running = _relate(url, "import", str(big), "--on-duplicate", "new", wait=False)
+    try:
+        _writing(pg_cluster, name, running)
+        running.send_signal(signal.SIGKILL)
+        running.wait(timeout=60)
+    finally:
+        _stop(running)
+    deadline = time.monotonic() + 30
+    while _contents(url) != before and time.monotonic() < deadline:
+        time.sleep(0.1)  # the server notices the closed socket and rolls back
+    assert _contents(url) == before
+    done = _relate(url, "import", str(big), "--on-duplicate", "new")
+    assert done.returncode == 0, done.stderr
+    assert _contents(url)[0] == before[0] + 40_000
+    assert _relate(url, "check").returncode == 0
+
+
+def _writing(pg_cluster: Any, name: str, running: Any) -> int:
+    """The backend of ``running`` once it is inside its write transaction (holding
+    the advisory write lock relate takes after BEGIN) with rows written."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and running.poll() is None:
+        with pg_cluster.admin() as admin:
+            row = admin.execute(
+                "SELECT l.pid FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                " WHERE l.locktype = 'advisory' AND l.granted AND a.datname = %s"
+                " AND a.xact_start IS NOT NULL",
+                [name],
+            ).fetchone()
+        if row is not None:
+            time.sleep(0.3)  # some of the rows are written by now
+            return int(row[0])
+        time.sleep(0.05)
+    raise AssertionError("the import ended before it could be interrupted")
+
+
+def _stop(running: Any) -> None:
+    if running.poll() is None:
+        running.kill()
+        running.communicate()
 
 
 def test_postgresql_database_of_another_program_is_refused_untouched_exit_4(
