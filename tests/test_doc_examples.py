@@ -474,16 +474,23 @@ def test_every_help_example_parses() -> None:
     wrong = []
     for name, example in examples:
         words = Shell(Path.home(), Path.cwd()).words(example)
-        first = split(words, "|")[0]
-        if ">" in first:
-            first = first[: first.index(">")]
+        # Every relate of a pipeline parses (`relate list ... | relate edit - ...`), and
+        # one of them is the command whose help it is.
+        commands = [part for part in split(words, "|") if part[:1] == ["relate"]]
         try:
-            with group.make_context("relate", first[1:]) as context:
-                # Click keeps the command word apart from its arguments (as cli/app.py reads it).
-                words_after = [*getattr(context, "_protected_args", []), *context.args]
-                sub_name, sub, rest = group.resolve_command(context, words_after)
-                assert sub is not None and sub_name == name, (sub_name, name)
-                sub.make_context(sub_name, rest, parent=context).close()
+            named = []
+            for command in commands:
+                if ">" in command:
+                    command = command[: command.index(">")]
+                with group.make_context("relate", command[1:]) as context:
+                    # Click keeps the command word apart from its arguments (as
+                    # cli/app.py reads it).
+                    words_after = [*getattr(context, "_protected_args", []), *context.args]
+                    sub_name, sub, rest = group.resolve_command(context, words_after)
+                    assert sub is not None, command
+                    sub.make_context(sub_name, rest, parent=context).close()
+                    named.append(sub_name)
+            assert name in named, (named, name)
         except Exception as error:  # Click's usage errors: what a user would get
             wrong.append(f"relate {name} --help: {example}\n  {type(error).__name__}: {error}")
     assert not wrong, "help examples that do not parse:\n" + "\n".join(wrong)

@@ -29,6 +29,7 @@ PUBLIC_FIELDS = (
     "notes",
     "archived",
     "owner",  # added for #13 (fields are only ever added, at the end)
+    "last_contact",  # added for #14
 )
 
 
@@ -91,6 +92,7 @@ def test_add_with_everything_then_show_as_json(relate: Relate) -> None:
         "notes": "Prefers calls",
         "archived": False,
         "owner": "sam",  # the current user (RELATE_USER in tests/conftest.py)
+        "last_contact": None,  # never contacted
     }
 
 

@@ -69,7 +69,9 @@ def test_a_reader_that_stops_early_is_not_an_error(db_path: Path, now: datetime)
         env=env,
     )
     assert reader.stdout is not None and reader.stderr is not None
-    assert reader.stdout.readline() == b"id\tname\torg\ttags\tstage\tcadence\te-mail\n"
+    assert reader.stdout.readline() == (
+        b"id\tname\torg\ttype\towner\ttags\tstage\tcadence\tlast contact\te-mail\n"
+    )
     reader.stdout.close()  # like `relate list | head -1`
     assert reader.stderr.read() == b""
     assert reader.wait() == 0

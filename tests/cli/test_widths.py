@@ -151,3 +151,15 @@ def test_list_keeps_its_ids_and_headers(relate: Relate, month: None, width: int)
     out = _table(relate, width, "list")
     assert "…" not in out
     assert _squeezed(column(out, "ID")) == "12"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_list_keeps_type_owner_and_last_contact(relate: Relate, month: None, width: int) -> None:
+    ok(relate("edit", "björk", "--type", "long-term", "--owner", "kim"))
+    out = _table(relate, width, "list")
+    assert "2026-11-20" in out, f"the last contact cut at {width} columns"
+    for header in ("ID", "Name", "Type", "Owner", "Last contact", "E-mail"):
+        assert f" {header} " in f"{out.splitlines()[0]} ", f"{header!r} cut at {width}"
+    assert _squeezed(column(out, "Name")) == _squeezed(BJORK + "D'Angelo Russo")
+    assert _squeezed(column(out, "Type")) == "long-term"
+    assert _squeezed(column(out, "Owner")) == "kimsam"

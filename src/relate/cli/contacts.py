@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import Annotated, Any, get_type_hints
@@ -11,7 +12,7 @@ from typing import Annotated, Any, get_type_hints
 import typer
 
 from relate import dates, terminal
-from relate.cli import state
+from relate.cli import filters, state
 from relate.cli.app import app
 from relate.cli.options import (
     AliasOption,
@@ -21,6 +22,7 @@ from relate.cli.options import (
     EveryOption,
     ExactContactArg,
     FormatOption,
+    ListFormatOption,
     NoteOption,
     OrgOption,
     PhoneOption,
@@ -29,14 +31,15 @@ from relate.cli.options import (
     StageOption,
     TagOption,
     TypeOption,
+    complete_contact,
 )
 from relate.cli.parsing import moment
-from relate.errors import RelateError
+from relate.errors import UsageError
 from relate.render import contacts as render_contacts
 from relate.render import output
 from relate.services import contacts as service
 from relate.services import reminders
-from relate.services.matching import resolve_contact
+from relate.services.matching import ContactRef, resolve_contact
 from relate.storage.database import Database
 
 OwnerOption = Annotated[
@@ -135,18 +138,9 @@ def _input(
         priority=service.parse_priority(given.priority) if given.priority else None,
         notes=given.note,
         birthday=dates.parse_month_day(given.birthday, state.today()) if given.birthday else None,
-        owner=_owner(owner),
+        owner=filters.owner_name(owner),
         referred_by_id=resolve_contact(db, referred_by).id if referred_by else None,
     )
-
-
-def _owner(value: str | None) -> str | None:
-    if value is None:
-        return None
-    name = " ".join(value.split())
-    if not name:
-        raise RelateError("--owner needs a name", hint="relate whoami shows yours")
-    return name
 
 
 @app.command()
@@ -184,7 +178,17 @@ def add(
 @app.command()
 @contact_options
 def edit(
-    contact: ContactArg,
+    contacts: Annotated[
+        list[str],
+        typer.Argument(
+            help="A contact: #id, name or alias (any case and accents), a unique prefix, "
+            "or a close spelling; or several; - reads them (ids or names, one a line) "
+            "from stdin.",
+            show_default=False,
+            autocompletion=complete_contact,
+            metavar="CONTACT...",
+        ),
+    ],
     name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
     options: ContactOptions = ContactOptions(),
     remove_email: Annotated[
@@ -217,16 +221,42 @@ def edit(
             help="Remind you to revisit them on this date (after a cooling-off period).",
         ),
     ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+    ] = False,
 ) -> None:
-    """Change a contact. List options (--email, --tag, ...) add; --remove-*/--untag remove.
+    """Change a contact, or several at once. List options (--email, --tag, ...) add;
+    --remove-*/--untag remove.
+
+    Several contacts (or - to read them from stdin, one id or name a line, as `relate
+    list --format ids` prints them) change together: one transaction, one undo step.
+    A contact that cannot be found, or is ambiguous, refuses the whole batch (exit 3)
+    and nothing is written. --dry-run shows what would change for each.
 
     \b
-    Example:
+    Examples:
       relate edit ann --stage commitment --tag vip --every monthly
       relate edit ann --org Acme --role CTO --decides
+      relate edit ann bob "Cleo Park" --tag newsletter --dry-run
+      relate list --tag client --no-cadence --format ids | relate edit - --every monthly
     """
     db = state.database()
-    ref = resolve_contact(db, contact)
+    if dry_run or len(contacts) != 1 or contacts[0].strip() == "-":
+        _edit_many(
+            db,
+            contacts,
+            options,
+            name=name,
+            owner=owner,
+            referred_by=referred_by,
+            remove=(remove_email, remove_phone, untag, remove_alias),
+            no_cadence=no_cadence,
+            decides=decides,
+            revisit=revisit,
+            dry_run=dry_run,
+        )
+        return
+    ref = resolve_contact(db, contacts[0])
     data = _input(db, options, name=name, owner=owner, referred_by=referred_by)
     data.remove_emails = remove_email or []
     data.remove_phones = remove_phone or []
@@ -256,34 +286,96 @@ def edit(
         render_contacts.revisit_due(new_id, ref, revisit_on.at, revisit_on.all_day, state.today())
 
 
+def _edit_many(
+    db: Database,
+    contacts: list[str],
+    options: ContactOptions,
+    *,
+    name: str | None,
+    owner: str | None,
+    referred_by: str | None,
+    remove: tuple[list[str] | None, ...],
+    no_cadence: bool,
+    decides: bool | None,
+    revisit: str | None,
+    dry_run: bool,
+) -> None:
+    """`edit` of several contacts, of contacts read from stdin, or --dry-run: every
+    contact resolved before anything is written, then one transaction."""
+    refs = _resolve_all(db, contacts)
+    if len(refs) > 1 and name is not None:
+        raise UsageError("--name renames one contact; give only one")
+    if revisit is not None and (len(refs) > 1 or dry_run):
+        raise UsageError("--revisit takes one contact, without --dry-run")
+    data = _input(db, options, name=name, owner=owner, referred_by=referred_by)
+    remove_email, remove_phone, untag, remove_alias = remove
+    data.remove_emails = remove_email or []
+    data.remove_phones = remove_phone or []
+    data.remove_tags = untag or []
+    data.remove_aliases = remove_alias or []
+    data.clear_cadence = no_cadence
+    data.decides = decides
+    edited = service.edit_contacts(db, refs, data, state.now(), dry_run=dry_run)
+    render_contacts.edited(edited, dry_run=dry_run)
+
+
+def _resolve_all(db: Database, contacts: list[str]) -> list[ContactRef]:
+    """The contacts named on the command line, ``-`` standing for stdin's lines."""
+    named: list[tuple[int | None, str]] = []
+    for argument in contacts:
+        if argument.strip() != "-":
+            named.append((None, argument))
+            continue
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else b""
+        text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
+        named += [(number, line) for number, line in enumerate(text.splitlines(), 1)]
+    return service.resolve_many(db, named)
+
+
 @app.command("list")
 def list_(
     tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only this tag.")] = None,
     stage: StageOption = None,
     org: Annotated[str | None, typer.Option("--org", help="Only this organisation.")] = None,
+    type_: filters.TypeFilter = None,
+    owner: filters.OwnerFilter = None,
+    priority: filters.PriorityFilter = None,
+    no_cadence: filters.NoCadenceFilter = False,
+    overdue: filters.OverdueFilter = False,
+    referred_by: filters.ReferredByFilter = None,
     archived: Annotated[
         bool, typer.Option("--archived", help="Include archived contacts.")
     ] = False,
-    owner: Annotated[
-        str | None,
-        typer.Option("--owner", help="Only the contacts this person owns (any case)."),
-    ] = None,
-    fmt: FormatOption = None,
+    sort: filters.SortOption = None,
+    limit: filters.LimitOption = None,
+    fmt: ListFormatOption = None,
 ) -> None:
-    """List contacts, sorted by name.
+    """List contacts, sorted by name (or --sort), with their type, owner and last contact.
+
+    Filters combine (all must hold). --format ids prints one id per line, for a pipe
+    into `relate edit -`.
 
     \b
-    Example:
+    Examples:
       relate list --tag client --format csv > clients.csv
-      relate list --owner ann
+      relate list --owner ann --type long-term --priority high
+      relate list --no-cadence --sort last-contact --limit 20
+      relate list --tag client --no-cadence --format ids | relate edit - --every monthly
     """
-    chosen = output.resolve_format(fmt)
-    where = service.ContactFilter(
+    chosen = output.resolve_format(fmt, render_contacts.LIST_FORMATS)
+    where = filters.contact_filter(
         tag=tag,
-        stage=service.choose(stage, service.STAGES, "stage") if stage else None,
+        stage=stage,
         org=org,
         include_archived=archived,
-        owner=_owner(owner),
+        relationship_type=type_,
+        owner=owner,
+        priority=priority,
+        no_cadence=no_cadence,
+        overdue=overdue,
+        referred_by=referred_by,
+        sort=sort,
+        limit=limit,
     )
     render_contacts.write(service.iter_records(state.database(), where), chosen)
 

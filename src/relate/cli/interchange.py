@@ -16,9 +16,10 @@ from typing import IO, Annotated
 import typer
 
 from relate import terminal
-from relate.cli import state
+from relate.cli import filters, state
 from relate.cli.app import app
 from relate.errors import StorageError, UsageError
+from relate.services.contacts import ContactFilter
 from relate.storage.database import Database, private_temp, remove_temp
 
 TABLE_FORMATS = ("csv", "json", "jsonl")
@@ -92,10 +93,25 @@ def export(
             "spreadsheet shows them as text instead of running them.",
         ),
     ] = False,
+    type_: filters.TypeFilter = None,
+    owner: filters.OwnerFilter = None,
+    priority: filters.PriorityFilter = None,
+    no_cadence: filters.NoCadenceFilter = False,
+    overdue: filters.OverdueFilter = False,
+    referred_by: filters.ReferredByFilter = None,
+    sort: filters.SortOption = None,
+    limit: filters.LimitOption = None,
 ) -> None:
     """Export data to stdout (or -o FILE), streaming, in a stable documented layout.
 
-    Example: relate export contacts --format csv > contacts.csv
+    Contacts (archived ones too, in id order) can be filtered, sorted and capped as
+    `relate list` does: --type, --owner, --priority, --no-cadence, --overdue,
+    --referred-by, --sort, --limit.
+
+    \b
+    Examples:
+      relate export contacts --format csv > contacts.csv
+      relate export contacts --format json --no-cadence --sort last-contact --limit 50
     """
     kind = what.strip().lower()
     if kind not in EXPORT_KINDS:
@@ -108,16 +124,50 @@ def export(
         )
     if excel_safe and chosen != "csv":
         raise UsageError("--excel-safe applies to CSV only")
+    given = {
+        "--type": type_,
+        "--owner": owner,
+        "--priority": priority,
+        "--no-cadence": no_cadence or None,
+        "--overdue": overdue or None,
+        "--referred-by": referred_by,
+        "--sort": sort,
+        "--limit": limit,
+    }
+    used = [name for name, value in given.items() if value is not None]
+    if used and kind != "contacts":
+        raise UsageError(f"{used[0]} applies to contacts only")
     db = state.database()
+    where = None
+    if used:
+        where = filters.contact_filter(
+            relationship_type=type_,
+            owner=owner,
+            priority=priority,
+            no_cadence=no_cadence,
+            overdue=overdue,
+            referred_by=referred_by,
+            sort=sort,
+            limit=limit,
+            include_archived=True,
+            by_id=True,
+        )
     if output_path is not None and str(output_path) != "-":
         from relate.services.exporting import check_destination
 
         check_destination(output_path, db.path, force=force)
     with _destination(output_path) as out:
-        _write(db, kind, chosen, out, excel_safe)
+        _write(db, kind, chosen, out, excel_safe, where)
 
 
-def _write(db: Database, kind: str, fmt: str, out: IO[str], excel_safe: bool) -> None:
+def _write(
+    db: Database,
+    kind: str,
+    fmt: str,
+    out: IO[str],
+    excel_safe: bool,
+    where: ContactFilter | None = None,
+) -> None:
     from relate.render import output
     from relate.services import exporting
 
@@ -129,16 +179,16 @@ def _write(db: Database, kind: str, fmt: str, out: IO[str], excel_safe: bool) ->
     if fmt == "vcard":
         from relate.services.vcard import write_vcards
 
-        write_vcards(exporting.records(db, kind), out)
+        write_vcards(exporting.records(db, kind, where), out)
     elif fmt == "csv":
-        cells = exporting.csv_rows(db, kind)
+        cells = exporting.csv_rows(db, kind, where)
         output.write_csv_rows(
             exporting.excel_safe(cells) if excel_safe else cells, exporting.FIELDS[kind], out
         )
     elif fmt == "json":
-        output.write_json(exporting.records(db, kind), out)
+        output.write_json(exporting.records(db, kind, where), out)
     else:
-        output.write_jsonl(exporting.records(db, kind), out)
+        output.write_jsonl(exporting.records(db, kind, where), out)
 
 
 @app.command("import")

@@ -26,6 +26,8 @@ def format_option(formats: Sequence[str] = FORMATS) -> Any:
 
 
 FormatOption = Annotated[str | None, format_option()]
+# `list`: the usual formats, and ids (one contact id per line, for `relate edit -`).
+ListFormatOption = Annotated[str | None, format_option((*FORMATS, "ids"))]
 REPORT_FORMATS = ("table", "plain", "json")
 ReportFormatOption = Annotated[str | None, format_option(REPORT_FORMATS)]
 

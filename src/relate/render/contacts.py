@@ -4,26 +4,36 @@ add, edit, archive, unarchive and delete."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from relate import dates
 from relate.render import output
-from relate.services.contacts import CONTACT_FIELDS, Added
+from relate.services.contacts import CONTACT_FIELDS, Added, Edited
 from relate.services.matching import ContactRef
 
 COLUMNS = (
     output.Column("ID", "id", style="dim", justify="right", keep=True),
     output.Column("Name", "name", style="bold"),
-    output.Column("Org", "org"),
-    output.Column("Tags", "tags", style="cyan"),
-    output.Column("Stage", "stage"),
-    output.Column("Cadence", "cadence"),
+    output.Column("Org", "org", drop=2),
+    output.Column("Type", "type"),
+    output.Column("Owner", "owner"),
+    output.Column("Tags", "tags", style="cyan", drop=3),
+    output.Column("Stage", "stage", drop=4),
+    output.Column("Cadence", "cadence", drop=1),
+    output.Column("Last contact", "last_contact", keep=True),
     output.Column("E-mail", "emails"),
 )
+# Who, what and when stay at any width: on a narrow screen stage, tags, org and cadence
+# give way (in that order) before a header would be cut.
+# `list --format ids`: one contact id per line, nothing else (`| relate edit -`).
+LIST_FORMATS = (*output.FORMATS, "ids")
 
 
 def write(records: Iterable[dict[str, object]], fmt: str) -> None:
+    if fmt == "ids":
+        output.write_lines(str(record["id"]) for record in records)
+        return
     output.write_records(records, CONTACT_FIELDS, COLUMNS, fmt)
 
 
@@ -36,6 +46,31 @@ def added(added: Added) -> None:
     for duplicate in added.duplicates:
         output.warn(f"{ref.label()} may be the same person as {duplicate.label()}")
     output.say(f"Added {ref.label()}")
+
+
+def _value(value: object) -> str:
+    if value is None or value == [] or value == "":
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return output.plain_cell(value)
+
+
+def edited(edited: Sequence[Edited], *, dry_run: bool) -> None:
+    """What `edit` of several contacts (or --dry-run) did, a line each: 'Updated #3
+    Bob Jones: cadence none → monthly'; 'Would update ...' for a dry run."""
+    verb = "Would update" if dry_run else "Updated"
+    for one in edited:
+        if not one.changes:
+            unchanged(one.ref)
+            continue
+        changes = "; ".join(
+            f"{change.field.replace('_', ' ')} {_value(change.before)} → {_value(change.after)}"
+            for change in one.changes
+        )
+        output.say(f"{verb} {one.ref.label()}: {changes}")
+    if dry_run:
+        output.say("Dry run: nothing written")
 
 
 def unchanged(ref: ContactRef) -> None:

@@ -90,6 +90,13 @@ def write_jsonl(records: Iterable[Mapping[str, Any]], stream: IO[str] | None = N
         out.write("\n")
 
 
+def write_lines(lines: Iterable[str], stream: IO[str] | None = None) -> None:
+    """One value per line, nothing else (``list --format ids``)."""
+    out = stream or sys.stdout
+    for line in lines:
+        out.write(line + "\n")
+
+
 def write_object(record: Mapping[str, Any], stream: IO[str] | None = None) -> None:
     import json
 
@@ -109,6 +116,10 @@ class Column:
     style: str | None = None
     justify: str = "left"
     keep: bool = False
+    # On a screen too narrow for every column at its header's width (8 cells at least,
+    # unless its content is narrower), the columns with the highest ``drop`` are left
+    # out first (0: never); plain, CSV and JSON still carry them.
+    drop: int = 0
 
 
 def plain_cell(value: object) -> str:
@@ -157,6 +168,18 @@ def write_table(
     table = Table(title=title, title_justify="left", header_style="bold")
     if sum(natural) + 3 * len(columns) + 1 > screen.width:
         shown = [n for n in range(len(columns)) if any(row[n] for row in cells)] or [0]
+
+        def least(n: int) -> int:  # what _fit gives column n before texts give way
+            size = natural[n]
+            if not columns[n].keep:
+                size = min(size, max(cell_len(columns[n].header), 8))
+            return size + 2
+
+        while sum(least(n) for n in shown) > screen.width:
+            droppable = [n for n in shown if columns[n].drop]
+            if not droppable:
+                break
+            shown.remove(max(droppable, key=lambda n: (columns[n].drop, n)))
         columns = [columns[n] for n in shown]
         cells = [[row[n] for n in shown] for row in cells]
         widths = _fit([natural[n] for n in shown], columns, screen.width)
@@ -194,14 +217,19 @@ def _fit(natural: list[int], columns: Sequence[Column], width: int) -> list[int 
     room = width - 2 * len(columns) - sum(floor)
     widths = list(floor)
     # Too narrow even for that: the texts give way, never the kept columns (a cut
-    # date or time is the one thing a narrow table must not do).
+    # date or time is the one thing a narrow table must not do); first down to their
+    # headers, widest first, and only then below them.
     folding = [n for n, column in enumerate(columns) if not column.keep]
-    while room < 0 and folding:
-        widest = max(folding, key=lambda n: widths[n])
-        if widths[widest] <= 1:
-            break
-        widths[widest] -= 1
-        room += 1
+    for least in ([cell_len(columns[n].header) for n in range(len(columns))], None):
+        while room < 0:
+            shrinkable = [
+                n for n in folding if widths[n] > (1 if least is None else max(1, least[n]))
+            ]
+            if not shrinkable:
+                break
+            widest = max(shrinkable, key=lambda n: widths[n])
+            widths[widest] -= 1
+            room += 1
     # First every column up to a name's width, in order; then the widest texts.
     for n, cap in [(n, SHORT_TEXT) for n in range(len(columns))] + [
         (n, natural[n]) for n in sorted(range(len(columns)), key=lambda n: -natural[n])

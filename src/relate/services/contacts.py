@@ -12,7 +12,7 @@ from relate.dates import MonthDay
 from relate.errors import RelateError, UsageError
 from relate.services.cadence import next_due
 from relate.services.important_dates import BIRTHDAY, kind_of, upsert_date
-from relate.services.matching import ContactRef, fold
+from relate.services.matching import ContactRef, fold, resolve_contact
 from relate.storage.database import Database
 from relate.storage.engines import Row
 from relate.storage.sql import statement
@@ -50,6 +50,7 @@ CONTACT_FIELDS = (
     "notes",
     "archived",
     "owner",  # who owns the relationship (a team's database); null when no one
+    "last_contact",  # the local day of the last contact (a note is none); null if never
 )
 LIST_FIELDS = ("aliases", "emails", "phones", "tags")
 
@@ -527,6 +528,105 @@ def edit_contact(db: Database, ref: ContactRef, data: ContactInput, now: datetim
         update_contact(conn, ref.id, data, now)
 
 
+# What `edit` of several contacts compares before and after, for each: the public
+# record, who introduced them and whether they decide.
+CONTACT_EXTRAS = statement(
+    """SELECT c.decides, r.name AS referred_by FROM contact c
+    LEFT JOIN contact r ON r.id = c.referred_by_id WHERE c.id = :id"""
+)
+_NOT_COMPARED = ("id", "archived", "last_contact")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field of a contact as it was and as it is (or would be)."""
+
+    field: str
+    before: object
+    after: object
+
+
+@dataclass(frozen=True)
+class Edited:
+    """A contact ``edit_contacts`` changed (or would change); no ``changes``: it
+    already was as asked."""
+
+    ref: ContactRef
+    changes: list[Change]
+
+
+class _DryRun(Exception):
+    """Raised at the end of a dry run so its transaction is rolled back."""
+
+
+def _compared(conn: Database, contact_id: int) -> dict[str, object]:
+    record = record_from_row(conn.execute(RECORD_BY_ID, {"id": contact_id}).fetchone())
+    extras = conn.execute(CONTACT_EXTRAS, {"id": contact_id}).fetchone()
+    shown = {key: value for key, value in record.items() if key not in _NOT_COMPARED}
+    shown["referred_by"] = extras["referred_by"]
+    shown["decides"] = bool(extras["decides"])
+    return shown
+
+
+def resolve_many(db: Database, named: Sequence[tuple[int | None, str]]) -> list[ContactRef]:
+    """The contacts of a batch, each as typed with the line of stdin it came from (None:
+    the command line): an id, bare as `list --format ids` prints it, or as #id, or a
+    name; blank lines are skipped. The first that names nobody, or several, stops
+    everything: nothing is changed (exit 3, with the candidates)."""
+    refs = []
+    for line, query in named:
+        text = query.strip()
+        if not text:
+            continue
+        try:
+            refs.append(resolve_contact(db, "#" + text if text.isdigit() else text))
+        except RelateError as exc:
+            raise type(exc)(
+                exc.message if line is None else f"stdin line {line}: {exc.message}",
+                hint=f"{exc.hint}; nothing changed" if exc.hint else "nothing changed",
+            ) from None
+    if not refs:
+        raise UsageError(
+            "no contacts to edit", hint="name them, or pipe ids: relate list --format ids"
+        )
+    return refs
+
+
+def edit_contacts(
+    db: Database,
+    refs: Sequence[ContactRef],
+    data: ContactInput,
+    now: datetime,
+    *,
+    dry_run: bool = False,
+) -> list[Edited]:
+    """Apply ``data`` to every contact of ``refs`` in one transaction (one undo step),
+    each once, and say what changed for each; ``dry_run`` says what would change and
+    writes nothing."""
+    edited: list[Edited] = []
+    seen: set[int] = set()
+    try:
+        with db.transaction() as conn:
+            for ref in refs:
+                if ref.id in seen:
+                    continue
+                seen.add(ref.id)
+                before = _compared(conn, ref.id)
+                update_contact(conn, ref.id, data, now)
+                after = _compared(conn, ref.id)
+                changes = [
+                    Change(key, before[key], after[key])
+                    for key in before
+                    if before[key] != after[key]
+                ]
+                edited.append(Edited(ref, changes))
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return edited
+
+
 def set_archived(db: Database, ref: ContactRef, archived: bool, now: datetime) -> None:
     with db.transaction() as conn:
         conn.execute(
@@ -568,16 +668,37 @@ _RECORD_SELECT = """SELECT c.id, c.name,
 FROM contact c LEFT JOIN organisation o ON o.id = c.org_id"""
 
 RECORD_BY_ID = statement(_RECORD_SELECT + " WHERE c.id = :id")
-RECORDS = statement(
-    _RECORD_SELECT
-    + """ WHERE (:archived OR c.archived_at IS NULL)
+_RECORDS_WHERE = """ WHERE (:archived OR c.archived_at IS NULL)
     AND (CAST(:tag AS TEXT) IS NULL OR EXISTS (
         SELECT 1 FROM contact_tag t WHERE t.contact_id = c.id AND t.tag_key = :tag))
     AND (CAST(:stage AS TEXT) IS NULL OR c.stage = :stage)
     AND (CAST(:org AS TEXT) IS NULL OR o.name_key = :org)
     AND (CAST(:owner AS TEXT) IS NULL OR c.owner = :owner COLLATE NOCASE)
-    ORDER BY CASE WHEN :by_id THEN c.id END, c.name COLLATE NOCASE, c.id"""
-)
+    AND (CAST(:type AS TEXT) IS NULL OR c.relationship_type = :type)
+    AND (CAST(:priority AS INTEGER) IS NULL OR c.priority = :priority)
+    AND (CAST(:referred_by AS INTEGER) IS NULL OR c.referred_by_id = :referred_by)
+    AND (NOT :no_cadence OR c.cadence_days IS NULL)
+    AND (CAST(:due_by AS TEXT) IS NULL OR c.next_due_on <= :due_by)"""
+# How ``list --sort`` and ``export contacts --sort`` order the contacts: by name; by
+# last contact, the longest ago first (never contacted before anyone); by the day the
+# cadence is next due, the most overdue first (no cadence last); and, export's
+# default, by id. Ties go by name, then id.
+SORTS = ("name", "last-contact", "next-due")
+_ORDERS = {
+    "id": "c.id",
+    "name": "c.name COLLATE NOCASE, c.id",
+    "last-contact": "c.last_contact_at IS NOT NULL, c.last_contact_at, c.name COLLATE NOCASE, c.id",
+    "next-due": "c.next_due_on IS NULL, c.next_due_on, c.name COLLATE NOCASE, c.id",
+}
+_RECORDS = _RECORD_SELECT + _RECORDS_WHERE + " ORDER BY {order} LIMIT :limit"
+RECORDS = {
+    "id": statement(_RECORDS.replace("{order}", _ORDERS["id"])),
+    "name": statement(_RECORDS.replace("{order}", _ORDERS["name"])),
+    "last-contact": statement(_RECORDS.replace("{order}", _ORDERS["last-contact"])),
+    "next-due": statement(_RECORDS.replace("{order}", _ORDERS["next-due"])),
+}
+# No --limit is a LIMIT nobody reaches (PostgreSQL refuses SQLite's LIMIT -1).
+NO_LIMIT = 1 << 62
 
 
 def record_from_row(row: Row) -> dict[str, object]:
@@ -598,6 +719,9 @@ def record_from_row(row: Row) -> dict[str, object]:
             record[key] = bool(row["archived"])
         elif key == "role":
             record[key] = row[key] or None  # an empty cell once stored ""; documented as null
+        elif key == "last_contact":
+            last = row["last_contact_at"]
+            record[key] = clock.local_day_of(str(last)).isoformat() if last else None
         else:
             record[key] = row[key]
     return record
@@ -605,24 +729,41 @@ def record_from_row(row: Row) -> dict[str, object]:
 
 @dataclass(frozen=True)
 class ContactFilter:
+    """Which contacts ``list`` and ``export contacts`` give, in what order, how many."""
+
     tag: str | None = None
     stage: str | None = None
     org: str | None = None
     include_archived: bool = False
-    by_id: bool = False
+    by_id: bool = False  # id order (export's default) unless ``sort`` is given
     owner: str | None = None  # only the contacts this person owns (any case)
+    relationship_type: str | None = None
+    priority: int | None = None
+    no_cadence: bool = False  # only those without a cadence
+    overdue_on: date | None = None  # only those whose cadence is due on or before this day
+    referred_by_id: int | None = None  # only those this contact introduced
+    sort: str | None = None  # one of SORTS; None: by name (by id with ``by_id``)
+    limit: int | None = None  # at most this many
 
 
 def iter_records(db: Database, where: ContactFilter) -> Iterator[dict[str, object]]:
+    if where.sort is not None and where.sort not in SORTS:
+        raise UsageError(f"cannot sort by {where.sort!r}", hint="use one of " + ", ".join(SORTS))
+    sort = where.sort or ("id" if where.by_id else "name")
     cursor = db.execute(
-        RECORDS,
+        RECORDS[sort],
         {
             "archived": where.include_archived,
             "tag": fold(where.tag) if where.tag else None,
             "stage": where.stage,
             "org": fold(where.org) if where.org else None,
-            "by_id": where.by_id,
             "owner": where.owner,
+            "type": where.relationship_type,
+            "priority": where.priority,
+            "referred_by": where.referred_by_id,
+            "no_cadence": where.no_cadence,
+            "due_by": where.overdue_on.isoformat() if where.overdue_on else None,
+            "limit": NO_LIMIT if where.limit is None else where.limit,
         },
     )
     for row in cursor:

@@ -225,20 +225,31 @@ SOURCES: dict[str, Callable[[Database], Iterator[dict[str, object]]]] = {
 }
 
 
-def records(db: Database, kind: str) -> Iterator[dict[str, object]]:
+def records(
+    db: Database, kind: str, where: ContactFilter | None = None
+) -> Iterator[dict[str, object]]:
+    """Every record of ``kind``; ``where``: which contacts (``export contacts --type``...)."""
     if kind not in SOURCES:
         raise UsageError(f"cannot export {kind!r}", hint="use one of " + ", ".join(KINDS))
+    if where is not None:
+        if kind != "contacts":
+            raise UsageError(f"cannot filter {kind!r}", hint="only contacts take filters")
+        return iter_records(db, where)
     return SOURCES[kind](db)
 
 
-def csv_rows(db: Database, kind: str) -> Iterator[tuple[object, ...]]:
+def csv_rows(
+    db: Database, kind: str, where: ContactFilter | None = None
+) -> Iterator[tuple[object, ...]]:
     """An export as rows of CSV cells in ``FIELDS[kind]`` order."""
     if kind == "interactions":
         return interaction_cells(db)
     from relate.csvcodec import csv_cell
 
     columns = FIELDS[kind]
-    return (tuple(csv_cell(record.get(c)) for c in columns) for record in records(db, kind))
+    return (
+        tuple(csv_cell(record.get(c)) for c in columns) for record in records(db, kind, where)
+    )
 
 
 # --- spreadsheet safety --------------------------------------------------------------
