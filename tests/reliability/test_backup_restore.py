@@ -10,32 +10,32 @@ from pathlib import Path
 
 import pytest
 
-from helpers import Relate, ok, rows
+from helpers import Relate, Stored, ok, rows
 from relate.storage.schema import HEAD
 
 
 def test_backup_is_consistent_while_another_connection_writes(
-    relate: Relate, db_path: Path, tmp_path: Path
+    relate: Relate, stored: Stored, tmp_path: Path
 ) -> None:
     ok(relate("add", "Ann"))
     stop = threading.Event()
     written = []
 
     def writer() -> None:
-        conn = sqlite3.connect(db_path, isolation_level=None, timeout=10)
+        db = stored.open()  # another program's connection, on either engine
         number = 0
         while not stop.is_set():
             number += 1
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute(
-                "INSERT INTO interaction (kind, occurred_at, text, created_at)"
-                " VALUES ('note', '2026-01-01 00:00:00.000000', ?, '2026-01-01 00:00:00.000000')",
-                (f"note {number}",),
-            )
-            conn.execute("INSERT INTO interaction_contact VALUES (last_insert_rowid(), 1)")
-            conn.execute("COMMIT")
+            with db.transaction(journal=False) as conn:
+                new = conn.insert(
+                    "INSERT INTO interaction (kind, occurred_at, text, created_at)"
+                    " VALUES ('note', '2026-01-01 00:00:00.000000', :text,"
+                    " '2026-01-01 00:00:00.000000')",
+                    {"text": f"note {number}"},
+                )
+                conn.execute("INSERT INTO interaction_contact VALUES (:id, 1)", {"id": new})
             written.append(number)
-        conn.close()
+        db.close()
 
     thread = threading.Thread(target=writer)
     thread.start()
@@ -60,11 +60,12 @@ def test_backup_is_consistent_while_another_connection_writes(
 
 
 def test_default_backup_goes_next_to_the_database_with_a_timestamp(
-    relate: Relate, db_path: Path
+    relate: Relate, tmp_path: Path
 ) -> None:
+    # Beside the file (tmp_path/relate.db); a server's in the working folder (tmp_path).
     first = Path(ok(relate("backup")).split("Backed up to ")[1].strip())
     second = Path(ok(relate("backup")).split("Backed up to ")[1].strip())
-    assert first.parent == db_path.parent
+    assert first.parent == tmp_path
     assert first.name == "relate-backup-20261124-093000.db"
     assert second != first and second.exists()
 
@@ -80,7 +81,7 @@ def test_backup_never_overwrites_without_force(relate: Relate, tmp_path: Path) -
 
 
 def test_restore_brings_back_the_backup_and_keeps_the_replaced_file(
-    relate: Relate, db_path: Path, tmp_path: Path, checked: Callable[[], None]
+    relate: Relate, stored: Stored, tmp_path: Path, checked: Callable[[], None]
 ) -> None:
     ok(relate("add", "Ann"))
     ok(relate("log", "ann", "before the backup"))
@@ -94,13 +95,13 @@ def test_restore_brings_back_the_backup_and_keeps_the_replaced_file(
     kept = Path(out.split("kept as ")[1].strip())
     assert rows(kept, "SELECT name FROM contact") == [("Bob",)]
     assert stat.S_IMODE(kept.stat().st_mode) == 0o600
-    assert rows(db_path, "SELECT name FROM contact") == [("Ann",)]
+    assert stored.rows("SELECT name FROM contact") == [("Ann",)]
     assert "before the backup" in ok(relate("search", "backup"))
     checked()
 
 
 def test_restore_needs_confirmation_off_a_terminal(
-    relate: Relate, db_path: Path, tmp_path: Path
+    relate: Relate, stored: Stored, tmp_path: Path
 ) -> None:
     backup = tmp_path / "backup.db"
     ok(relate("backup", str(backup)))
@@ -108,11 +109,11 @@ def test_restore_needs_confirmation_off_a_terminal(
     result = relate("restore", str(backup))
     assert result.exit_code == 2
     assert "add --yes" in result.stderr
-    assert rows(db_path, "SELECT name FROM contact") == [("Ann",)]
+    assert stored.rows("SELECT name FROM contact") == [("Ann",)]
 
 
 def test_restore_refuses_a_file_that_is_not_a_relate_database(
-    relate: Relate, db_path: Path, tmp_path: Path
+    relate: Relate, stored: Stored, tmp_path: Path
 ) -> None:
     ok(relate("add", "Ann"))
     other = tmp_path / "other.db"
@@ -126,7 +127,7 @@ def test_restore_refuses_a_file_that_is_not_a_relate_database(
         result = relate("restore", str(bad), "--yes")
         assert result.exit_code in (1, 4), result.stderr
         assert result.stderr.count("\n") == 1
-    assert rows(db_path, "SELECT name FROM contact") == [("Ann",)]
+    assert stored.rows("SELECT name FROM contact") == [("Ann",)]
 
 
 def test_restore_over_a_damaged_database(relate: Relate, db_path: Path, tmp_path: Path) -> None:
@@ -269,19 +270,20 @@ def test_a_kill_while_restoring_over_a_damaged_file_leaves_a_database_at_the_pat
 
 
 def test_undo_right_after_restore_does_not_reach_into_the_backup(
-    relate: Relate, db_path: Path, tmp_path: Path
+    relate: Relate, stored: Stored, tmp_path: Path
 ) -> None:
     ok(relate("add", "Ann"))
     ok(relate("add", "Bob"))
     backup = tmp_path / "backup.db"
     ok(relate("backup", str(backup)))
     ok(relate("add", "Cy"))
+    steps = rows(backup, "SELECT count(*) FROM undo_step")  # a server's backup has none
     ok(relate("restore", str(backup), "--yes"))
     result = relate("undo")
     assert result.exit_code == 1
     assert "nothing to undo" in result.stderr
-    assert rows(db_path, "SELECT name FROM contact ORDER BY id") == [("Ann",), ("Bob",)]
-    assert rows(backup, "SELECT count(*) FROM undo_step") == [(2,)]  # the backup is untouched
+    assert stored.rows("SELECT name FROM contact ORDER BY id") == [("Ann",), ("Bob",)]
+    assert rows(backup, "SELECT count(*) FROM undo_step") == steps  # the backup is untouched
 
 
 def _flip_byte(path: Path, after: bytes, offset: int) -> None:

@@ -103,7 +103,7 @@ def test_a_fresh_empty_database_is_set_up_on_first_use(pg: Database) -> None:
 def test_the_servers_tables_have_the_models_columns_and_keys(pg: Database) -> None:
     """Undo's replay, backup and restore name columns from storage/tables.py (derived
     from the models), not from the server's catalogue: the two must agree."""
-    from relate.storage.tables import COLUMNS, KEYS
+    from relate.storage.tables import COLUMNS, JOURNALED_TABLES, KEYS
 
     columns: dict[str, tuple[str, ...]] = {}
     for table, column in pg.execute(
@@ -121,6 +121,12 @@ def test_the_servers_tables_have_the_models_columns_and_keys(pg: Database) -> No
             {"t": table},
         )
         assert {row[0] for row in found} == set(keys), table
+    # Every table holding the user's data is journaled for undo, and only those.
+    journaled = pg.execute(
+        "SELECT DISTINCT event_object_table FROM information_schema.triggers"
+        " WHERE trigger_name = 'relate_journal'"
+    )
+    assert {row[0] for row in journaled} == set(JOURNALED_TABLES)
 
 
 def test_a_database_with_other_tables_is_refused_untouched(pg_url: str) -> None:
