@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -122,6 +123,9 @@ _ID = re.compile(r"#(\d+)")
 class CliModel(RuleBasedStateMachine):
     """Random add/log/remind/done/delete/undo against a model of what must exist."""
 
+    # A server's database for one example (``on_server``), else a file of its own.
+    server_database: Callable[[], str] | None = None
+
     def __init__(self) -> None:
         super().__init__()
         import os
@@ -133,9 +137,12 @@ class CliModel(RuleBasedStateMachine):
         self.runner = CliRunner()
         self.folder = tempfile.TemporaryDirectory()
         # Given to each run only: the process environment (and the next test) keep theirs.
-        self.env = {"RELATE_DB": os.path.join(self.folder.name, "model.db")}
-        # Reading commands never create a database; the model starts from an empty one.
-        open_database(Path(self.env["RELATE_DB"])).close()
+        if self.server_database is not None:
+            self.env = {"RELATE_DB": type(self).server_database()}  # type: ignore[misc]
+        else:
+            self.env = {"RELATE_DB": os.path.join(self.folder.name, "model.db")}
+            # Reading commands never create a database; the model starts from an empty one.
+            open_database(Path(self.env["RELATE_DB"])).close()
         # Model: contact id -> (name, frozenset of log texts); open reminder ids; history.
         self.contacts: dict[int, tuple[str, frozenset[str]]] = {}
         self.reminders: dict[int, int] = {}  # reminder id -> contact id
@@ -148,6 +155,10 @@ class CliModel(RuleBasedStateMachine):
         assert os.environ.get("RELATE_DB") != self.env["RELATE_DB"]  # nothing leaked out
         self.folder.cleanup()
 
+    def text(self, typed: str) -> str:
+        """What is typed: a server cannot store NUL (docs/team.md), so none is typed there."""
+        return typed if self.server_database is None else typed.replace("\x00", "")
+
     def run(self, *args: str) -> Result:
         result = self.runner.invoke(self.app, list(args), env=self.env)
         assert_clean(result)
@@ -158,6 +169,7 @@ class CliModel(RuleBasedStateMachine):
 
     @rule(name=st.text(min_size=1, max_size=12).filter(lambda s: s.strip() != ""))
     def add(self, name: str) -> None:
+        name = self.text(name)
         result = self.run("add", name)
         if result.exit_code == 0:
             self._saved()
@@ -169,7 +181,7 @@ class CliModel(RuleBasedStateMachine):
     def log(self, data: st.DataObject, body: str) -> None:
         contact = data.draw(st.sampled_from(sorted(self.contacts)))
         self.counter += 1
-        unique = f"n{self.counter} {body}".strip()
+        unique = self.text(f"n{self.counter} {body}").strip()
         result = self.run("log", f"#{contact}", unique)
         assert result.exit_code == 0, result.stderr
         self._saved()
@@ -231,3 +243,32 @@ class CliModel(RuleBasedStateMachine):
 
 CliModel.TestCase.settings = settings(max_examples=8, stateful_step_count=12, deadline=None)
 TestCliModel = pytest.mark.slow(CliModel.TestCase)
+
+
+@pytest.mark.slow
+def test_cli_model_on_postgresql(pg_cluster: Any) -> None:
+    """The same random commands, each example on a new database of the test server."""
+    from hypothesis.stateful import run_state_machine_as_test
+
+    from relate.storage.location import parse_location
+
+    def migrated(url: str) -> None:
+        open_database(parse_location(url)).close()
+
+    template = pg_cluster.template("migrated", migrated)
+    made: list[str] = []
+
+    def new_database() -> str:
+        made.append(pg_cluster.create_database(template))
+        return str(pg_cluster.url(made[-1]))
+
+    class OnServer(CliModel):
+        server_database = staticmethod(new_database)
+
+    try:
+        run_state_machine_as_test(
+            OnServer, settings=settings(max_examples=6, stateful_step_count=12, deadline=None)
+        )
+    finally:
+        for name in made:
+            pg_cluster.drop_database(name)
