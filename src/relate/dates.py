@@ -12,7 +12,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from relate.errors import RelateError
 
@@ -124,8 +124,7 @@ _RELATIVE_WORDS = {"today": 0, "now": 0, "tomorrow": 1, "yesterday": -1}
 _D = TypeVar("_D", bound=date)
 
 
-@dataclass(frozen=True)
-class When:
+class When(NamedTuple):
     """A day, and the time of day if the user gave one."""
 
     day: date

@@ -10,10 +10,10 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from relate.errors import AmbiguousError, NotFoundError
-from relate.services.agenda import CADENCE, Neglect, build_agenda
+from relate.services.agenda import CADENCE, Neglect, build_agenda, lapsed_orgs, org_neglect
 from relate.services.contacts import ContactInput, insert_contact
 from relate.services.matching import resolve_contact, resolve_org
-from relate.services.orgs import add_org, edit_org, org_neglect
+from relate.services.orgs import add_org, edit_org
 from relate.storage.database import Database
 
 TODAY = date(2026, 11, 24)
@@ -90,7 +90,7 @@ def any_db(request: pytest.FixtureRequest, db_path: object) -> Iterator[Database
 
 def test_org_card_and_agenda_read_alike_on_every_engine(any_db: Database, now: datetime) -> None:
     from relate.services.contacts import update_contact
-    from relate.services.orgs import lapsed_orgs, list_orgs, org_card
+    from relate.services.orgs import list_orgs, org_card
 
     acme = add_org(any_db, "Acmé Corp", now)
     with any_db.transaction() as conn:
@@ -106,7 +106,7 @@ def test_org_card_and_agenda_read_alike_on_every_engine(any_db: Database, now: d
     assert (card.notes, card.cadence_days, card.owners) == ("April", 30, ["kim"])
     assert [(o.name, o.people) for o in list_orgs(any_db)] == [("Acmé Corp", 2)]
     later = TODAY + timedelta(days=45)
-    assert [(o.name, o.neglect) for o in lapsed_orgs(any_db, later)] == [
+    assert [(o.contact, o.neglect) for o in lapsed_orgs(any_db, later)] == [
         ("Acmé Corp", Neglect(45, 30, False))
     ]
     assert lapsed_orgs(any_db, later, owner="sam") == []  # nobody there is sam's

@@ -41,7 +41,7 @@ HOT = {
     "search rank": sqlite_engine.RANK_INTERACTIONS,
     "search hit": sqlite_engine.INTERACTION_HIT,
     "done/snooze": reminders.GET_REMINDER,
-    "agenda organisations' cadence": orgs.ORG_CADENCES,
+    "agenda organisations' cadence": agenda.ORG_CADENCES,
     "org show last contact": orgs.ORG_LAST_CONTACT,
     "org show people": orgs.ORG_PEOPLE,
     "search roles": search.DISTINCT_ROLES,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from relate import clock, identity
+from relate import clock
 from relate.errors import SettingError, StorageError
 from relate.storage.database import Database, open_database
 from relate.storage.location import Location, default_file, default_location, parse_location
@@ -70,7 +70,7 @@ class AppState:
             where: Path | Location = location if location.path is None else location.path
             self._db = open_database(where, create=create, now=now)
             self._db.label = self.label
-            self._db.user = user()  # each undo step records who made it
+            self._db.who = user  # each undo step records who made it
             # One command, one snapshot: its reads never see half of another's write.
             self._db.hold_snapshot()
         return self._db
@@ -100,6 +100,8 @@ def now() -> datetime:
 def user() -> str:
     """Who is running relate (``RELATE_USER``, else the login name): recorded on what
     they add and log, like ``now``, passed to services as an argument."""
+    from relate import identity  # not at start-up: reading commands never ask
+
     return identity.current_user()
 
 

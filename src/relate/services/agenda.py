@@ -6,7 +6,7 @@
 4. important dates within their lead time (a birthday, with the age it brings),
 5. people overdue for contact by their cadence, most late relative to their cadence
    first, then by priority; with them, organisations whose cadence has lapsed
-   (nobody there contacted for longer than it, ``services/orgs.py``),
+   (nobody there contacted for longer than it, ``lapsed_orgs``),
 6. losing touch: people without a cadence nobody has contacted for longer than a
    period (``DEFAULT_LOSING_TOUCH`` days; counted from when they were added for those
    never contacted), longest first (``silence``).
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
+from typing import NamedTuple
 
 from relate import clock
 from relate.dates import FIRST_DAY, MonthDay
@@ -119,8 +120,9 @@ GIFTS_GIVEN = statement(
 )
 
 
-@dataclass(frozen=True)
-class Occasion:
+# The small records every ``today`` builds are NamedTuples: a frozen dataclass's
+# generated methods cost about a millisecond of start-up each (docs/performance.md).
+class Occasion(NamedTuple):
     """What an important date is: its kind (birthday, anniversary, custom), its label,
     and the years it marks on this occurrence (the age a birthday brings, the years
     since an anniversary); None when its year is unknown or not yet past."""
@@ -130,8 +132,7 @@ class Occasion:
     years: int | None
 
 
-@dataclass(frozen=True)
-class Neglect:
+class Neglect(NamedTuple):
     """Why a contact is due for contact: days since the last contact (or since they
     were added, if never contacted) against their cadence."""
 
@@ -140,8 +141,7 @@ class Neglect:
     ever_contacted: bool
 
 
-@dataclass(frozen=True)
-class Silence:
+class Silence(NamedTuple):
     """Why a contact without a cadence is losing touch: days since the last contact
     (or since they were added, if never contacted), longer than ``limit`` days."""
 
@@ -169,8 +169,7 @@ def losing_touch_before(today: date, limit: int) -> date:
     return date.fromordinal(max(FIRST_DAY.toordinal(), today.toordinal() - limit))
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     section: str
     # The item's own id: a reminder's (what done/snooze take), a concern's (resolve),
     # an important date's, or for cadence and losing touch the contact's.
@@ -381,35 +380,79 @@ def _cadence_items(
     return _with_orgs(db, today, items, total, limit, owner)
 
 
+# Organisations with a cadence (ix_organisation_cadence), each with its
+# last contact with anyone there (one index step each). ``--mine``: those where the
+# user owns someone.
+ORG_CADENCES = statement(
+    """SELECT o.id, o.name, o.cadence_days, o.created_at,
+        (SELECT max(c.last_contact_at) FROM contact c WHERE c.org_id = o.id) AS last_contact_at
+    FROM organisation o
+    WHERE o.cadence_days IS NOT NULL
+    AND (CAST(:owner AS TEXT) IS NULL OR EXISTS (
+        SELECT 1 FROM contact m WHERE m.org_id = o.id AND m.owner = :owner))
+    ORDER BY o.cadence_days, o.id LIMIT :limit"""
+)
+# More organisations with a cadence than this are not read by one agenda.
+MAX_ORG_CADENCES = 10_000
+
+
+def org_neglect(
+    today: date, cadence_days: int | None, last_contact: date | None, created: date
+) -> Neglect | None:
+    """Why an organisation is due for contact, or None when it is not: days since the
+    last contact with anyone there (or since it was added, if nobody ever was)
+    against its cadence. Due on the day the cadence runs out, like a contact."""
+    if not cadence_days:
+        return None
+    since = (today - (last_contact or created)).days
+    if since < cadence_days:
+        return None
+    return Neglect(since, cadence_days, last_contact is not None)
+
+
+def lapsed_orgs(db: Database, today: date, owner: str | None = None) -> list[Item]:
+    """Organisations whose cadence has lapsed, as cadence items (``contact`` is the
+    organisation's name), most late relative to their cadence first."""
+    found = []
+    for row in db.execute(ORG_CADENCES, {"owner": owner, "limit": MAX_ORG_CADENCES}):
+        stamp = row["last_contact_at"]
+        last = clock.local_day_of(str(stamp)) if stamp else None
+        created = clock.local_day_of(str(row["created_at"]))
+        neglect = org_neglect(today, int(row["cadence_days"]), last, created)
+        if neglect is not None:
+            due = date.fromordinal((last or created).toordinal() + neglect.cadence_days)
+            found.append(
+                Item(
+                    CADENCE,
+                    int(row["id"]),
+                    "cadence",
+                    str(row["name"]),
+                    None,
+                    due,
+                    (today - due).days,
+                    neglect=neglect,
+                    organisation=True,
+                )
+            )
+    found.sort(key=lambda o: (-_lateness(o), (o.contact or "").casefold()))
+    return found
+
+
+def _lateness(item: Item) -> float:
+    assert item.neglect is not None
+    return item.neglect.days_since / item.neglect.cadence_days
+
+
 def _with_orgs(
     db: Database, today: date, people: list[Item], total: int, limit: int, owner: str | None
 ) -> tuple[list[Item], int]:
     """The cadence section with the organisations whose cadence lapsed, ranked among
     the people by how late they are relative to their cadence."""
-    from relate.services.orgs import lapsed_orgs
-
-    orgs = [
-        Item(
-            CADENCE,
-            org.id,
-            "cadence",
-            org.name,
-            None,
-            org.due,
-            (today - org.due).days,
-            neglect=org.neglect,
-            organisation=True,
-        )
-        for org in lapsed_orgs(db, today, owner)
-    ]
+    orgs = lapsed_orgs(db, today, owner)
     if not orgs:
         return people, total
 
-    def lateness(item: Item) -> float:
-        assert item.neglect is not None
-        return item.neglect.days_since / item.neglect.cadence_days
-
-    ranked = sorted(people + orgs, key=lambda item: -lateness(item))
+    ranked = sorted(people + orgs, key=lambda item: -_lateness(item))
     return (ranked if limit < 0 else ranked[:limit]), total + len(orgs)
 
 

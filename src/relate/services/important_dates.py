@@ -6,8 +6,8 @@ falls on 28 February in years without one (``MonthDay.in_year``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from relate import clock
 from relate.dates import MonthDay
@@ -45,8 +45,7 @@ DATES_IN_WINDOW_MINE = statement(_DATES_IN_WINDOW + " AND c.owner = :owner")
 MAX_LEAD = statement("SELECT coalesce(max(lead_days), 0) FROM important_date")
 
 
-@dataclass(frozen=True)
-class Saved:
+class Saved(NamedTuple):
     id: int
     created: bool
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from relate.errors import AmbiguousError, NotFoundError
 from relate.storage.database import Database
@@ -54,8 +54,7 @@ def fold(text: str) -> str:
     return (ascii_form or squeezed).casefold()
 
 
-@dataclass(frozen=True)
-class ContactRef:
+class ContactRef(NamedTuple):
     id: int
     name: str
     archived: bool = False
@@ -134,8 +133,7 @@ ORG_WORD_PREFIX = statement(
 ORG_ALL_KEYS = statement("SELECT id, name_key, 1 FROM organisation")
 
 
-@dataclass(frozen=True)
-class Names:
+class Names(NamedTuple):
     """What ``resolve`` reads for one kind of named thing, and how it speaks of it."""
 
     noun: str  # "contact"

@@ -1,9 +1,10 @@
 """Organisations: the client as a whole, with its people, who decides, who owns the
 relationship, its engagements and concerns, and a cadence of its own.
 
-An organisation's cadence counts contact with anyone there (``org_neglect``): the
-agenda's cadence section names an organisation nobody there has heard from for
-longer than its cadence.
+An organisation's cadence counts contact with anyone there (``agenda.org_neglect``):
+the agenda's cadence section names an organisation nobody there has heard from for
+longer than its cadence (``agenda.lapsed_orgs``, kept there so that ``today`` does not
+import this module).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import date, datetime
 
 from relate import clock
 from relate.errors import RelateError, UsageError
-from relate.services.agenda import Neglect
+from relate.services.agenda import Neglect, org_neglect
 from relate.services.matching import ContactRef, fold
 from relate.storage.database import Database
 from relate.storage.sql import statement
@@ -63,34 +64,6 @@ ORG_CONCERNS = statement(
     WHERE c.org_id = :id AND k.resolved_at IS NULL
     ORDER BY k.opened_at, k.id"""
 )
-# The agenda: organisations with a cadence (ix_organisation_cadence), each with its
-# last contact with anyone there (one index step each). ``--mine``: those where the
-# user owns someone.
-ORG_CADENCES = statement(
-    """SELECT o.id, o.name, o.cadence_days, o.created_at,
-        (SELECT max(c.last_contact_at) FROM contact c WHERE c.org_id = o.id) AS last_contact_at
-    FROM organisation o
-    WHERE o.cadence_days IS NOT NULL
-    AND (CAST(:owner AS TEXT) IS NULL OR EXISTS (
-        SELECT 1 FROM contact m WHERE m.org_id = o.id AND m.owner = :owner))
-    ORDER BY o.cadence_days, o.id LIMIT :limit"""
-)
-# More organisations with a cadence than this are not read by one agenda.
-MAX_ORG_CADENCES = 10_000
-
-
-def org_neglect(
-    today: date, cadence_days: int | None, last_contact: date | None, created: date
-) -> Neglect | None:
-    """Why an organisation is due for contact, or None when it is not: days since the
-    last contact with anyone there (or since it was added, if nobody ever was)
-    against its cadence. Due on the day the cadence runs out, like a contact."""
-    if not cadence_days:
-        return None
-    since = (today - (last_contact or created)).days
-    if since < cadence_days:
-        return None
-    return Neglect(since, cadence_days, last_contact is not None)
 
 
 @dataclass(frozen=True)
@@ -273,26 +246,3 @@ def org_card(db: Database, ref: ContactRef, today: date) -> OrgCard:
         concerns,
         org_neglect(today, row["cadence_days"], last_day, created),
     )
-
-
-@dataclass(frozen=True)
-class LapsedOrg:
-    id: int
-    name: str
-    due: date
-    neglect: Neglect
-
-
-def lapsed_orgs(db: Database, today: date, owner: str | None = None) -> list[LapsedOrg]:
-    """Organisations whose cadence has lapsed, most late relative to their cadence first."""
-    found = []
-    for row in db.execute(ORG_CADENCES, {"owner": owner, "limit": MAX_ORG_CADENCES}):
-        last = _day(row["last_contact_at"])
-        created = clock.local_day_of(str(row["created_at"]))
-        neglect = org_neglect(today, int(row["cadence_days"]), last, created)
-        if neglect is not None:
-            start = last or created
-            due = date.fromordinal(start.toordinal() + neglect.cadence_days)
-            found.append(LapsedOrg(int(row["id"]), str(row["name"]), due, neglect))
-    found.sort(key=lambda o: (-o.neglect.days_since / o.neglect.cadence_days, o.name.casefold()))
-    return found

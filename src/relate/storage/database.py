@@ -78,8 +78,11 @@ class Database:
         # What ``relate undo`` will say it undid; the CLI sets the command line.
         self.label = "a change"
         # Who makes the changes (RELATE_USER, else the login name); the CLI sets it and
-        # each undo step records it, so undo takes back only that person's steps.
+        # each undo step records it, so undo takes back only that person's steps. The CLI
+        # may set ``who`` instead: asked on the first write, so that a command that only
+        # reads never looks the login name up (getpass, pwd: start-up time).
         self.user: str | None = None
+        self.who: Callable[[], str] | None = None
         self.committed = False  # a transaction of this connection was committed
         self._depth = 0  # nesting of transaction(): inner ones join the outermost
         self.changed = False  # whether the last transaction committed a change
@@ -167,6 +170,8 @@ class Database:
         self._depth = 1
         try:
             step = engine.begin_step(self.label, self.now()) if journal else None
+            if step is not None and self.user is None and self.who is not None:
+                self.user = self.who()
             if step is not None and self.user is not None:
                 self.execute(SET_STEP_MAKER, {"user": self.user, "id": step})
             yield self

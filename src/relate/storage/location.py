@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 from urllib.parse import parse_qsl, unquote
 
 from relate.errors import SettingError
@@ -27,18 +26,20 @@ Engine = Literal["sqlite", "postgresql"]
 
 # The schemes that mean PostgreSQL, lower case; the URL is handed on as postgresql://.
 POSTGRES_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+_SCHEME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789+.-")
 MASK = "***"
 
 
-@dataclass(frozen=True)
-class Location:
-    """A parsed ``--db``/``RELATE_DB``: ``engine`` and either ``path`` or ``url``."""
+class Location(NamedTuple):
+    """A parsed ``--db``/``RELATE_DB``: ``engine`` and either ``path`` or ``url``.
+
+    A NamedTuple rather than a dataclass: every command parses one at start-up, where
+    a frozen dataclass's generated methods cost about a millisecond."""
 
     engine: Engine
     path: Path | None = None
     url: str | None = None  # as given (PostgreSQL): may hold a password; never print it
-    _parts: _UrlParts | None = field(default=None, repr=False, compare=False)
+    parts: UrlParts | None = None  # the URL's user, host, database and password(s)
 
     @classmethod
     def parse(cls, text: str | os.PathLike[str]) -> Location:
@@ -63,16 +64,16 @@ class Location:
     @property
     def host(self) -> str | None:
         """The host(s) the URL names (``a,b`` for several), or None: libpq's default."""
-        return self._parts.host if self._parts else None
+        return self.parts.host if self.parts else None
 
     @property
     def dbname(self) -> str | None:
         """The database the URL names, or None: libpq's default (the user name)."""
-        return self._parts.dbname if self._parts else None
+        return self.parts.dbname if self.parts else None
 
     @property
     def user(self) -> str | None:
-        return self._parts.user if self._parts else None
+        return self.parts.user if self.parts else None
 
     def display(self) -> str:
         """For every message: the path, or the URL with its password masked."""
@@ -89,9 +90,9 @@ class Location:
 
     def secrets(self) -> tuple[str, ...]:
         """The password, as written in the URL and decoded (for ``mask``)."""
-        if self._parts is None:
+        if self.parts is None:
             return ()
-        found = {s for p in self._parts.passwords for s in (p, unquote(p)) if s}
+        found = {s for p in self.parts.passwords for s in (p, unquote(p)) if s}
         return tuple(sorted(found, key=len, reverse=True))
 
     def mask(self, text: str) -> str:
@@ -104,15 +105,14 @@ class Location:
         return text
 
 
-@dataclass(frozen=True)
-class _UrlParts:
+class UrlParts(NamedTuple):
     user: str | None
     host: str | None
     dbname: str | None
     passwords: tuple[str, ...]
 
 
-def _split_url(url: str) -> _UrlParts:
+def _split_url(url: str) -> UrlParts:
     """The parts of a libpq URL that messages name (no validation: libpq does that).
 
     ``postgresql://[user[:password]@][host][:port][,...][/dbname][?param=value&...]``
@@ -136,7 +136,7 @@ def _split_url(url: str) -> _UrlParts:
         passwords.extend(raw for raw in re.findall(r"(?:^|&)password=([^&]*)", query) if raw)
     host = ",".join(h for h in host_names if h) or params.get("host") or None
     dbname = unquote(path) or params.get("dbname") or None
-    return _UrlParts(user or params.get("user") or None, host, dbname, tuple(passwords))
+    return UrlParts(user or params.get("user") or None, host, dbname, tuple(passwords))
 
 
 def _masked_url(url: str) -> str:
@@ -164,17 +164,18 @@ def _host_of(part: str) -> str:
 def parse_location(text: str | os.PathLike[str]) -> Location:
     """``--db``/``RELATE_DB``: a PostgreSQL URL, or else a file path."""
     raw = os.fspath(text)
-    match = _SCHEME.match(raw)
-    if match is None:
+    given, found, _rest = raw.partition("://")
+    scheme = given.lower()
+    # A URL's scheme is a letter, then letters, digits, "+", "." or "-" (RFC 3986).
+    if not found or not scheme[:1].isalpha() or not _SCHEME_CHARS.issuperset(scheme):
         return Location("sqlite", path=Path(raw).expanduser())
-    scheme = match.group(1).lower()
     if scheme not in POSTGRES_SCHEMES:
         # Shown without the rest: whatever follows may hold a password.
         raise SettingError(
-            f"unsupported database URL scheme {match.group(1)}://",
+            f"unsupported database URL scheme {given}://",
             hint="use a file path or postgresql://user@host:5432/dbname",
         )
-    return Location("postgresql", url=raw, _parts=_split_url(raw))
+    return Location("postgresql", url=raw, parts=_split_url(raw))
 
 
 def default_location() -> Location:

@@ -435,21 +435,21 @@ def end_step(conn: sqlite3.Connection, step: int) -> bool:
 # -- the undo journal's read side: replaying only what the triggers write ---------------
 
 # What the triggers write, and nothing else: a file from elsewhere (a restored
-# backup) must not be able to smuggle other SQL into an undo.
-_PREFIX = re.compile(
-    r'(?:INSERT INTO|UPDATE|DELETE FROM) "(?:' + "|".join(JOURNALED_TABLES) + r')" '
-)
-_LITERALS = re.compile(r"X'[0-9A-F]*'|\"[a-z_]+\"")
-_REST = re.compile(r"[A-Za-z0-9 ,().=+\-]*")
-_WORDS = re.compile(r"[A-Za-z]+")
+# backup) must not be able to smuggle other SQL into an undo. Kept as pattern strings
+# (``re`` compiles and caches them on the first undo), not compiled at import: every
+# command imports this module and few of them undo.
+_PREFIX = r'(?:INSERT INTO|UPDATE|DELETE FROM) "(?:' + "|".join(JOURNALED_TABLES) + r')" '
+_LITERALS = r"X'[0-9A-F]*'|\"[a-z_]+\""
+_REST = r"[A-Za-z0-9 ,().=+\-]*"
+_WORDS = r"[A-Za-z]+"
 _KEYWORDS = {"WHERE", "rowid", "SET", "VALUES", "CAST", "AS", "TEXT", "NULL", "e"}
 _KEYWORDS |= {"BETWEEN", "AND"}  # an import's ranges (``journal_ranges``)
 
 
 def check_entry(sql: str) -> None:
-    head = _PREFIX.match(sql)
-    rest = _LITERALS.sub("", sql[head.end() :]) if head else ""
-    if head is None or not _REST.fullmatch(rest) or set(_WORDS.findall(rest)) - _KEYWORDS:
+    head = re.match(_PREFIX, sql)
+    rest = re.sub(_LITERALS, "", sql[head.end() :]) if head else ""
+    if head is None or not re.fullmatch(_REST, rest) or set(re.findall(_WORDS, rest)) - _KEYWORDS:
         raise StorageError("the undo journal holds an entry relate did not write; not undoing")
 
 
