@@ -3,8 +3,9 @@
 Every start pays for what it imports and builds, and most runs are one command
 (`relate today` every morning, `relate log` in scripts). So the entry point maps the
 command word to the one module that defines it, imports just that module, and has
-Typer build just that command. Help, completion of command names and unknown words
-load everything (``relate.cli.main``). A test checks ``COMMAND_MODULES`` against the
+Typer build just that command. The root help is built from ``COMMAND_SUMMARIES``
+alone; completion of command names and unknown words load everything
+(``relate.cli.main``). A test checks ``COMMAND_MODULES`` against the
 commands the modules really register.
 """
 
@@ -40,6 +41,59 @@ COMMAND_MODULES = {
     **dict.fromkeys(("undo", "backup", "restore", "check", "where", "whoami"), "safety"),
     "search": "search",
     "org": "orgs",
+}
+
+# What `relate --help` lists: each command's first help sentence, in the order the
+# commands are registered. The root help is built from this table alone, without
+# importing the command modules (and the services and renderers they import).
+# tests/cli/test_entry.py checks it against the real commands and prints the table
+# to paste when a command or its docstring changes.
+COMMAND_SUMMARIES = {
+    "today": (
+        "The agenda: overdue and due items, dates coming up, people (and organisations) to "
+        "get in touch with, and people without a cadence you are losing touch with."
+    ),
+    "log": (
+        "Log a call, e-mail, meeting, message or gift: it counts as contact (the last "
+        "contact, the cadence)."
+    ),
+    "remind": "Add a reminder, optionally recurring, and print its id.",
+    "done": "Complete a reminder or follow-up; a recurring one moves to its next date.",
+    "snooze": "Hide a reminder or follow-up until a later date.",
+    "reminders": (
+        "List open reminders and follow-ups, soonest first (--all: then the done ones, "
+        "latest first, marked done)."
+    ),
+    "date": "Record an important date (yearly), shown in `today` within its lead time.",
+    "add": "Add a contact and print its id.",
+    "edit": "Change a contact.",
+    "list": "List contacts, sorted by name.",
+    "show": "Show a contact's card and timeline (logs, reminders, dates), newest first.",
+    "archive": "Archive a contact: kept with their history, hidden from lists and the agenda.",
+    "unarchive": "Bring an archived contact back.",
+    "delete": "Delete a contact with their dates, reminders and the logs only they were in.",
+    "demo": "Fill a sample database (never yours) and show its agenda.",
+    "export": "Export data to stdout (or -o FILE), streaming, in a stable documented layout.",
+    "import": "Import contacts: vCard, CSV (relate, Google, Outlook, LinkedIn, Thunderbird), JSON.",
+    "concern": "Record a complaint or problem; it stays on the agenda until resolved.",
+    "resolve": "Close a concern with its resolution.",
+    "concerns": "List open concerns, oldest first.",
+    "feedback": "Record a satisfaction score (0-10, as in Net Promoter Score).",
+    "engagement": "Start an engagement (a project or contract) with a client.",
+    "close": "Close an engagement, recording how satisfied the client was (asked if not given).",
+    "gift": "Note a gift idea, or a gift given.",
+    "gifts": "List gift ideas and gifts given for a contact.",
+    "report": (
+        "Feedback (NPS, averages), satisfaction, contacts by stage and type, contact frequency."
+    ),
+    "undo": "Revert the last write command (add, edit, log, remind, done, delete, import...).",
+    "backup": "Write a consistent copy of the database, even while other commands write.",
+    "restore": "Replace the database with a backup; the replaced database is kept as a backup too.",
+    "check": "Check the database: integrity, foreign keys, search index, schema version.",
+    "where": "Print which database relate uses, and why: --db, RELATE_DB or the default.",
+    "whoami": "Print who relate records as you: RELATE_USER, else your login name.",
+    "search": "Search names, notes, tags and logged texts; best matches first.",
+    "org": "Organisations: their people, who decides, owners, engagements and a cadence.",
 }
 
 # Root options that take a value (the word after them is not a command name).
@@ -78,11 +132,12 @@ def _load(args: list[str]) -> None:
 
     word = _command_word(args)
     module = COMMAND_MODULES.get(word or "")
+    if word is None and (not args or "--help" in args or "-h" in args):
+        _help_only_commands()
+        return
     if module is None:
         import relate.cli.main  # noqa: F401  (registers every command)
 
-        if word is None and (not args or "--help" in args or "-h" in args):
-            _help_only_commands()
         return
     import_module(f"relate.cli.{module}")
     from typer.main import get_command_name
@@ -97,25 +152,20 @@ def _load(args: list[str]) -> None:
 
 
 def _help_only_commands() -> None:
-    """The root help lists each command's name and first docstring line only, so it is
-    built from stand-ins without parameters instead of inspecting 31 signatures."""
-    import copy
+    """The root help lists each command's name and the start of its help only, so it
+    is built from parameterless stand-ins made from ``COMMAND_SUMMARIES``."""
+    from typer.models import CommandInfo
 
     from relate.cli.app import app
 
-    stand_ins = []
-    for info in app.registered_commands:
-        original = info.callback
+    def stand_in() -> None:  # never invoked: the root help exits first
+        raise AssertionError("a help stand-in was invoked")
 
-        def stand_in() -> None:  # never invoked: the root help exits first
-            raise AssertionError("a help stand-in was invoked")
-
-        stand_in.__name__ = getattr(original, "__name__", "command")
-        stand_in.__doc__ = getattr(original, "__doc__", None)
-        clone = copy.copy(info)
-        clone.callback = stand_in
-        stand_ins.append(clone)
-    app.registered_commands = stand_ins
+    app.registered_commands = [
+        CommandInfo(name, callback=stand_in, help=summary)
+        for name, summary in COMMAND_SUMMARIES.items()
+    ]
+    app.registered_groups = []
 
 
 class _ClosedOutput(io.TextIOBase):
