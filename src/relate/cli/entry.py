@@ -4,7 +4,7 @@ Every start pays for what it imports and builds, and most runs are one command
 (`relate today` every morning, `relate log` in scripts). So the entry point maps the
 command word to the one module that defines it, imports just that module, and has
 Typer build just that command. The root help is built from ``COMMAND_SUMMARIES``
-alone; completion of command names and unknown words load everything
+alone, and so is completing a command name; an unknown word loads everything
 (``relate.cli.main``). A test checks ``COMMAND_MODULES`` against the
 commands the modules really register.
 """
@@ -66,8 +66,8 @@ COMMAND_SUMMARIES = {
     ),
     "date": "Record an important date (yearly), shown in `today` within its lead time.",
     "add": "Add a contact and print its id.",
-    "edit": "Change a contact.",
-    "list": "List contacts, sorted by name.",
+    "edit": "Change a contact, or several at once.",
+    "list": "List contacts, sorted by name (or --sort), with their type, owner and last contact.",
     "show": "Show a contact's card and timeline (logs, reminders, dates), newest first.",
     "archive": "Archive a contact: kept with their history, hidden from lists and the agenda.",
     "unarchive": "Bring an archived contact back.",
