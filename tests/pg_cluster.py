@@ -364,6 +364,17 @@ def pg_cluster() -> Iterator[PgCluster]:
         cluster.stop()
 
 
+@pytest.hookimpl(tryfirst=True)  # before ``-m "not slow"`` deselects
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that asks for the server (``pg_cluster``/``pg_url``, itself or through a
+    fixture) is ``slow``: the server is processes (``initdb``, ``pg_ctl``, a backend per
+    connection), so, like the ``[postgresql]`` half of a both-engine test, it runs in the
+    full suite (CI) and not in the quick loop (``pytest -m "not slow"``)."""
+    for item in items:
+        if {"pg_cluster", "pg_url"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
     """Every test skipped for want of a server is reported at one place, so ``-ra``

@@ -30,6 +30,7 @@ def _relate_modules(args: list[str], db_path: Path) -> set[str]:
     return {name for name in imported_modules(args, db_path) if name.startswith("relate.cli.")}
 
 
+@pytest.mark.slow  # relate in a real process
 def test_a_run_imports_only_its_command_module(db_path: Path) -> None:
     # (-X importtime does not list a module loaded by importlib.import_module, which
     # is how the entry point loads the one it needs; the others would show.)
@@ -39,6 +40,7 @@ def test_a_run_imports_only_its_command_module(db_path: Path) -> None:
     assert not _relate_modules(["--help"], db_path) & others  # COMMAND_SUMMARIES
 
 
+@pytest.mark.slow  # relate in a real process
 def test_help_still_lists_every_command(db_path: Path) -> None:
     env = {**os.environ, "RELATE_DB": str(db_path)}
     result = subprocess.run(
@@ -54,6 +56,7 @@ def test_help_still_lists_every_command(db_path: Path) -> None:
     assert listed == set(COMMAND_MODULES)
 
 
+@pytest.mark.slow  # relate in a real process
 def test_a_reader_that_stops_early_is_not_an_error(db_path: Path, now: datetime) -> None:
     from relate.services.contacts import ContactInput, insert_contact
     from relate.storage.database import open_database

@@ -345,6 +345,7 @@ def test_export_memory_does_not_grow_with_the_history(db: Database) -> None:
     assert large < small + 200_000, (small, large)
 
 
+@pytest.mark.slow  # a Python process of its own
 def test_export_never_imports_sqlmodel(db_path: Path, tmp_path: Path) -> None:
     path = tmp_path / "copy.db"
     shutil.copyfile(db_path, path)

@@ -1,19 +1,20 @@
 """Start-up stays lean: the commands people type most never import the heavy layers.
 
 Times are measured in benchmarks/; here we only check which modules get imported,
-which is deterministic.
+which is deterministic. Each test starts relate in a real process (``python -X
+importtime``), so the module is ``slow``: the full suite (CI) runs it, the quick loop
+does not.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from helpers import imported_modules
+from helpers import Relate, imported_modules, ok
+
+pytestmark = pytest.mark.slow
 
 # psycopg (the PostgreSQL driver) loads only when --db/RELATE_DB is a PostgreSQL URL.
 HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "alembic", "vobject", "icalendar", "psycopg")
@@ -36,12 +37,11 @@ def top_level_packages(args: list[str], db_path: Path | str) -> set[str]:
         ["search", "call"],
     ],
 )
-def test_hot_commands_skip_the_heavy_imports(args: list[str], db_path: Path) -> None:
+def test_hot_commands_skip_the_heavy_imports(
+    args: list[str], db_path: Path, relate: Relate
+) -> None:
     # The database exists already (the fixture copied it), so no migration runs.
-    env = {**os.environ, "RELATE_DB": str(db_path)}
-    subprocess.run(
-        [sys.executable, "-m", "relate", "add", "Ann"], env=env, check=True, capture_output=True
-    )
+    ok(relate("add", "Ann"))
     heavy = top_level_packages(args, db_path) & set(HEAVY)
     assert heavy == set()
 

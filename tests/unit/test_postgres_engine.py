@@ -82,6 +82,7 @@ def test_rows_by_name_by_position_and_as_dict() -> None:
     )
 
 
+@pytest.mark.slow  # a Python process of its own
 def test_a_sqlite_run_never_imports_psycopg(tmp_path: Path) -> None:
     code = (
         "import sys; from pathlib import Path; from relate.storage.database import open_database;"
