@@ -390,8 +390,20 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 @pytest.fixture
-def pg_url(pg_cluster: PgCluster, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[str]:
+def pg_url(
+    pg_cluster: PgCluster,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+) -> Iterator[str]:
     """A fresh, empty database on the test server (superuser, trust): its URL."""
+    if request.node.get_closest_marker("slow") is None:
+        # Asked for at run time (request.getfixturevalue), which the collection rule
+        # above cannot see: the quick loop would start the server.
+        pytest.fail(
+            "a test that uses the PostgreSQL server must be marked slow"
+            ' (e.g. pytest.param("postgresql", marks=pytest.mark.slow))'
+        )
     for name in LIBPQ_ENVIRONMENT:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))  # not the developer's ~/.pgpass

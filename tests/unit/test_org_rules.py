@@ -74,7 +74,8 @@ def test_orgs_resolve_by_the_contacts_rule(any_db: Database, now: datetime) -> N
 # -- the same services on both engines ---------------------------------------------------
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+# The PostgreSQL half needs the server: the full suite runs it, the quick loop does not.
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
 def any_db(request: pytest.FixtureRequest, db_path: object) -> Iterator[Database]:
     """A migrated database on each engine (PostgreSQL: the suite's own server)."""
     from relate.storage.database import open_database
