@@ -321,9 +321,11 @@ class ContactBatch:
         dated: list[tuple[object, ...]] = []
         stages: list[tuple[object, ...]] = []
         queue = zip(self._queue, orgs, strict=True)
+        kinds: dict[str, tuple[str, str]] = {}  # a date's label -> kind_of(label)
         for contact_id, ((data, extra), org_id) in enumerate(queue, first):
             name = _require_name(data.name)
-            due = next_due(today, data.cadence_days) if data.cadence_days else None
+            cadence = data.cadence_days
+            due = next_due(today, cadence) if cadence else None
             people.append(
                 (
                     contact_id,
@@ -333,7 +335,7 @@ class ContactBatch:
                     data.role,
                     data.relationship_type,
                     data.stage,
-                    data.cadence_days,
+                    cadence,
                     1 if data.priority is None else data.priority,
                     data.notes or "",
                     stamp,
@@ -352,7 +354,7 @@ class ContactBatch:
             if data.emails:
                 seen = set()
                 for email in _clean(data.emails):
-                    if (key := email_key(email)) not in seen:
+                    if (key := email.lower()) not in seen:  # email_key of a clean e-mail
                         emails.append((contact_id, email, key, len(seen)))
                         seen.add(key)
             if data.phones:
@@ -369,7 +371,9 @@ class ContactBatch:
             for label, when in extra:
                 by_label[label] = when
             for label, when in by_label.items():
-                kind, clean_label = kind_of(label)
+                if label not in kinds:
+                    kinds[label] = kind_of(label)
+                kind, clean_label = kinds[label]
                 dated.append(
                     (contact_id, kind, clean_label, when.month, when.day, when.year, 7, stamp)
                 )

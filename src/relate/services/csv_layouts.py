@@ -10,7 +10,7 @@ mapping is documented in docs/import-export.md.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -52,24 +52,68 @@ OUTLOOK_EMAILS = ("E-mail Address", "E-mail 2 Address", "E-mail 3 Address")
 LINKEDIN_NOTE = "LinkedIn: "  # the profile URL is kept in the notes after this
 
 Fields = dict[str, object]  # relate field -> text (or list of texts for list fields)
+Cells = Sequence[str]  # one row's cells, by the header's positions (``Layout.fit``)
 
 
-def _no_connection(row: Mapping[str, str]) -> date | None:
+def _no_connection(cells: Cells) -> date | None:
     return None
 
 
-def _no_dates(row: Mapping[str, str]) -> list[tuple[str, str]]:
+def _no_dates(cells: Cells) -> list[tuple[str, str]]:
     return []
+
+
+def _as_is(cells: list[str]) -> list[str]:
+    return cells
 
 
 @dataclass(frozen=True)
 class Layout:
+    """How one header's rows become relate's fields. The functions take a row's cells
+    by position, as ``fit`` gives them: each layout looks its columns up once, in the
+    header, instead of in a dict made for every row."""
+
     name: str
-    convert: Callable[[Mapping[str, str]], Fields]
+    convert: Callable[[Cells], Fields]
     unknown: tuple[str, ...] = ()  # header columns this layout ignores (warned about)
-    connected_on: Callable[[Mapping[str, str]], date | None] = _no_connection
+    connected_on: Callable[[Cells], date | None] = _no_connection
     # Dates beyond the birthday, as (label, text in relate's date forms).
-    dates: Callable[[Mapping[str, str]], list[tuple[str, str]]] = _no_dates
+    dates: Callable[[Cells], list[tuple[str, str]]] = _no_dates
+    # The row's cells as the functions above take them (see ``_Columns.fit``).
+    fit: Callable[[list[str]], list[str]] = _as_is
+
+
+class _Columns:
+    """Where a header's columns are. A name the header holds twice is read from its
+    last place, and a row cut short reads its missing cells as empty, as a dict of
+    the row (header -> cell) would."""
+
+    def __init__(self, header: Sequence[str]) -> None:
+        self.header = list(header)
+        self.place = {column: index for index, column in enumerate(header)}
+
+    def __contains__(self, column: str) -> bool:
+        return column in self.place
+
+    def find(self, *columns: str) -> tuple[int, ...]:
+        """The places of those of ``columns`` the header has, in the order given."""
+        return tuple(self.place[column] for column in columns if column in self.place)
+
+    def fit(self, cells: list[str]) -> list[str]:
+        """A row as long as the header, each name's cell where ``find`` looks for it."""
+        if len(cells) >= len(self.header):
+            return cells
+        row = dict(zip(self.header, cells, strict=False))
+        return [row.get(column, "") for column in self.header]
+
+
+def _first(cells: Cells, places: tuple[int, ...]) -> str:
+    """The first of these cells that is not blank, stripped; "" when all are."""
+    for place in places:
+        value = cells[place].strip()
+        if value:
+            return value
+    return ""
 
 
 def slash_date_parts(text: str) -> tuple[int, int] | None:
@@ -87,14 +131,6 @@ def date_columns(header: Sequence[str]) -> list[int]:
     ]
 
 
-def _cell(row: Mapping[str, str], *columns: str) -> str:
-    for column in columns:
-        value = (row.get(column) or "").strip()
-        if value:
-            return value
-    return ""
-
-
 def _words(*parts: str) -> str:
     return " ".join(part.strip() for part in parts if part and part.strip())
 
@@ -107,11 +143,14 @@ def _numbered(header: Sequence[str], pattern: str) -> list[str]:
 def _relate(header: Sequence[str]) -> Layout:
     known = set(CONTACT_FIELDS) | set(RELATE_ALIASES)
     unknown = tuple(column for column in header if column not in known)
+    names = list(header)
 
-    def convert(row: Mapping[str, str]) -> Fields:
+    def convert(cells: Cells) -> Fields:
+        # By name, as a dict of the row: a column missing from a short row is not
+        # given at all (an absent "archived" leaves a contact as it is).
         fields: Fields = {}
-        for column, raw in row.items():
-            if column is None or column in unknown:
+        for column, raw in dict(zip(names, cells, strict=False)).items():
+            if column in unknown:
                 continue
             value = raw or ""
             if column in RELATE_ALIASES:
@@ -130,42 +169,58 @@ def _relate(header: Sequence[str]) -> Layout:
     return Layout("relate", convert, unknown)
 
 
+def _split_google(cells: Cells, places: Sequence[int]) -> list[str]:
+    """The values of these cells, each split at Google's `` ::: ``, stripped, no blanks."""
+    found: list[str] = []
+    for place in places:
+        cell = cells[place]
+        if GOOGLE_SEPARATOR in cell:
+            found += [value.strip() for value in cell.split(GOOGLE_SEPARATOR) if value.strip()]
+        elif value := cell.strip():
+            found.append(value)
+    return found
+
+
 def _google(header: Sequence[str]) -> Layout:
-    emails = _numbered(header, r"E-mail \d+ - Value")
-    phones = _numbered(header, r"Phone \d+ - Value")
+    columns = _Columns(header)
+    emails = [columns.place[column] for column in _numbered(header, r"E-mail \d+ - Value")]
+    phones = [columns.place[column] for column in _numbered(header, r"Phone \d+ - Value")]
+    full_name = columns.find("Name")
+    parts = [
+        columns.find("Name Prefix"),
+        columns.find("Given Name", "First Name"),
+        columns.find("Additional Name", "Middle Name"),
+        columns.find("Family Name", "Last Name"),
+        columns.find("Name Suffix"),
+    ]
+    nickname = columns.find("Nickname")
+    groups = columns.find("Group Membership", "Labels")
+    org = columns.find("Organization 1 - Name", "Organization Name")
+    role = columns.find("Organization 1 - Title", "Organization Title")
+    birthday = columns.find("Birthday")
+    notes = columns.find("Notes")
 
-    def many(row: Mapping[str, str], columns: Sequence[str]) -> list[str]:
-        return [
-            value.strip()
-            for column in columns
-            for value in (row.get(column) or "").split(GOOGLE_SEPARATOR)
-            if value.strip()
-        ]
-
-    def convert(row: Mapping[str, str]) -> Fields:
-        name = _cell(row, "Name") or _words(
-            _cell(row, "Name Prefix"),
-            _cell(row, "Given Name", "First Name"),
-            _cell(row, "Additional Name", "Middle Name"),
-            _cell(row, "Family Name", "Last Name"),
-            _cell(row, "Name Suffix"),
+    def convert(cells: Cells) -> Fields:
+        name = _first(cells, full_name) or " ".join(
+            part for part in (_first(cells, places) for places in parts) if part
         )
-        groups = many(row, ("Group Membership", "Labels"))
         return {
             "name": name,
-            "aliases": many(row, ("Nickname",)),
-            "emails": many(row, emails),
-            "phones": many(row, phones),
-            "org": _cell(row, "Organization 1 - Name", "Organization Name"),
-            "role": _cell(row, "Organization 1 - Title", "Organization Title"),
-            "birthday": _cell(row, "Birthday"),
-            "notes": (row.get("Notes") or "").strip(),
+            "aliases": _split_google(cells, nickname),
+            "emails": _split_google(cells, emails),
+            "phones": _split_google(cells, phones),
+            "org": _first(cells, org),
+            "role": _first(cells, role),
+            "birthday": _first(cells, birthday),
+            "notes": _first(cells, notes),
             "tags": [
-                group.removeprefix("* ") for group in groups if group not in _GOOGLE_SYSTEM_GROUPS
+                group.removeprefix("* ")
+                for group in _split_google(cells, groups)
+                if group not in _GOOGLE_SYSTEM_GROUPS
             ],
         }
 
-    return Layout("Google Contacts", convert)
+    return Layout("Google Contacts", convert, fit=columns.fit)
 
 
 def outlook_birthday(text: str, order: str = "mdy") -> str:
@@ -189,43 +244,49 @@ def outlook_birthday(text: str, order: str = "mdy") -> str:
 _OTHER_EMAIL = re.compile(r"(?i)e-?mail( \d+)?( (address|home|work|other))?")
 
 
+def _filled(cells: Cells, places: Sequence[int]) -> list[str]:
+    """The stripped cells at these places that are not blank."""
+    return [value for value in (cells[place].strip() for place in places) if value]
+
+
 def _outlook(header: Sequence[str], order: str) -> Layout:
-    phones = [column for column in OUTLOOK_PHONES if column in header]
-    others = [c for c in header if _OTHER_EMAIL.fullmatch(c) and c not in OUTLOOK_EMAILS]
+    columns = _Columns(header)
+    phones = columns.find(*OUTLOOK_PHONES)
+    emails = columns.find(*OUTLOOK_EMAILS)
+    others = [
+        columns.place[c] for c in header if _OTHER_EMAIL.fullmatch(c) and c not in OUTLOOK_EMAILS
+    ]
+    display = columns.find("Display Name")  # Roundcube's layout has one
+    parts = [
+        columns.find(column) for column in ("Title", "First Name", "Middle Name", "Last Name")
+    ] + [columns.find("Suffix")]
+    nickname = columns.find("Nickname")
+    org, role = columns.find("Company"), columns.find("Job Title")
+    birthday, anniversary = columns.find("Birthday"), columns.find("Anniversary")
+    notes, categories = columns.find("Notes"), columns.find("Categories")
 
-    def emails(row: Mapping[str, str]) -> list[str]:
-        found = [_cell(row, column) for column in OUTLOOK_EMAILS if _cell(row, column)]
-        return found + [_cell(row, c) for c in others if "@" in _cell(row, c)]
+    def dates(cells: Cells) -> list[tuple[str, str]]:
+        day = outlook_birthday(_first(cells, anniversary), order)
+        return [("anniversary", day)] if day else []
 
-    def dates(row: Mapping[str, str]) -> list[tuple[str, str]]:
-        anniversary = outlook_birthday(_cell(row, "Anniversary"), order)
-        return [("anniversary", anniversary)] if anniversary else []
-
-    def convert(row: Mapping[str, str]) -> Fields:
+    def convert(cells: Cells) -> Fields:
         return {
-            "name": _cell(row, "Display Name")  # Roundcube's layout has one
-            or _words(
-                _cell(row, "Title"),
-                _cell(row, "First Name"),
-                _cell(row, "Middle Name"),
-                _cell(row, "Last Name"),
-                _cell(row, "Suffix"),
-            ),
-            "aliases": [_cell(row, "Nickname")] if _cell(row, "Nickname") else [],
-            "emails": emails(row),
-            "phones": [_cell(row, column) for column in phones if _cell(row, column)],
-            "org": _cell(row, "Company"),
-            "role": _cell(row, "Job Title"),
-            "birthday": outlook_birthday(_cell(row, "Birthday"), order),
-            "notes": (row.get("Notes") or "").strip(),
+            "name": _first(cells, display) or _words(*(_first(cells, places) for places in parts)),
+            "aliases": _filled(cells, nickname),
+            "emails": _filled(cells, emails) + [e for e in _filled(cells, others) if "@" in e],
+            "phones": _filled(cells, phones),
+            "org": _first(cells, org),
+            "role": _first(cells, role),
+            "birthday": outlook_birthday(_first(cells, birthday), order),
+            "notes": _first(cells, notes),
             "tags": [
                 tag.strip()
-                for tag in _cell(row, "Categories").split(";")
+                for tag in _first(cells, categories).split(";")
                 if tag.strip() and tag.strip() not in _GOOGLE_SYSTEM_GROUPS
             ],
         }
 
-    return Layout("Outlook", convert, dates=dates)
+    return Layout("Outlook", convert, dates=dates, fit=columns.fit)
 
 
 def connected_on(text: str) -> date | None:
@@ -249,51 +310,59 @@ def connected_on(text: str) -> date | None:
 
 
 def _linkedin(header: Sequence[str]) -> Layout:
-    def convert(row: Mapping[str, str]) -> Fields:
-        url = _cell(row, "URL", "Profile URL")
+    columns = _Columns(header)
+    url = columns.find("URL", "Profile URL")
+    first, last = columns.find("First Name"), columns.find("Last Name")
+    email, org = columns.find("Email Address"), columns.find("Company")
+    role = columns.find("Position")
+    connected = columns.find("Connected On")
+
+    def convert(cells: Cells) -> Fields:
+        profile = _first(cells, url)
         return {
-            "name": _words(_cell(row, "First Name"), _cell(row, "Last Name")),
-            "emails": [_cell(row, "Email Address")] if _cell(row, "Email Address") else [],
-            "org": _cell(row, "Company"),
-            "role": _cell(row, "Position"),
-            "notes": f"{LINKEDIN_NOTE}{url}" if url else "",
+            "name": _words(_first(cells, first), _first(cells, last)),
+            "emails": _filled(cells, email),
+            "org": _first(cells, org),
+            "role": _first(cells, role),
+            "notes": f"{LINKEDIN_NOTE}{profile}" if profile else "",
         }
 
-    def started(row: Mapping[str, str]) -> date | None:
-        return connected_on(_cell(row, "Connected On"))
+    def started(cells: Cells) -> date | None:
+        return connected_on(_first(cells, connected))
 
-    return Layout("LinkedIn", convert, connected_on=started)
+    return Layout("LinkedIn", convert, connected_on=started, fit=columns.fit)
 
 
 def _thunderbird(header: Sequence[str]) -> Layout:
-    phones = ("Mobile Number", "Work Phone", "Home Phone", "Pager Number", "Fax Number")
+    columns = _Columns(header)
+    phones = columns.find("Mobile Number", "Work Phone", "Home Phone", "Pager Number", "Fax Number")
+    display, first, last = (columns.find(c) for c in ("Display Name", "First Name", "Last Name"))
+    nickname, org, role = (columns.find(c) for c in ("Nickname", "Organization", "Job Title"))
+    emails = columns.find("Primary Email", "Secondary Email")
+    born = [columns.find(f"Birth {part}") for part in ("Year", "Month", "Day")]
+    notes = columns.find("Notes")
 
-    def birthday(row: Mapping[str, str]) -> str:
-        year, month, day = (_cell(row, f"Birth {part}") for part in ("Year", "Month", "Day"))
+    def birthday(cells: Cells) -> str:
+        year, month, day = (_first(cells, places) for places in born)
         if not (month.isdigit() and day.isdigit()):
             return ""
         if year.isdigit() and int(year) > 0:
             return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
         return f"--{int(month):02d}-{int(day):02d}"
 
-    def convert(row: Mapping[str, str]) -> Fields:
+    def convert(cells: Cells) -> Fields:
         return {
-            "name": _cell(row, "Display Name")
-            or _words(_cell(row, "First Name"), _cell(row, "Last Name")),
-            "aliases": [_cell(row, "Nickname")] if _cell(row, "Nickname") else [],
-            "emails": [
-                _cell(row, column)
-                for column in ("Primary Email", "Secondary Email")
-                if _cell(row, column)
-            ],
-            "phones": [_cell(row, column) for column in phones if _cell(row, column)],
-            "org": _cell(row, "Organization"),
-            "role": _cell(row, "Job Title"),
-            "birthday": birthday(row),
-            "notes": (row.get("Notes") or "").strip(),
+            "name": _first(cells, display) or _words(_first(cells, first), _first(cells, last)),
+            "aliases": _filled(cells, nickname),
+            "emails": _filled(cells, emails),
+            "phones": _filled(cells, phones),
+            "org": _first(cells, org),
+            "role": _first(cells, role),
+            "birthday": birthday(cells),
+            "notes": _first(cells, notes),
         }
 
-    return Layout("Thunderbird", convert)
+    return Layout("Thunderbird", convert, fit=columns.fit)
 
 
 def detect(header: Sequence[str], date_order: str = "mdy") -> Layout | None:

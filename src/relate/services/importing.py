@@ -25,7 +25,7 @@ import itertools
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -161,40 +161,49 @@ def _flag(value: object) -> bool:
 _month_day = functools.lru_cache(maxsize=4096)(dates.parse_month_day)
 
 
+def _given(fields: Mapping[str, object], key: str) -> str | None:
+    """A text field's value; None when absent or empty (an empty cell is "not given")."""
+    value = fields.get(key)
+    if type(value) is not str:  # CSV cells are; JSON values are checked
+        value = _text(value, key)
+    return value or None
+
+
+def _texts(fields: Mapping[str, object], key: str) -> list[str]:
+    value = fields.get(key)
+    if type(value) is list and all(type(item) is str for item in value):
+        return value[:]  # what the layouts give: a list of texts (a copy, as _list makes)
+    return _list(value, key)
+
+
 def incoming_from_fields(fields: Mapping[str, object], line: int, today: date) -> Incoming:
     """relate's own fields (CSV text or JSON values) as an Incoming record; checks all."""
-
-    def text(key: str) -> str | None:
-        value = fields.get(key)
-        if type(value) is not str:  # CSV cells are; JSON values are checked
-            value = _text(value, key)
-        return value if value else None  # an empty cell is "not given"
-
-    name = (text("name") or "").strip()
+    name = (_given(fields, "name") or "").strip()
     if not name:
         raise RelateError("the record has no name")
     data = ContactInput(
         name=name,
-        aliases=_list(fields.get("aliases"), "aliases"),
-        emails=_list(fields.get("emails"), "emails"),
-        phones=_list(fields.get("phones"), "phones"),
-        tags=_list(fields.get("tags"), "tags"),
-        org=text("org"),
-        role=text("role"),
-        notes=text("notes"),
-        owner=text("owner"),
+        aliases=_texts(fields, "aliases"),
+        emails=_texts(fields, "emails"),
+        phones=_texts(fields, "phones"),
+        tags=_texts(fields, "tags"),
+        org=_given(fields, "org"),
+        role=_given(fields, "role"),
+        notes=_given(fields, "notes"),
+        owner=_given(fields, "owner"),
     )
-    if kind := text("type"):
+    get = fields.get  # the fields below are absent from other programs' layouts
+    if get("type") is not None and (kind := _given(fields, "type")):
         data.relationship_type = contacts.choose(
             kind, contacts.RELATIONSHIP_TYPES, "relationship type"
         )
-    if stage := text("stage"):
+    if get("stage") is not None and (stage := _given(fields, "stage")):
         data.stage = contacts.choose(stage, contacts.STAGES, "stage")
-    if cadence := text("cadence"):
+    if get("cadence") is not None and (cadence := _given(fields, "cadence")):
         data.cadence_days = dates.parse_cadence(cadence)
-    if priority := text("priority"):
+    if get("priority") is not None and (priority := _given(fields, "priority")):
         data.priority = contacts.parse_priority(priority)
-    if birthday := text("birthday"):
+    if get("birthday") is not None and (birthday := _given(fields, "birthday")):
         data.birthday = _month_day(birthday, today)
     archived = _flag(fields["archived"]) if "archived" in fields else None
     return Incoming(line, data, archived)
@@ -395,7 +404,7 @@ def _csv_records(
             return
         except csv.Error as exc:
             raise RelateError(f"{where}: cannot read this CSV row: {exc}") from exc
-        if not any(cell.strip() for cell in cells):
+        if not "".join(cells).strip():  # a blank row
             continue
         record = _csv_record(layout, header, cells, start, where, today)
         record.layout = layout.name
@@ -406,11 +415,11 @@ def _csv_records(
 def _csv_record(
     layout: Layout, header: list[str], cells: list[str], start: int, where: str, today: date
 ) -> Incoming:
-    if any(cell.strip() for cell in cells[len(header) :]):
+    if len(cells) > len(header) and "".join(cells[len(header) :]).strip():
         # Google's "Outlook CSV" ends every row with an empty extra cell: harmless.
         return _unusable(start, f"{len(cells)} cells for {len(header)} columns")
-    row = dict(zip(header, cells, strict=False))
-    fields = layout.convert(row)
+    cells = layout.fit(cells)
+    fields = layout.convert(cells)
     named_after = _fallback_name(fields)
     if not str(fields.get("name") or "").strip():
         return _unusable(start, "no name, e-mail, company or phone")
@@ -419,8 +428,8 @@ def _csv_record(
     except RelateError as exc:
         raise _at(where, start, exc) from None
     record.named_after = named_after
-    record.connected_on = layout.connected_on(row)
-    for label, text in layout.dates(row):
+    record.connected_on = layout.connected_on(cells)
+    for label, text in layout.dates(cells):
         try:
             record.dates.append((label, _month_day(text, today)))
         except RelateError as exc:
@@ -653,30 +662,30 @@ def apply(
     logs the notes an import adds. A plain new contact is queued in ``pending``
     (written in batches) when one is given. ``seen``: the keys written so far (and
     the database's, when seeded); every key this record is written with is added."""
-    name = record.data.name or ""
+    data = record.data
+    name = data.name or ""
     duplicate = None
+    lookup, stored = _keys(data)
     if policy != "new":
-        keys = _lookup_keys(record.data)
-        may_match = keys is not None and (seen is None or seen.may_hold(keys))
+        may_match = lookup is not None and (seen is None or seen.may_hold(lookup))
         if may_match and pending is not None:
             pending.flush()
-        if may_match or (keys is not None and seen is not None and not seen.seeded):
-            duplicate = find_duplicate(conn, record.data)
+        if may_match or (lookup is not None and seen is not None and not seen.seeded):
+            duplicate = find_duplicate(conn, data)
     if seen is not None:
-        seen.add(_stored_keys(record.data))
+        seen.add(stored)
     if duplicate is not None:
         label = f"#{duplicate['id']} {duplicate['name']}"
         if policy == "skip":
             return Action(record.line, "skip", name, label)
-        contacts.update_contact(conn, int(duplicate["id"]), record.data, now)
+        contacts.update_contact(conn, int(duplicate["id"]), data, now)
         if record.archived is not None:
             _set_archived(conn, int(duplicate["id"]), record.archived, now)
         for date_label, when in record.dates:
             upsert_date(conn, int(duplicate["id"]), date_label, when, now)
         return Action(record.line, "update", name, label)
-    data = record.data
     if data.owner is None and user is not None:
-        data = replace(data, owner=user)
+        data.owner = user  # the record is this import's own: no copy needed
     if pending is not None and not record.archived and record.connected_on is None:
         pending.add(data, record.dates)
         return Action(record.line, "add", name)
@@ -689,30 +698,29 @@ def apply(
     return Action(record.line, "add", name)
 
 
-def _lookup_keys(data: ContactInput) -> list[str] | None:
-    """The keys ``find_duplicate`` looks a record up by, in ``_Seen``'s spelling; None
-    when it looks nothing up (phones, none with a digit)."""
-    emails = ["e:" + email_key(email) for email in data.emails if email.strip()]
-    if emails:
-        return emails
-    if data.phones:
-        phones = [key for key in (phone_key(phone) for phone in data.phones) if key.strip("+")]
-        return ["p:" + key for key in phones] or None
-    keys = ["n:" + fold(data.name or "")]
-    if profile := _profile(data.notes):
-        keys.append("l:" + profile)
-    return keys
-
-
-def _stored_keys(data: ContactInput) -> list[str]:
-    """Every key a contact written from ``data`` (added or updated) could be found by."""
-    keys = ["e:" + email_key(email) for email in data.emails]
-    keys += ["p:" + phone_key(phone) for phone in data.phones]
-    if data.name:
-        keys.append("n:" + fold(data.name))
-    if profile := _profile(data.notes):
-        keys.append("l:" + profile)
-    return keys
+def _keys(data: ContactInput) -> tuple[list[str] | None, list[str]]:
+    """The keys, in ``_Seen``'s spelling, that ``find_duplicate`` looks a record up by
+    (None when it looks nothing up: phones, none with a digit), and every key a
+    contact written from it (added or updated) could be found by."""
+    emails = ["e:" + email_key(email) for email in data.emails]
+    phones = ["p:" + phone_key(phone) for phone in data.phones]
+    folded = "n:" + fold(data.name) if data.name else None
+    profile = _profile(data.notes)
+    stored = emails + phones
+    if folded:
+        stored.append(folded)
+    if profile:
+        stored.append("l:" + profile)
+    lookup: list[str] | None
+    if any(key != "e:" for key in emails):
+        lookup = [key for key in emails if key != "e:"]  # blank e-mails are not looked up
+    elif phones:
+        lookup = [key for key in phones if key.strip("p:+")] or None
+    else:
+        lookup = [folded or "n:" + fold(data.name or "")]
+        if profile:
+            lookup.append("l:" + profile)
+    return lookup, stored
 
 
 COUNT_CONTACTS = statement("SELECT count(*) FROM contact")

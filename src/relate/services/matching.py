@@ -36,7 +36,6 @@ NEAR_SPELLING = 60.0  # suggested in a "did you mean" when nothing is close
 MIN_CLOSE_LENGTH = 3  # shorter typing is only ever a prefix
 MAX_CANDIDATES = 8
 
-_SPACES = re.compile(r"\s+")
 
 
 @functools.lru_cache(maxsize=2048)  # an import folds each name twice, a batch apart
@@ -45,13 +44,20 @@ def fold(text: str) -> str:
 
     Scripts without a Latin transliteration (rare) fall back to the case-folded text.
     """
-    squeezed = _SPACES.sub(" ", text.strip())
+    squeezed = " ".join(text.split())  # what re.sub(r"\s+", " ", text.strip()) gives
     if squeezed.isascii():
         return squeezed.casefold()  # what anyascii would give, without the call
+    # anyascii works character by character: word by word gives the same, and the
+    # words of names come back far more often than whole names.
+    ascii_form = " ".join(_ascii_word(word) for word in squeezed.split(" ")).strip()
+    return (ascii_form or squeezed).casefold()
+
+
+@functools.lru_cache(maxsize=4096)
+def _ascii_word(word: str) -> str:
     from anyascii import anyascii  # its tables load on first use, not at every start
 
-    ascii_form = anyascii(squeezed).strip()
-    return (ascii_form or squeezed).casefold()
+    return anyascii(word)
 
 
 class ContactRef(NamedTuple):
