@@ -201,9 +201,10 @@ def _google(header: Sequence[str]) -> Layout:
     notes = columns.find("Notes")
 
     def convert(cells: Cells) -> Fields:
-        name = _first(cells, full_name) or " ".join(
-            part for part in (_first(cells, places) for places in parts) if part
-        )
+        name = _first(cells, full_name)
+        if not name:
+            words = [_first(cells, places) for places in parts]
+            name = " ".join([word for word in words if word])
         return {
             "name": name,
             "aliases": _split_google(cells, nickname),

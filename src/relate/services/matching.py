@@ -47,17 +47,23 @@ def fold(text: str) -> str:
     squeezed = " ".join(text.split())  # what re.sub(r"\s+", " ", text.strip()) gives
     if squeezed.isascii():
         return squeezed.casefold()  # what anyascii would give, without the call
-    # anyascii works character by character: word by word gives the same, and the
-    # words of names come back far more often than whole names.
-    ascii_form = " ".join(_ascii_word(word) for word in squeezed.split(" ")).strip()
+    ascii_form = squeezed.translate(_TO_ASCII).strip()
     return (ascii_form or squeezed).casefold()
 
 
-@functools.lru_cache(maxsize=4096)
-def _ascii_word(word: str) -> str:
-    from anyascii import anyascii  # its tables load on first use, not at every start
+class _ToAscii(dict[int, str]):
+    """anyascii's transliteration, one character at a time as anyascii itself works,
+    kept for ``str.translate``: a name is transliterated at C speed once its letters
+    have been seen."""
 
-    return anyascii(word)
+    def __missing__(self, codepoint: int) -> str:
+        from anyascii import anyascii  # its tables load on first use, not at every start
+
+        self[codepoint] = value = anyascii(chr(codepoint))
+        return value
+
+
+_TO_ASCII = _ToAscii()
 
 
 class ContactRef(NamedTuple):
