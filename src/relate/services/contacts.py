@@ -347,24 +347,26 @@ class ContactBatch:
             )
             if data.aliases:
                 seen: set[str] = set()
-                for alias in _clean(data.aliases):
-                    if (key := fold(alias)) not in seen:
+                for alias in data.aliases:
+                    if (alias := alias.strip()) and (key := fold(alias)) not in seen:
                         seen.add(key)
                         aliases.append((contact_id, alias, key))
             if data.emails:
                 seen = set()
-                for email in _clean(data.emails):
-                    if (key := email.lower()) not in seen:  # email_key of a clean e-mail
+                for email in data.emails:
+                    # email_key of a stripped e-mail
+                    if (email := email.strip()) and (key := email.lower()) not in seen:
                         emails.append((contact_id, email, key, len(seen)))
                         seen.add(key)
             if data.phones:
                 seen = set()
-                for phone in _clean(data.phones):
-                    if (key := phone_key(phone)) not in seen:
+                for phone in data.phones:
+                    if (phone := phone.strip()) and (key := phone_key(phone)) not in seen:
                         phones.append((contact_id, phone, key, len(seen)))
                         seen.add(key)
-            if data.tags:
-                tags.extend((contact_id, tag, fold(tag)) for tag in _clean(data.tags))
+            for tag in data.tags:
+                if tag := tag.strip():
+                    tags.append((contact_id, tag, fold(tag)))
             by_label: dict[str, MonthDay] = {}
             if data.birthday is not None:
                 by_label[BIRTHDAY] = data.birthday
