@@ -413,3 +413,16 @@ def test_edit_of_one_contact_is_as_it_was(relate: Relate) -> None:
     assert ok(relate("edit", "bob", "--name", "Robert Jones")) == "Updated #2 Robert Jones\n"
     near = relate("edit", "ann smyth", "--tag", "x")  # a close spelling still works
     assert near.exit_code == 0
+
+
+def test_a_bare_number_is_an_id_on_stdin_only(relate: Relate) -> None:
+    _book(relate)
+    ok(relate("add", "42"))  # a contact named 42 (#6)
+    assert ok(relate("edit", "42", "#1", "--tag", "x")).splitlines() == [
+        "Updated #6 42: tags none → x",
+        "Updated #1 Ann Smith: tags client → client, x",
+    ]
+    assert ok(relate("edit", "-", "--untag", "x", input="6\n1\n")).splitlines() == [
+        "Updated #6 42: tags x → none",
+        "Updated #1 Ann Smith: tags client, x → client",
+    ]

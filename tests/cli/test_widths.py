@@ -163,3 +163,21 @@ def test_list_keeps_type_owner_and_last_contact(relate: Relate, month: None, wid
     assert _squeezed(column(out, "Name")) == _squeezed(BJORK + "D'Angelo Russo")
     assert _squeezed(column(out, "Type")) == "long-term"
     assert _squeezed(column(out, "Owner")) == "kimsam"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_today_keeps_who_is_losing_touch_and_since_when(relate: Relate, width: int) -> None:
+    ok(relate("add", BJORK, env={"RELATE_NOW": "2026-01-05T09:00"}))
+    ok(relate("add", "D'Angelo Russo", env={"RELATE_NOW": "2026-01-05T09:00"}))
+    ok(relate("log", "d'angelo", "Call", "--kind", "call", "--when", "2026-03-02"))
+    out = _table(relate, width, "today")
+    assert "Losing touch (2)" in out
+    flat = _squeezed(out)
+    for when in ("2026-01-05", "2026-03-02"):
+        assert when in out, f"{when!r} cut at {width} columns"
+        flat = flat.replace(when, "")
+    for text in (
+        "Never contacted; added 323 days ago (no cadence)",
+        "No contact for 267 days (no cadence)",
+    ):
+        assert _squeezed(text) in flat

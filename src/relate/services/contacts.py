@@ -576,16 +576,19 @@ def _compared(conn: Database, contact_id: int) -> dict[str, object]:
 
 def resolve_many(db: Database, named: Sequence[tuple[int | None, str]]) -> list[ContactRef]:
     """The contacts of a batch, each as typed with the line of stdin it came from (None:
-    the command line): an id, bare as `list --format ids` prints it, or as #id, or a
-    name; blank lines are skipped. The first that names nobody, or several, stops
-    everything: nothing is changed (exit 3, with the candidates)."""
+    the command line, where a contact is named as everywhere). A line of stdin is an
+    id, bare as `list --format ids` prints it, or a #id, or a name; blank lines are
+    skipped. The first that names nobody, or several, stops everything: nothing is
+    changed (exit 3, with the candidates)."""
     refs = []
     for line, query in named:
         text = query.strip()
         if not text:
             continue
+        if line is not None and text.isdigit():
+            text = "#" + text
         try:
-            refs.append(resolve_contact(db, "#" + text if text.isdigit() else text))
+            refs.append(resolve_contact(db, text))
         except RelateError as exc:
             raise type(exc)(
                 exc.message if line is None else f"stdin line {line}: {exc.message}",
