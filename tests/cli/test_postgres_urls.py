@@ -76,8 +76,10 @@ def test_postgresql_url_forms_and_libpq_password_sources(
     listed = _relate(url, home, extra, "list", "--format", "csv")
     assert listed.returncode == 0, listed.stderr
     assert "Ann Smith" in listed.stdout
-    where = _relate(url, home, extra, "where")
-    assert where.returncode == 0 and PASSWORD not in where.stdout + where.stderr
+    for args in (("where",), ("check",), ("--debug", "whoami")):
+        shown = _relate(url, home, extra, *args)
+        assert shown.returncode == 0, shown.stderr
+        assert PASSWORD not in shown.stdout + shown.stderr
     for done in (added, listed):
         assert PASSWORD not in done.stdout + done.stderr
 
