@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import os
 import shutil
@@ -295,7 +296,8 @@ def test_calendar_rule_gives_relates_own_dates(rule: str, start: datetime) -> No
             break
         ours.append(found)
         current = found
-    assert list(rfc)[: len(ours)] == ours
+    # The engine's first occurrences (list(rfc) would expand the rule to the year 9999).
+    assert list(itertools.islice(rfc, len(ours))) == ours
 
 
 # --- streaming -----------------------------------------------------------------------------
