@@ -59,6 +59,7 @@ CSV_FLOOR_NAME = f"floor (csv module + sqlite3 executemany, {IMPORT_ROWS // 1000
 # the 2-core development machine, so 12x keeps a margin of 8-17% under the issue's 20k).
 CSV_FLOOR_RATIO = 12
 COMPLETE_PREFIX = "an"
+FLOOR_NAME = "floor (sqlite3 agenda query)"  # the "x floor" column's floor
 
 # The floor: the least any Python tool can do for an agenda. Open the file with stdlib
 # sqlite3 and run indexed, LIMITed agenda queries; print the rows.
@@ -237,9 +238,7 @@ def benches_for(size: int, db: Path, log_db: Path, with_startup: bool) -> list[B
     name = pick_name(db)
     rows = size * INTERACTIONS_PER_CONTACT
     today = NOW[:10]
-    benches = [
-        Bench(size, "floor (sqlite3 agenda query)", [sys.executable, "-c", FLOOR, str(db), today])
-    ]
+    benches = [Bench(size, FLOOR_NAME, [sys.executable, "-c", FLOOR, str(db), today])]
     if with_startup:
         benches += [
             Bench(size, "python -c pass", [sys.executable, "-c", "pass"]),
@@ -386,7 +385,7 @@ def targets(benches: list[Bench]) -> dict[tuple[int, str], Target]:
         return by.get((size, name))
 
     for size in sizes:
-        floor = get(size, "floor (sqlite3 agenda query)")
+        floor = get(size, FLOOR_NAME)
         today = get(size, "relate today")
         if floor and today and size == REFERENCE_SIZE:
             out[(size, today.name)] = Target("<= 5x floor", today.median <= 5 * floor.median)
@@ -463,7 +462,7 @@ def targets(benches: list[Bench]) -> dict[tuple[int, str], Target]:
 
 def table(benches: list[Bench]) -> str:
     checks = targets(benches)
-    floors = {b.size: b.median for b in benches if b.name.startswith("floor") and b.times}
+    floors = {b.size: b.median for b in benches if b.name == FLOOR_NAME and b.times}
     header = (
         "contacts",
         "command",
