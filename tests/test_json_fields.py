@@ -76,6 +76,9 @@ def shapes(relate: Relate) -> dict[str, dict[str, set[str]]]:
         "edit ann --decides",
         "org edit acme --every monthly --note Fiscal",
         'org add "Globex"',
+        'gift "ann smith" Book',
+        'gift "ann smith" Wine --given 2026-11-01',
+        'date carl "contract renewal" 2026-12-10 --once',
     ):
         ok(relate(*shlex.split(line)))
     show = as_json(relate("show", "ann smith", "--format", "json"))

@@ -108,11 +108,14 @@ def test_a_gift_given_for_the_occasion_drops_the_question(relate: Relate) -> Non
         "Ann Smith turns 41 on Fri 27 Nov: gift?",
         "6 years since anniversary with Ann Smith on Mon 30 Nov",
     ]
-    # Last year's gift, a gift for another occasion and an idea do not answer it.
+    # Last year's gift, a gift for another occasion and an idea do not answer it (the
+    # line names the idea and the last gift given, so nothing is given twice).
     ok(relate("gift", "ann", "Scarf", "--given", "2025-11-27", "--occasion", "birthday"))
     ok(relate("gift", "ann", "Tea", "--given", "yesterday"))
     ok(relate("gift", "ann", "Pen", "--occasion", "birthday"))
-    assert dates()[0] == "Ann Smith turns 41 on Fri 27 Nov: gift?"
+    assert dates()[0] == (
+        "Ann Smith turns 41 on Fri 27 Nov: gift? ideas: Pen; last gift: Tea (yesterday)"
+    )
     ok(relate("gift", "ann", "Book", "--given", "today", "--occasion", "Birthday"))
     ok(relate("gift", "ann", "Wine", "--given", "today", "--occasion", "anniversary"))
     assert dates() == [

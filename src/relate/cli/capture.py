@@ -238,16 +238,24 @@ def date_(
             help=f"Days of notice before the date (default {important_dates.DEFAULT_LEAD_DAYS}).",
         ),
     ] = None,
+    once: Annotated[
+        bool,
+        typer.Option(
+            "--once",
+            help="It happens one time (a contract renewal), not every year; without a "
+            "year it is the next such day.",
+        ),
+    ] = False,
 ) -> None:
-    """Record an important date (yearly), shown in `today` within its lead time.
+    """Record an important date, yearly or --once, shown in `today` within its lead time.
 
     \b
     Examples:
       relate date ann birthday 1985-03-14 --lead 10
-      relate date acme "contract renewal" 2027-01-31 --lead 30
+      relate date acme "contract renewal" 2027-01-31 --lead 30 --once
     """
     db = state.database()
     ref = resolve_contact(db, contact)
     day = dates.parse_month_day(when, clock.today())
-    saved = important_dates.set_date(db, ref, label, day, state.now(), lead)
-    say.date_saved(saved.id, saved.created, label, day, ref.name)
+    saved = important_dates.set_date(db, ref, label, day, state.now(), lead, once=once)
+    say.date_saved(saved, label, ref.name, state.now())

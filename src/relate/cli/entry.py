@@ -64,7 +64,7 @@ COMMAND_SUMMARIES = {
         "List open reminders and follow-ups, soonest first (--all: then the done ones, "
         "latest first, marked done)."
     ),
-    "date": "Record an important date (yearly), shown in `today` within its lead time.",
+    "date": "Record an important date, yearly or --once, shown in `today` within its lead time.",
     "add": "Add a contact and print its id.",
     "edit": "Change a contact, or several at once.",
     "list": "List contacts, sorted by name (or --sort), with their type, owner and last contact.",

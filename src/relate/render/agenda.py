@@ -18,6 +18,7 @@ from relate.services.agenda import (
     LOSING_TOUCH,
     OVERDUE,
     Agenda,
+    Gifts,
     Item,
 )
 from relate.services.important_dates import BIRTHDAY
@@ -46,10 +47,25 @@ RECORD_FIELDS = (
 )
 
 
+def gifts_text(gifts: Gifts | None, today: date) -> list[str]:
+    """What a date's line says about gifts, so nothing is given twice: ["ideas: Book,
+    Tea, Scarf (+2 more)", "last gift: Wine (Sat 14 Mar 2025)"]; [] when there is
+    neither an idea nor a gift given."""
+    parts = []
+    if gifts is not None and gifts.ideas:
+        more = f" (+{gifts.more} more)" if gifts.more else ""
+        parts.append("ideas: " + ", ".join(gifts.ideas) + more)
+    if gifts is not None and gifts.last is not None:
+        on = format_day(gifts.last.given_on, today)
+        parts.append(f"last gift: {gifts.last.description} ({on})")
+    return parts
+
+
 def item_text(item: Item, today: date) -> str:
     """What the agenda says about an item: the user's own words for a reminder or a
-    concern; a sentence for a date ("Ann Smith turns 41 on Fri 14 Mar: gift?", or
-    "...; gift given: Book" once one is recorded for it) or a
+    concern; a sentence for a date ("Ann Smith turns 41 on Fri 14 Mar: gift?", with
+    the contact's gift ideas and last gift given ("...: gift? ideas: Book; last gift:
+    Wine (Sat 14 Mar 2025)"), or "...; gift given: Book" once one is recorded for it) or a
     person to get in touch with ("No contact for 20 days (weekly)"), or losing touch
     ("No contact for 200 days (no cadence)")."""
     if item.occasion is not None:
@@ -57,11 +73,17 @@ def item_text(item: Item, today: date) -> str:
         day = format_day(item.due, today)
         when = day if ahead <= 1 else f"on {day}"
         name, occasion, years = item.contact or "", item.occasion, item.occasion.years
-        gift = f"; gift given: {item.gift}" if item.gift is not None else ""
+        parts = gifts_text(item.gifts, today)
+        if item.gift is not None:
+            gift = f"; gift given: {item.gift}"
+        elif occasion.kind == BIRTHDAY:
+            gift = ": gift?" + (" " + "; ".join(parts) if parts else "")
+        else:
+            gift = "".join("; " + part for part in parts)
         if occasion.kind == BIRTHDAY:
             if years is not None:
-                return f"{name} turns {years} {when}" + (gift or ": gift?")
-            return f"{name}'s birthday {when}" + (gift or ": gift?")
+                return f"{name} turns {years} {when}{gift}"
+            return f"{name}'s birthday {when}{gift}"
         if years is not None:
             unit = "year" if years == 1 else "years"
             return f"{years} {unit} since {occasion.label} with {name} {when}{gift}"
@@ -96,7 +118,7 @@ def _time(item: Item) -> str | None:
 
 
 def record(item: Item, today: date) -> dict[str, object]:
-    """The public JSON/CSV shape of an agenda item (``RECORD_FIELDS``)."""
+    """The public CSV shape of an agenda item (``RECORD_FIELDS``)."""
     return {
         "id": item.id,
         "kind": item.kind,
@@ -107,6 +129,24 @@ def record(item: Item, today: date) -> dict[str, object]:
         "overdue_days": item.overdue_days,
         "section": item.section,
         "time": _time(item),
+    }
+
+
+def json_record(item: Item, today: date) -> dict[str, object]:
+    """The public JSON shape of an agenda item: the CSV's fields, then a date's gifts
+    (``[]``, ``0`` and ``null`` for every other item; a list and an object do not fit
+    a CSV cell)."""
+    gifts = item.gifts
+    last = gifts.last if gifts is not None else None
+    return {
+        **record(item, today),
+        "gift_ideas": list(gifts.ideas) if gifts is not None else [],
+        "more_gift_ideas": gifts.more if gifts is not None else 0,
+        "last_gift": (
+            {"description": last.description, "given_on": last.given_on.isoformat()}
+            if last is not None
+            else None
+        ),
     }
 
 
@@ -132,10 +172,10 @@ def _ref(item: Item) -> str:
 def write(agenda: Agenda, fmt: str, stream: IO[str] | None = None) -> None:
     out = stream or sys.stdout
     if fmt in ("json", "csv"):
-        records = (record(item, agenda.today) for item in agenda.items())
         if fmt == "json":
-            output.write_json(records)
+            output.write_json(json_record(item, agenda.today) for item in agenda.items())
         else:
+            records = (record(item, agenda.today) for item in agenda.items())
             output.write_csv(records, RECORD_FIELDS)
         hidden = sum(agenda.hidden(name) for name in agenda.sections)
         if hidden:  # the sections' "… and N more" lines, for a script's reader

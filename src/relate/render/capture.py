@@ -10,6 +10,7 @@ from datetime import datetime
 
 from relate import dates
 from relate.render import output
+from relate.services.important_dates import Saved
 from relate.services.interactions import NOTE, OTHER, Logged
 from relate.services.matching import ContactRef
 from relate.services.reminders import Completed
@@ -90,6 +91,17 @@ def snoozed(number: int, text: str, wake: datetime, all_day: bool, now: datetime
     output.say(f"Snoozed #{number} {text} until {due_text(wake, all_day, now)}")
 
 
-def date_saved(saved_id: int, created: bool, label: str, day: dates.MonthDay, name: str) -> None:
-    verb = "Added" if created else "Updated"
-    output.say(f"{verb} #{saved_id} {label} {day.iso()} for {name}")
+def date_saved(saved: Saved, label: str, name: str, now: datetime) -> None:
+    """'Added #1 birthday 1985-03-14 for Ann Smith'; a one-time date says so, with its
+    year: 'Added #2 contract renewal 2027-01-31 (once) for Acme', and warns when that
+    day has passed (it will never show in ``today``)."""
+    verb = "Added" if saved.created else "Updated"
+    once = " (once)" if saved.once else ""
+    output.say(f"{verb} #{saved.id} {label} {saved.when.iso()}{once} for {name}")
+    if saved.once and saved.when.year is not None:
+        day = saved.when.in_year(saved.when.year)
+        if day < now.date():
+            output.warn(
+                f"date #{saved.id} has passed ({dates.format_day(day, now.date())}); "
+                "it will not show in today"
+            )

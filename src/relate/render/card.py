@@ -27,7 +27,13 @@ def record(card: Card) -> dict[str, object]:
         "referred_by": card.referred_by,
         "last_contact": card.last_contact.isoformat() if card.last_contact else None,
         "dates": [
-            {"id": d.id, "label": d.label, "date": d.date.iso(), "lead_days": d.lead_days}
+            {
+                "id": d.id,
+                "label": d.label,
+                "date": d.date.iso(),
+                "lead_days": d.lead_days,
+                "once": d.once,
+            }
             for d in card.dates
         ],
         "stages": [{"stage": s.stage, "on": s.on.isoformat()} for s in card.stages],
@@ -65,6 +71,16 @@ def record(card: Card) -> dict[str, object]:
             }
             for e in card.timeline
         ],
+        "gift_ideas": [{"id": g.id, "description": g.description} for g in card.gift_ideas],
+        "last_gift": (
+            {
+                "id": card.last_gift.id,
+                "description": card.last_gift.description,
+                "given_on": card.last_gift.given_on,
+            }
+            if card.last_gift is not None
+            else None
+        ),
     }
 
 
@@ -114,6 +130,11 @@ def _fields(card: Card) -> list[tuple[str, object]]:
         ("Engagements", [f"#{e.id} {e.title} ({e.status})" for e in card.engagements]),
         ("Feedback", [f"{f.score}/10 ({f.received_on})" for f in card.feedback]),
         ("Open concerns", [f"#{c.id} {c.text}" for c in card.concerns]),
+        ("Gift ideas", [f"#{g.id} {g.description}" for g in card.gift_ideas]),
+        (
+            "Last gift",
+            f"{card.last_gift.description} ({card.last_gift.given_on})" if card.last_gift else None,
+        ),
         ("Archived", "yes" if contact["archived"] else None),
         ("Notes", contact["notes"]),
     ]
@@ -130,7 +151,9 @@ def write(card: Card, fmt: str, limit: int, me: str | None = None) -> None:
     else:
         output.write_fields(_fields(card), fmt)
         if card.dates:
-            dates_text = "; ".join(f"{d.label} {d.date.iso()}" for d in card.dates)
+            dates_text = "; ".join(
+                f"{d.label} {d.date.iso()}" + (" (once)" if d.once else "") for d in card.dates
+            )
             output.write_fields([("Dates", dates_text)], fmt)
         if card.timeline:
             output.say("")

@@ -118,6 +118,22 @@ GIFTS_GIVEN = statement(
     WHERE contact_id = :contact_id AND status = 'given' AND occasion IS NOT NULL
     AND given_on > :after AND given_on <= :on ORDER BY given_on DESC, id DESC"""
 )
+# A date's line names the contact's open gift ideas, oldest first (a few: one more
+# than shown, to tell whether there are more) and the last gift given, so nothing is
+# given twice: one step on ix_gift_contact each, for the dates shown only.
+GIFT_IDEAS = statement(
+    """SELECT description FROM gift WHERE contact_id = :contact_id AND status = 'idea'
+    ORDER BY id LIMIT :limit"""
+)
+COUNT_GIFT_IDEAS = statement(
+    "SELECT count(*) FROM gift WHERE contact_id = :contact_id AND status = 'idea'"
+)
+LAST_GIFT = statement(
+    """SELECT description, given_on FROM gift WHERE contact_id = :contact_id
+    AND status = 'given' AND given_on IS NOT NULL ORDER BY given_on DESC, id DESC LIMIT 1"""
+)
+# How many gift ideas a date's line names.
+GIFT_IDEAS_SHOWN = 3
 
 
 # The small records every ``today`` builds are NamedTuples: a frozen dataclass's
@@ -125,11 +141,29 @@ GIFTS_GIVEN = statement(
 class Occasion(NamedTuple):
     """What an important date is: its kind (birthday, anniversary, custom), its label,
     and the years it marks on this occurrence (the age a birthday brings, the years
-    since an anniversary); None when its year is unknown or not yet past."""
+    since an anniversary); None when its year is unknown or not yet past, and for a
+    date that happens one time (``once``)."""
 
     kind: str
     label: str
     years: int | None
+    once: bool = False
+
+
+class GiftGiven(NamedTuple):
+    """The last gift given to someone: what it was and the day it was given."""
+
+    description: str
+    given_on: date
+
+
+class Gifts(NamedTuple):
+    """What a date's line says about gifts: the first of the contact's open gift ideas
+    (oldest first; ``more`` not named), and the last gift given (None if none)."""
+
+    ideas: tuple[str, ...]
+    more: int
+    last: GiftGiven | None
 
 
 class Neglect(NamedTuple):
@@ -183,6 +217,7 @@ class Item(NamedTuple):
     time_of_day: time | None = None  # a timed reminder's local time
     occasion: Occasion | None = None  # a date's
     gift: str | None = None  # a date's: a gift given for this occurrence (its description)
+    gifts: Gifts | None = None  # a date's: gift ideas and the last gift given
     neglect: Neglect | None = None  # a cadence item's
     silence: Silence | None = None  # a losing-touch item's
     organisation: bool = False  # a cadence item about an organisation (id is its id)
@@ -231,8 +266,12 @@ def _reminder_items(
     return items, total
 
 
-def _windows(start: date, end: date) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-    """(month, day) ranges covering [start, end], split at the new year.
+Window = tuple[tuple[int, int], tuple[int, int], tuple[int, int]]
+
+
+def _windows(start: date, end: date) -> list[Window]:
+    """(month, day) ranges covering [start, end], split at the new year, each with the
+    years it covers (a one-time date of another year is not in it).
 
     A window that reaches 28 February also takes 29 February, whose anniversaries
     fall on the 28th in common years.
@@ -242,19 +281,22 @@ def _windows(start: date, end: date) -> list[tuple[tuple[int, int], tuple[int, i
         return (2, 29) if (day.month, day.day) == (2, 28) else (day.month, day.day)
 
     if (end - start).days >= 365:
-        return [((1, 1), (12, 31))]
+        return [((1, 1), (12, 31), (start.year, end.year))]
     if end.year == start.year:
-        return [((start.month, start.day), upper(end))]
-    return [((start.month, start.day), (12, 31)), ((1, 1), upper(end))]
+        return [((start.month, start.day), upper(end), (start.year, start.year))]
+    return [
+        ((start.month, start.day), (12, 31), (start.year, start.year)),
+        ((1, 1), upper(end), (end.year, end.year)),
+    ]
 
 
 def _date_items(
     db: Database, today: date, days: int, limit: int, owner: str | None
 ) -> tuple[list[Item], int]:
     horizon = max(int(db.execute(important_dates.MAX_LEAD).fetchone()[0]), days - 1)
-    found: list[tuple[date, int, str, Row]] = []
+    found: list[tuple[date, int, str, int, Row]] = []
     next_on: dict[tuple[int, int], date] = {}
-    for (from_month, from_day), (to_month, to_day) in _windows(
+    for (from_month, from_day), (to_month, to_day), (from_year, to_year) in _windows(
         today, today + timedelta(days=horizon)
     ):
         rows = db.execute(
@@ -266,28 +308,38 @@ def _date_items(
                 "from_day": from_day,
                 "to_month": to_month,
                 "to_day": to_day,
+                "from_year": from_year,
+                "to_year": to_year,
                 "owner": owner,
             },
         )
         for row in rows:
-            # The next occurrence depends on (month, day) only: computed once per day.
             key = (int(row["month"]), int(row["day"]))
-            on = next_on.get(key)
-            if on is None:
-                on = next_on[key] = MonthDay(key[0], key[1]).next_on_or_after(today)
+            if row["once"]:  # its own day, if still to come
+                found_on = important_dates.next_occurrence(*key, row["year"], True, today)
+            else:  # the next occurrence depends on (month, day) only: computed once per day
+                found_on = next_on.get(key)
+                if found_on is None:
+                    found_on = next_on[key] = MonthDay(*key).next_on_or_after(today)
+            if found_on is None:
+                continue
+            on = found_on
             ahead = (on - today).days
             if ahead > max(int(row["lead_days"]), days - 1):
                 continue
-            found.append((on, -int(row["priority"]), row["contact"] or "", row))
-    found.sort(key=lambda entry: entry[:3])
+            found.append((on, -int(row["priority"]), row["contact"] or "", int(row["id"]), row))
+    # Ties (one contact's dates on one day) in the order they were added, on every engine.
+    found.sort(key=lambda entry: entry[:4])
     items = []
-    for on, _priority, _name, row in found[:limit]:
+    for on, _priority, _name, _id, row in found[:limit]:
+        once = bool(row["once"])
         gift = _gift_given_for(db, row, on)
         year = row["year"]
         occasion = Occasion(
             str(row["kind"]),
             str(row["label"]),
-            on.year - int(year) if year is not None and on.year > int(year) else None,
+            None if once or year is None or on.year <= int(year) else on.year - int(year),
+            once,
         )
         items.append(
             Item(
@@ -300,9 +352,23 @@ def _date_items(
                 -(on - today).days,
                 occasion=occasion,
                 gift=gift,
+                gifts=_gifts_for(db, int(row["contact_id"])),
             )
         )
     return items, len(found)
+
+
+def _gifts_for(db: Database, contact_id: int) -> Gifts:
+    """A contact's first open gift ideas and last gift given (``Gifts``)."""
+    params: dict[str, object] = {"contact_id": contact_id, "limit": GIFT_IDEAS_SHOWN + 1}
+    ideas = [str(row[0]) for row in db.execute(GIFT_IDEAS, params)]
+    more = 0
+    if len(ideas) > GIFT_IDEAS_SHOWN:
+        more = int(db.execute(COUNT_GIFT_IDEAS, params).fetchone()[0]) - GIFT_IDEAS_SHOWN
+        del ideas[GIFT_IDEAS_SHOWN:]
+    last = db.execute(LAST_GIFT, params).fetchone()
+    given = GiftGiven(str(last[0]), date.fromisoformat(str(last[1]))) if last else None
+    return Gifts(tuple(ideas), more, given)
 
 
 def _gift_given_for(db: Database, row: Row, on: date) -> str | None:

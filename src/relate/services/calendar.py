@@ -13,7 +13,8 @@
 - A recurring reminder starts at its due time; a snoozed one-off at its snooze time.
 - Each important date of a contact who is not archived is a yearly all-day event
   (from the year it happened, or from 2000 when the year is unknown), with an alarm
-  its lead time before (the time to buy a gift).
+  its lead time before (the time to buy a gift); a date that happens one time
+  (``once``) is a single all-day event on its day, without RRULE.
 
 Events are written one at a time; the calendar is never built in memory.
 """
@@ -38,7 +39,8 @@ OPEN_REMINDERS = statement(
     WHERE r.done_at IS NULL ORDER BY r.id"""
 )
 ACTIVE_DATES = statement(
-    """SELECT d.id, d.kind, d.label, d.month, d.day, d.year, d.lead_days, c.name AS contact
+    """SELECT d.id, d.kind, d.label, d.month, d.day, d.year, d.lead_days, d.once,
+        c.name AS contact
     FROM important_date d JOIN contact c ON c.id = d.contact_id
     WHERE c.archived_at IS NULL ORDER BY d.id"""
 )
@@ -114,7 +116,8 @@ def date_events(db: Database, stamp: datetime) -> Iterator[Any]:
         event.add("dtstart", start)
         _add_end_of_day(event, start)
         event.add("transp", "TRANSPARENT")
-        event.add("rrule", _recur(calendar_rule("FREQ=YEARLY", start)))
+        if not row["once"]:
+            event.add("rrule", _recur(calendar_rule("FREQ=YEARLY", start)))
         if row["lead_days"]:
             alarm = Alarm()
             alarm.add("action", "DISPLAY")

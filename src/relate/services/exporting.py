@@ -48,7 +48,7 @@ REMINDER_FIELDS = (
     "snoozed_until",
     "done_at",
 )
-DATE_FIELDS = ("id", "contact_id", "contact", "kind", "label", "date", "lead_days")
+DATE_FIELDS = ("id", "contact_id", "contact", "kind", "label", "date", "lead_days", "once")
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "contacts": CONTACT_FIELDS,
@@ -82,7 +82,7 @@ REMINDERS = statement(
 )
 DATES = statement(
     """SELECT d.id, d.contact_id, c.name AS contact, d.kind, d.label, d.month, d.day, d.year,
-        d.lead_days
+        d.lead_days, d.once
     FROM important_date d JOIN contact c ON c.id = d.contact_id ORDER BY d.id"""
 )
 
@@ -209,6 +209,7 @@ def iter_dates(db: Database) -> Iterator[dict[str, object]]:
             "label": row["label"],
             "date": MonthDay(row["month"], row["day"], row["year"]).iso(),
             "lead_days": row["lead_days"],
+            "once": bool(row["once"]),
         }
 
 

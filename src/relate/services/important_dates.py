@@ -1,12 +1,14 @@
 """Birthdays, anniversaries and custom dates, each with a lead time for gifts.
 
 A contact has at most one date per label: setting it again changes it. 29 February
-falls on 28 February in years without one (``MonthDay.in_year``).
+falls on 28 February in years without one (``MonthDay.in_year``). A date is yearly
+unless it happens one time (``once``: a contract renewal on 2027-01-31), and then its
+year is always set (``once_day``).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import NamedTuple
 
 from relate import clock
@@ -26,19 +28,22 @@ FIND_DATE = statement(
 )
 UPDATE_DATE = statement(
     """UPDATE important_date SET month = :month, day = :day, year = :year,
-        lead_days = coalesce(:lead_days, lead_days) WHERE id = :id"""
+        lead_days = coalesce(:lead_days, lead_days), once = :once WHERE id = :id"""
 )
 INSERT_DATE = statement(
     """INSERT INTO important_date (contact_id, kind, label, month, day, year, lead_days,
-        created_at)
-    VALUES (:contact_id, :kind, :label, :month, :day, :year, :lead_days, :now)"""
+        created_at, once)
+    VALUES (:contact_id, :kind, :label, :month, :day, :year, :lead_days, :now, :once)"""
 )
-# Dates whose (month, day) falls in a window: a range on the (month, day) index.
+# Dates whose (month, day) falls in a window: a range on the (month, day) index. A
+# one-time date of a year outside the window's is skipped on the date's own row,
+# before its contact is looked up.
 _DATES_IN_WINDOW = """SELECT d.id, d.kind, d.label, d.month, d.day, d.year, d.lead_days,
-        c.id AS contact_id, c.name AS contact, c.priority
+        d.once, c.id AS contact_id, c.name AS contact, c.priority
     FROM important_date d JOIN contact c ON c.id = d.contact_id
-    WHERE c.archived_at IS NULL
-    AND (month, day) >= (:from_month, :from_day) AND (month, day) <= (:to_month, :to_day)"""
+    WHERE (month, day) >= (:from_month, :from_day) AND (month, day) <= (:to_month, :to_day)
+    AND (d.once = 0 OR (d.year >= :from_year AND d.year <= :to_year))
+    AND c.archived_at IS NULL"""
 DATES_IN_WINDOW = statement(_DATES_IN_WINDOW)
 # `today --mine`: the dates of the contacts one person owns.
 DATES_IN_WINDOW_MINE = statement(_DATES_IN_WINDOW + " AND c.owner = :owner")
@@ -48,6 +53,37 @@ MAX_LEAD = statement("SELECT coalesce(max(lead_days), 0) FROM important_date")
 class Saved(NamedTuple):
     id: int
     created: bool
+    when: MonthDay  # as stored: a one-time date has its year
+    once: bool
+
+
+def once_day(when: MonthDay, today: date) -> MonthDay:
+    """The day a one-time date falls on: ``when`` itself when it has a year; without
+    one, the next such day on or after ``today`` (a date for something to do, as
+    ``remind --on``: on 24 Nov, 'jan 31' is 31 January next year; '02-29' is the
+    next 29 February)."""
+    if when.year is not None:
+        return when
+    year = today.year
+    while True:
+        try:
+            day = date(year, when.month, when.day)
+        except ValueError:  # 29 February in a common year
+            day = None
+        if day is not None and day >= today:
+            return MonthDay(when.month, when.day, year)
+        year += 1
+
+
+def next_occurrence(month: int, day: int, year: int | None, once: bool, today: date) -> date | None:
+    """The day a date next falls on, on or after ``today``: a yearly date's next
+    anniversary; a one-time date's own day, or None once it has passed."""
+    if once:
+        if year is None:
+            return None  # cannot be stored so; read as never
+        on = date(year, month, day)
+        return on if on >= today else None
+    return MonthDay(month, day).next_on_or_after(today)
 
 
 def kind_of(label: str) -> tuple[str, str]:
@@ -68,14 +104,24 @@ def upsert_date(
     when: MonthDay,
     now: datetime,
     lead_days: int | None = None,
+    once: bool = False,
 ) -> Saved:
     """Set a contact's date for ``label`` inside an open transaction (add, edit, import).
 
     ``lead_days`` None keeps an existing lead time (a new date gets ``DEFAULT_LEAD_DAYS``).
+    ``once``: the date happens one time (``when`` must have its year: ``once_day``);
+    setting a label again without it makes the date yearly.
     """
     if lead_days is not None and not 0 <= lead_days <= 366:
         raise RelateError(f"lead time {lead_days} is out of range", hint="use 0 to 366 days")
     kind, clean_label = kind_of(label)
+    if once and kind != CUSTOM:
+        raise RelateError(
+            f"a {kind} comes every year; --once is for a date that happens one time",
+            hint='give it its own label, e.g. "contract renewal"',
+        )
+    if once and when.year is None:
+        raise RelateError("a one-time date needs its year")
     params = {
         "contact_id": contact_id,
         "kind": kind,
@@ -85,14 +131,15 @@ def upsert_date(
         "year": when.year,
         "lead_days": lead_days,
         "now": clock.to_storage(now),
+        "once": once,
     }
     row = conn.execute(FIND_DATE, params).fetchone()
     if row is not None:
         conn.execute(UPDATE_DATE, {**params, "id": row["id"]})
-        return Saved(int(row["id"]), False)
+        return Saved(int(row["id"]), False, when, once)
     if lead_days is None:
         params["lead_days"] = DEFAULT_LEAD_DAYS
-    return Saved(conn.insert(INSERT_DATE, params), True)
+    return Saved(conn.insert(INSERT_DATE, params), True, when, once)
 
 
 def set_date(
@@ -102,6 +149,11 @@ def set_date(
     when: MonthDay,
     now: datetime,
     lead_days: int | None = None,
+    once: bool = False,
 ) -> Saved:
+    """Set a contact's date (``relate date``); a one-time date without a year is the
+    next such day (``once_day``, from ``now``'s day)."""
+    if once:
+        when = once_day(when, now.date())
     with db.transaction() as conn:
-        return upsert_date(conn, ref.id, label, when, now, lead_days)
+        return upsert_date(conn, ref.id, label, when, now, lead_days, once)

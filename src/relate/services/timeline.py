@@ -27,8 +27,17 @@ TIMELINE = statement(
     ) AS timeline ORDER BY at DESC, id DESC LIMIT :limit"""
 )
 DATES = statement(
-    """SELECT id, kind, label, month, day, year, lead_days FROM important_date
+    """SELECT id, kind, label, month, day, year, lead_days, once FROM important_date
     WHERE contact_id = :id ORDER BY month, day"""
+)
+# Open gift ideas, oldest first, and the last gift given (ix_gift_contact).
+GIFT_IDEAS = statement(
+    """SELECT id, description FROM gift WHERE contact_id = :id AND status = 'idea'
+    ORDER BY id"""
+)
+LAST_GIFT = statement(
+    """SELECT id, description, given_on FROM gift WHERE contact_id = :id
+    AND status = 'given' AND given_on IS NOT NULL ORDER BY given_on DESC, id DESC LIMIT 1"""
 )
 
 TIMELINE_TOTAL = statement(
@@ -79,10 +88,13 @@ def timeline(db: Database, ref: ContactRef, limit: int = 20) -> list[Entry]:
 
 @dataclass(frozen=True)
 class YearlyDate:
+    """An important date: yearly, or one time (``once``: then ``date`` has its year)."""
+
     id: int
     label: str
     date: MonthDay
     lead_days: int
+    once: bool = False
 
 
 def yearly_dates(db: Database, ref: ContactRef) -> list[YearlyDate]:
@@ -93,9 +105,23 @@ def yearly_dates(db: Database, ref: ContactRef) -> list[YearlyDate]:
             str(row["label"]),
             MonthDay(int(row["month"]), int(row["day"]), row["year"]),
             int(row["lead_days"]),
+            bool(row["once"]),
         )
         for row in db.execute(DATES, {"id": ref.id})
     ]
+
+
+@dataclass(frozen=True)
+class GiftIdea:
+    id: int
+    description: str
+
+
+@dataclass(frozen=True)
+class LastGift:
+    id: int
+    description: str
+    given_on: str  # the day as stored (ISO)
 
 
 STAGES = statement(
@@ -176,6 +202,8 @@ class Card:
     concerns: list[OpenConcern]  # open ones, oldest first
     timeline: list[Entry]  # newest first, at most the limit asked for
     timeline_total: int  # how many entries the whole timeline has
+    gift_ideas: list[GiftIdea]  # open ones, oldest first
+    last_gift: LastGift | None  # the last gift given, so nothing is given twice
 
 
 def card(db: Database, ref: ContactRef, limit: int = 20) -> Card:
@@ -219,4 +247,15 @@ def card(db: Database, ref: ContactRef, limit: int = 20) -> Card:
         ],
         timeline=history,
         timeline_total=timeline_total(db, ref) if len(history) >= limit else len(history),
+        gift_ideas=[
+            GiftIdea(int(row["id"]), str(row["description"]))
+            for row in db.execute(GIFT_IDEAS, params)
+        ],
+        last_gift=next(
+            (
+                LastGift(int(row["id"]), str(row["description"]), str(row["given_on"]))
+                for row in db.execute(LAST_GIFT, params)
+            ),
+            None,
+        ),
     )

@@ -227,6 +227,9 @@ class ImportantDate(SQLModel, table=True):
     year: int | None = None
     lead_days: int = Field(default=7, sa_column_kwargs={"server_default": "7"})
     created_at: datetime
+    # 0009: a date that happens one time (a contract renewal on 2027-01-31): shown
+    # within its lead time before that day only, never repeated; its year is set.
+    once: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
 
 class Interaction(SQLModel, table=True):

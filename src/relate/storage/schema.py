@@ -21,5 +21,6 @@ REVISIONS: tuple[str, ...] = (
     "0006_orgs",
     "0007_fields",
     "0008_losing_touch",
+    "0009_once",
 )
 HEAD = REVISIONS[-1]

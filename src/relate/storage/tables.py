@@ -59,6 +59,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "year",
         "lead_days",
         "created_at",
+        "once",
     ),
     "interaction": ("id", "kind", "occurred_at", "text", "created_at", "logged_by"),
     "interaction_contact": ("interaction_id", "contact_id"),
