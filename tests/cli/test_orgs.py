@@ -172,6 +172,9 @@ def test_an_organisations_cadence_counts_contact_with_anyone_there(relate: Relat
             "overdue_days": 15,
             "section": "cadence",
             "time": None,
+            "gift_ideas": [],
+            "more_gift_ideas": 0,
+            "last_gift": None,
         }
     ]
     plain = ok(relate("today", "--format", "plain"))
