@@ -190,3 +190,39 @@ def test_ctrl_c_during_a_long_undo_exits_130_and_undoes_nothing(
     monkeypatch.setattr(service, "_authorize", real)
     assert relate("undo").exit_code == 0
     assert "Person 3" in relate("list").stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["postgresql"], indirect=True)  # SQLite's: above
+def test_ctrl_c_during_a_long_undo_exits_130_and_undoes_nothing_on_postgresql(
+    relate: Relate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import signal
+
+    from relate.storage.engines.postgres import PostgresEngine
+
+    for number in range(5):
+        assert relate("add", f"Person {number}").exit_code == 0
+    # Several rows go with Person 3, so the undo has several to put back.
+    assert relate("edit", "Person 3", "--email", "p3@x.org", "--tag", "a").exit_code == 0
+    assert relate("log", "Person 3", "a call").exit_code == 0
+    assert relate("delete", "Person 3", "--yes").exit_code == 0
+    replayed = 0
+    real = PostgresEngine.execute
+
+    def ctrl_c_midway(self: PostgresEngine, sql: str, params: object = None) -> object:
+        nonlocal replayed
+        if sql.startswith('INSERT INTO "'):  # the undo's replay putting rows back
+            replayed += 1
+            if replayed == 2:  # Ctrl-C with one row of the step back
+                signal.raise_signal(signal.SIGINT)
+        return real(self, sql, params)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(PostgresEngine, "execute", ctrl_c_midway)
+    result = relate("undo")
+    assert replayed == 2
+    assert result.exit_code == 130, result.stderr
+    assert "Person 3" not in relate("list").stdout  # nothing was undone
+    monkeypatch.setattr(PostgresEngine, "execute", real)
+    assert relate("undo").exit_code == 0
+    assert "Person 3" in relate("list").stdout
