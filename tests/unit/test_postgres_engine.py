@@ -72,6 +72,18 @@ def test_named_parameters_become_psycopg_ones_outside_literals_and_casts() -> No
     assert translate(sql) is translate(sql)  # once per statement text
 
 
+def test_printf_of_zero_padded_numbers_is_the_same_text_on_postgresql(pg: Database) -> None:
+    sql = (
+        "SELECT printf('--%02d-%02d', a, b), printf('%04d-%02d-%02d', c, a, b)"
+        " FROM (SELECT CAST(:a AS INTEGER) AS a, CAST(:b AS INTEGER) AS b,"
+        " CAST(:c AS INTEGER) AS c) AS x"
+    )
+    assert "lpad" in translate(sql)  # not the plpgsql printf, 20x slower
+    for a, b, c in ((3, 7, 1985), (12, 31, 99), (123, 0, 12345), (-1, 5, 2000)):
+        expected = (f"--{a:02d}-{b:02d}", f"{c:04d}-{a:02d}-{b:02d}")
+        assert tuple(pg.execute(sql, {"a": a, "b": b, "c": c}).fetchone()) == expected
+
+
 def test_rows_by_name_by_position_and_as_dict() -> None:
     row = Row((1, "Ann"), {"id": 0, "name": 1})
     assert (row["id"], row[1], dict(row), list(row)) == (

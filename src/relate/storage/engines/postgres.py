@@ -72,6 +72,7 @@ def translate(sql: str) -> str:
         form = VARIANTS.get(NAMES.get(sql, ""))
         text = form(sql) if form else sql
         text = _GROUP_CONCAT.sub(_string_agg, text)
+        text = _PRINTF.sub(_zero_padded, text)
         text = _NOCASE_EQUAL.sub(r"lower(\1) = lower(\2)", text)
         text = _NOCASE.sub(r'lower(\1) COLLATE "C"', text)
         done = _translated[sql] = _TOKENS.sub(one, text)
@@ -88,6 +89,27 @@ _GROUP_CONCAT = re.compile(r"\bgroup_concat\(([^(),]+)(?:,\s*('(?:[^']|'')*'))?\
 # non-ASCII letter ("Åse" after "Bob" on both engines).
 _NOCASE = re.compile(r"(?<![:\w])([\w.]+) COLLATE NOCASE\b")
 _NOCASE_EQUAL = re.compile(r"([\w.]+) = (:\w+) COLLATE NOCASE\b")
+
+
+# SQLite's printf('--%02d-%02d', d.month, d.day) (zero-padded numbers between literal
+# text) as lpad concatenation: the plpgsql printf defined below for any other form
+# costs 8 us a call (40 ms for 5,000 birthdays in `relate list`), this 0.4 us.
+_PRINTF = re.compile(r"\bprintf\('((?:[^'%]|%0\dd)*)'((?:,\s*[\w.]+)+)\)")
+
+
+def _zero_padded(match: re.Match[str]) -> str:
+    pieces = re.split(r"%0(\d)d", match.group(1))  # text, width, text, width, ..., text
+    values = [value.strip() for value in match.group(2).split(",")[1:]]
+    if len(values) != len(pieces) // 2:
+        return match.group(0)  # left to the plpgsql printf
+    parts = []
+    for number, piece in enumerate(pieces):
+        if number % 2:
+            value = f"CAST({values[number // 2]} AS TEXT)"  # never cut: %02d of 123 is 123
+            parts.append(f"lpad({value}, greatest({piece}, length({value})), '0')")
+        elif piece:
+            parts.append("'" + piece + "'")
+    return "(" + " || ".join(parts) + ")"
 
 
 def _string_agg(match: re.Match[str]) -> str:
