@@ -155,3 +155,42 @@ def test_show_lists_the_gift_ideas(relate: Relate) -> None:
     assert card["gift_ideas"] == [{"id": 1, "description": "Book"}, {"id": 2, "description": "Tea"}]
     assert card["last_gift"] == {"id": 3, "description": "Wine", "given_on": "2026-11-01"}
     json.dumps(card)
+
+
+def test_an_archived_contacts_revisit_reminder_still_shows(relate: Relate) -> None:
+    ok(relate("add", "Old Client", "--every", "monthly", "--birthday", "1970-11-26"))
+    ok(relate("edit", "old client", "--stage", "dissolution", "--revisit", "2027-05-24"))
+    ok(relate("remind", "old client", "Send the final invoice", "--on", "today"))
+    ok(relate("concern", "old client", "Disputed the last invoice"))
+    ok(relate("log", "old client", "Call", "--kind", "call", "--when", "2026-09-01"))
+    before = {i["section"] for i in as_json(relate("today", "-f", "json"))}
+    assert before == {"due", "concerns", "dates", "cadence"}
+    assert ok(relate("archive", "Old Client")) == (
+        "Archived #1 Old Client; still on the agenda: 2 open reminders, 1 open concern\n"
+    )
+    # Cadence and dates are hidden; the reminder set for today and the open concern stay.
+    today = as_json(relate("today", "-f", "json"))
+    assert [(i["section"], i["text"]) for i in today] == [
+        ("due", "Send the final invoice"),
+        ("concerns", "Disputed the last invoice"),
+    ]
+    # The revisit comes back on its day, and `reminders` lists both.
+    later = as_json(relate("today", "--date", "2027-05-24", "-f", "json"))
+    assert [(i["section"], i["contact"]) for i in later] == [
+        ("overdue", "Old Client"),
+        ("due", "Old Client"),
+        ("concerns", "Old Client"),
+    ]
+    assert "Revisit" in later[1]["text"]
+    listed = as_json(relate("reminders", "-f", "json"))
+    assert [r["contact"] for r in listed] == ["Old Client", "Old Client"]
+    # Done and resolved: only the revisit is left, for its day.
+    ok(relate("done", "2"))
+    ok(relate("resolve", "1", "credited"))
+    assert as_json(relate("today", "-f", "json")) == []
+    assert ok(relate("unarchive", "old client")) == "Unarchived #1 Old Client\n"
+
+
+def test_archiving_a_contact_with_nothing_open_says_only_that(relate: Relate) -> None:
+    ok(relate("add", "Ann Smith"))
+    assert ok(relate("archive", "Ann Smith")) == "Archived #1 Ann Smith\n"

@@ -7,11 +7,13 @@ from datetime import date, datetime, time, timedelta
 
 from relate.dates import MonthDay
 from relate.render.agenda import item_text
-from relate.services import important_dates, interactions, reminders
+from relate.services import important_dates, interactions, practice, reminders
 from relate.services.agenda import (
     CADENCE,
+    CONCERNS,
     DATES,
     DUE,
+    LOSING_TOUCH,
     OVERDUE,
     Neglect,
     Occasion,
@@ -67,7 +69,9 @@ def test_a_back_dated_log_does_not_undo_a_newer_one(db: Database) -> None:
     assert build_agenda(db, TODAY + timedelta(days=6)).sections[CADENCE] == []
 
 
-def test_archived_contacts_never_appear(db: Database) -> None:
+def test_archiving_hides_cadence_and_dates_but_not_what_was_set_explicitly(
+    db: Database,
+) -> None:
     ref = add_contact(
         db,
         ContactInput(name="Gone", cadence_days=7, birthday=MonthDay(11, 25, 1980)),
@@ -76,15 +80,22 @@ def test_archived_contacts_never_appear(db: Database) -> None:
     reminders.add_reminder(
         db,
         contact_id=ref.id,
-        text="x",
+        text="Revisit",
         due=moment(TODAY),
         all_day=True,
         rrule=None,
         now=moment(TODAY),
     )
-    assert not build_agenda(db, TODAY).is_empty()
-    set_archived(db, ref, True, moment(TODAY))
-    assert build_agenda(db, TODAY).is_empty()
+    practice.open_concern(db, ref, "Refund", moment(TODAY))
+    sections = {CADENCE, DATES, DUE, CONCERNS}
+    assert {name for name, items in build_agenda(db, TODAY).sections.items() if items} == sections
+    still = set_archived(db, ref, True, moment(TODAY))
+    assert (still.reminders, still.concerns) == (1, 1)
+    agenda = build_agenda(db, TODAY)
+    assert {name for name, items in agenda.sections.items() if items} == {DUE, CONCERNS}
+    assert agenda.totals == {
+        OVERDUE: 0, DUE: 1, CONCERNS: 1, DATES: 0, CADENCE: 0, LOSING_TOUCH: 0
+    }
 
 
 def test_dates_show_within_their_lead_time_only(db: Database) -> None:

@@ -407,16 +407,20 @@ def _set_archived(contact: str, archived: bool) -> None:
     db = state.database()
     # Archiving hides a person from the agenda: like delete, only a sure name will do.
     ref = resolve_contact(db, contact, exact=archived)
-    service.set_archived(db, ref, archived, state.now())
+    still = service.set_archived(db, ref, archived, state.now())
     if not db.changed:
         render_contacts.archive_unchanged(ref, archived)
         return
-    render_contacts.archive_done(ref, archived)
+    render_contacts.archive_done(ref, archived, still)
 
 
 @app.command()
 def archive(contact: ExactContactArg) -> None:
-    """Archive a contact: kept with their history, hidden from lists and the agenda.
+    """Archive a contact: kept with their history, hidden from lists, cadence and dates.
+
+    Their open reminders and follow-ups (such as an `edit --revisit`) and open
+    concerns still show in `today` and `reminders`: that is what they were set for,
+    until `done` or `resolve`.
 
     \b
     Example:

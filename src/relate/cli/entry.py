@@ -69,7 +69,7 @@ COMMAND_SUMMARIES = {
     "edit": "Change a contact, or several at once.",
     "list": "List contacts, sorted by name (or --sort), with their type, owner and last contact.",
     "show": "Show a contact's card and timeline (logs, reminders, dates), newest first.",
-    "archive": "Archive a contact: kept with their history, hidden from lists and the agenda.",
+    "archive": "Archive a contact: kept with their history, hidden from lists, cadence and dates.",
     "unarchive": "Bring an archived contact back.",
     "delete": "Delete a contact with their dates, reminders and the logs only they were in.",
     "demo": "Fill a sample database (never yours) and show its agenda.",

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from relate import dates
 from relate.render import output
-from relate.services.contacts import CONTACT_FIELDS, Added, Edited
+from relate.services.contacts import CONTACT_FIELDS, Added, Edited, StillOpen
 from relate.services.matching import ContactRef
 
 COLUMNS = (
@@ -93,8 +93,18 @@ def archive_unchanged(ref: ContactRef, archived: bool) -> None:
     output.say(f"Nothing changed: {ref.label()} is {'' if archived else 'not '}archived")
 
 
-def archive_done(ref: ContactRef, archived: bool) -> None:
-    output.say(f"{'Archived' if archived else 'Unarchived'} {ref.label()}")
+def archive_done(ref: ContactRef, archived: bool, still: StillOpen) -> None:
+    """'Archived #2 Bob Stone'; with what stays on the agenda: '...; still in today:
+    1 open reminder, 2 open concerns'."""
+    message = f"{'Archived' if archived else 'Unarchived'} {ref.label()}"
+    parts = [
+        f"{count} open {what}{'' if count == 1 else 's'}"
+        for count, what in ((still.reminders, "reminder"), (still.concerns, "concern"))
+        if count
+    ]
+    if archived and parts:
+        message += "; still on the agenda: " + ", ".join(parts)
+    output.say(message)
 
 
 def deleted(ref: ContactRef) -> None:

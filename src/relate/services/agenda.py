@@ -11,6 +11,11 @@
    period (``DEFAULT_LOSING_TOUCH`` days; counted from when they were added for those
    never contacted), longest first (``silence``).
 
+Archiving a contact hides their cadence and their dates (and leaves them out of
+losing touch); what was set explicitly stays until it is done: their reminders and
+follow-ups (the ``edit --revisit`` after a dissolution) and their open concerns
+(archiving resolves no complaint; ``resolve`` does).
+
 Every section is an indexed query with a LIMIT plus a COUNT, so the agenda costs the
 same at 100k contacts and 2M interactions as at 1k.
 
@@ -45,7 +50,7 @@ DEFAULT_LOSING_TOUCH = 180
 _OPEN_ITEMS = """SELECT r.id, r.kind, r.text, coalesce(r.snoozed_until, r.due_at) AS due_at,
         r.all_day, c.id AS contact_id, c.name AS contact
     FROM reminder r LEFT JOIN contact c ON c.id = r.contact_id
-    WHERE r.done_at IS NULL AND (c.id IS NULL OR c.archived_at IS NULL)
+    WHERE r.done_at IS NULL
     AND coalesce(r.snoozed_until, r.due_at) >= :start
     AND coalesce(r.snoozed_until, r.due_at) < :end"""
 # `today --mine`: only what concerns the contacts the current user owns (a reminder
@@ -103,7 +108,7 @@ LOSING_ITEMS_MINE = statement(_LOSING_ITEMS + _LOSING + _MINE_BARE + _LOSING_ORD
 COUNT_LOSING = statement("SELECT count(*) " + _LOSING)
 COUNT_LOSING_MINE = statement("SELECT count(*) " + _LOSING + _MINE_BARE)
 _CONCERNS = """FROM concern k JOIN contact c ON c.id = k.contact_id
-    WHERE k.resolved_at IS NULL AND c.archived_at IS NULL"""
+    WHERE k.resolved_at IS NULL"""
 _CONCERN_ITEMS = "SELECT k.id, k.text, k.opened_at, c.id AS contact_id, c.name AS contact "
 _CONCERNS_ORDER = " ORDER BY k.opened_at, k.id LIMIT :limit"
 CONCERN_ITEMS = statement(_CONCERN_ITEMS + _CONCERNS + _CONCERNS_ORDER)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from relate import clock
 from relate.dates import MonthDay
@@ -175,6 +176,13 @@ UPDATE_CONTACT = statement(
 SET_ARCHIVED = statement(
     """UPDATE contact SET archived_at = CASE WHEN :archive THEN coalesce(archived_at, :now) END,
     updated_at = :now WHERE id = :id"""
+)
+# What an archived contact still has on the agenda (ix_reminder_contact, ix_concern_contact).
+COUNT_OPEN_REMINDERS_OF = statement(
+    "SELECT count(*) FROM reminder WHERE contact_id = :id AND done_at IS NULL"
+)
+COUNT_OPEN_CONCERNS_OF = statement(
+    "SELECT count(*) FROM concern WHERE contact_id = :id AND resolved_at IS NULL"
 )
 # Interactions whose only participant is this contact go with it; shared ones stay.
 DELETE_SOLE_INTERACTIONS = statement(
@@ -636,10 +644,23 @@ def edit_contacts(
     return edited
 
 
-def set_archived(db: Database, ref: ContactRef, archived: bool, now: datetime) -> None:
+class StillOpen(NamedTuple):
+    """What an archived contact still has on the agenda: open reminders and follow-ups
+    (an ``edit --revisit``), and open concerns; archiving hides their cadence and
+    dates only."""
+
+    reminders: int
+    concerns: int
+
+
+def set_archived(db: Database, ref: ContactRef, archived: bool, now: datetime) -> StillOpen:
+    """Archive (or bring back) a contact; returns what of theirs stays on the agenda."""
+    params: dict[str, object] = {"id": ref.id, "archive": archived, "now": clock.to_storage(now)}
     with db.transaction() as conn:
-        conn.execute(
-            SET_ARCHIVED, {"id": ref.id, "archive": archived, "now": clock.to_storage(now)}
+        conn.execute(SET_ARCHIVED, params)
+        return StillOpen(
+            int(conn.execute(COUNT_OPEN_REMINDERS_OF, params).fetchone()[0]),
+            int(conn.execute(COUNT_OPEN_CONCERNS_OF, params).fetchone()[0]),
         )
 
 
