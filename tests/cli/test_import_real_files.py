@@ -4,7 +4,10 @@ hand from each file (sources and licences: tests/fixtures/LICENSES/README.md).""
 
 from __future__ import annotations
 
+import csv
 import json
+import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -380,3 +383,105 @@ def test_a_real_ics_file_is_named_for_what_it_is(relate: Relate) -> None:  # 10
     result = relate("import", str(FIXTURES / "ics" / "radicale-event1.ics"))
     assert result.exit_code == 1
     assert "is an iCalendar file (events), not contacts" in result.stderr
+
+
+# --- LinkedIn and vCard files from other projects' test suites, each checked against
+# an independent reading of the file (Python's csv module; RFC 6350 unfolding by hand).
+
+
+def _linkedin_reading(path: Path) -> list[dict[str, Any]]:
+    """What a Connections.csv holds, read with the csv module: the rows after the
+    header (LinkedIn's ``Notes:`` paragraph, if any, comes before it)."""
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("First Name,"))
+    people = []
+    for row in csv.DictReader(lines[start:]):
+        name = f"{row['First Name']} {row['Last Name']}".strip()
+        if not name:
+            continue
+        text, started = row["Connected On"], None
+        for form in ("%d %b %Y", "%d-%b-%y", "%Y-%m-%d"):
+            try:
+                started = datetime.strptime(text, form).date().isoformat()
+                break
+            except ValueError:
+                continue
+        people.append(
+            {
+                "name": name,
+                "emails": [row["Email Address"]] if row["Email Address"] else [],
+                "org": row["Company"] or None,
+                "role": row["Position"] or None,
+                "notes": f"LinkedIn: {row['URL']}",
+                "started": started,
+            }
+        )
+    return people
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        # kawsay (MIT): a current export, with its byte-order mark and Notes: paragraph.
+        "kawsay-linkedin-Connections.csv",
+        # Digital Synapse (Apache-2.0): no Notes: paragraph; "Connected On" as 2024-01-15.
+        "digital-synapse-linkedin-connections.csv",
+        # rolomind (AGPL-3.0): no Notes: paragraph, URL last, "Connected On" as 15-Jan-24.
+        "rolomind-linkedin.csv",
+    ],
+)
+def test_linkedin_connections_from_other_projects(relate: Relate, name: str) -> None:  # 2
+    path = CSV / name
+    expected = _linkedin_reading(path)
+    stderr, people = imported(relate, path)
+    assert "(read as LinkedIn CSV)" in stderr
+    assert f": {len(expected)} added, 0 updated, 0 skipped as duplicates" in stderr
+    assert "warning" not in stderr
+    got = [
+        {key: people[p["name"]][key] for key in ("name", "emails", "org", "role", "notes")}
+        for p in expected
+    ]
+    assert got == [{k: v for k, v in p.items() if k != "started"} for p in expected]
+    history = json.loads(ok(relate("export", "interactions", "--format", "json")))
+    started = sorted((i["contacts"][0], i["occurred_at"][:10]) for i in history)
+    assert started == sorted((p["name"], p["started"]) for p in expected)
+    assert {i["text"] for i in history} == {"Connected on LinkedIn"}
+
+
+def test_linkedin_connected_on_that_is_no_date_is_said(relate: Relate, tmp_path: Path) -> None:
+    path = tmp_path / "Connections.csv"
+    path.write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        "Ann,Lee,https://www.linkedin.com/in/annlee,,Acme,CTO,someday\n"
+    )
+    stderr, people = imported(relate, path)
+    assert f"{path}:2: Connected On 'someday' is not a date" in stderr
+    assert people["Ann Lee"]["org"] == "Acme"
+
+
+def _unfolded_values(path: Path, name: str) -> list[tuple[str, str]]:
+    """Each ``name`` property of a vCard 3.0 file as (parameters, value), unfolded as
+    RFC 6350 section 3.2 says (a line break followed by one space or tab is removed)."""
+    text = re.sub(r"\r?\n[ \t]", "", path.read_text(encoding="utf-8"))
+    found = []
+    for line in text.splitlines():
+        head, _, value = line.partition(":")
+        if head.split(";")[0].upper() == name:
+            found.append((head[len(name) :], value.replace("\\;", ";")))
+    return found
+
+
+def test_evolution_folds_inside_parameters(relate: Relate) -> None:  # 8
+    # GNOME Evolution's tests/libebook/vcard/13.vcf folds TEL;TYPE=VOICE,M / SG,WORK,
+    # TEL;TYPE= / FAX,WORK and EMAIL;TYPE=INTERNET / ,PREF.
+    path = VCARD / "eds-13.vcf"
+    emails = _unfolded_values(path, "EMAIL")
+    phones = _unfolded_values(path, "TEL")
+    assert [p for p, _ in phones] == [";TYPE=VOICE,MSG,WORK", ";TYPE=FAX,WORK"]
+    assert emails[0][0] == ";TYPE=INTERNET,PREF"
+    stderr, people = imported(relate, path)
+    assert ": 1 added" in stderr and "warning" not in stderr
+    person = people["Ralf Engels"]
+    assert person["emails"] == [v for _, v in emails]
+    assert person["phones"] == [v for _, v in phones]
+    assert person["org"] == "Ralf Engels evil tests"

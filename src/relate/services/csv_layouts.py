@@ -25,6 +25,7 @@ _GOOGLE_SYSTEM_GROUPS = frozenset({"* myContacts", "* My Contacts", "myContacts"
 _SLASH_DATE = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{2,4})")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})[ -]([A-Za-z]{3})[A-Za-z]*[ -](\d{2,4})")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 LINKEDIN_COLUMNS = frozenset(
     {"First Name", "Last Name", "Email Address", "Position", "Connected On"}
 )
@@ -76,7 +77,8 @@ class Layout:
     name: str
     convert: Callable[[Cells], Fields]
     unknown: tuple[str, ...] = ()  # header columns this layout ignores (warned about)
-    connected_on: Callable[[Cells], date | None] = _no_connection
+    # LinkedIn's "connected on": a date, the text if it is none (warned about), or None.
+    connected_on: Callable[[Cells], date | str | None] = _no_connection
     # Dates beyond the birthday, as (label, text in relate's date forms).
     dates: Callable[[Cells], list[tuple[str, str]]] = _no_dates
     # The row's cells as the functions above take them (see ``_Columns.fit``).
@@ -291,7 +293,8 @@ def _outlook(header: Sequence[str], order: str) -> Layout:
 
 
 def connected_on(text: str) -> date | None:
-    """LinkedIn's "Connected On": ``22 Dec 2025`` (older exports ``12/22/25``)."""
+    """LinkedIn's "Connected On": ``22 Dec 2025`` (older exports ``12/22/25``; a file
+    saved again by a spreadsheet ``5-May-25`` or ``2024-01-15``)."""
     value = text.strip()
     if m := _DAY_MONTH_YEAR.fullmatch(value):
         month = m[2].lower()
@@ -305,6 +308,11 @@ def connected_on(text: str) -> date | None:
         year = int(m[3]) + (2000 if len(m[3]) == 2 else 0)
         try:
             return date(year, int(m[1]), int(m[2]))
+        except ValueError:
+            return None
+    if m := _ISO_DATE.fullmatch(value):
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
             return None
     return None
@@ -328,8 +336,9 @@ def _linkedin(header: Sequence[str]) -> Layout:
             "notes": f"{LINKEDIN_NOTE}{profile}" if profile else "",
         }
 
-    def started(cells: Cells) -> date | None:
-        return connected_on(_first(cells, connected))
+    def started(cells: Cells) -> date | str | None:
+        text = _first(cells, connected).strip()
+        return (connected_on(text) or text) if text else None
 
     return Layout("LinkedIn", convert, connected_on=started, fit=columns.fit)
 

@@ -436,7 +436,14 @@ def _csv_record(
     except RelateError as exc:
         raise _at(where, start, exc) from None
     record.named_after = named_after
-    record.connected_on = layout.connected_on(cells)
+    started = layout.connected_on(cells)
+    if isinstance(started, str):
+        record.warnings.append(
+            f"{where}:{start}: Connected On {started!r} is not a date; the day the"
+            " relationship started is not kept"
+        )
+    else:
+        record.connected_on = started
     for label, text in layout.dates(cells):
         try:
             record.dates.append((label, _month_day(text, today)))
