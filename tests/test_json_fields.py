@@ -1,6 +1,6 @@
 """docs/json.md documents exactly the fields, in order and with the types, that the
-``--format json`` of today, reminders, concerns, list, show, org list and org show
-prints."""
+``--format json`` of today, reminders, concerns (and their trail), list, show, org list
+and org show prints."""
 
 from __future__ import annotations
 
@@ -67,7 +67,10 @@ def shapes(relate: Relate) -> dict[str, dict[str, set[str]]]:
         "done 4",
         'concern "ann smith" "Late delivery"',
         'concern bob "Wrong invoice"',
-        "resolve 2 refunded",
+        'resolve 2 refunded --cause "Two billing systems"',
+        'concern "ann smith" "Site down" --severity high --due 2026-11-20',
+        'escalate 1 --to Dana --note "Second call"',
+        "escalate 1",
         'date "ann smith" "contract renewal" 2026-12-01 --lead 30',
         'feedback "ann smith" 9',
         'engagement "ann smith" Redesign',
@@ -97,6 +100,8 @@ def shapes(relate: Relate) -> dict[str, dict[str, set[str]]]:
     shapes["org show"] = emitted(
         [org, as_json(relate("org", "show", "globex", "--format", "json"))]
     )
+    concerns = as_json(relate("concerns", "--all", "--format", "json"))
+    shapes["concerns.trail"] = emitted([step for c in concerns for step in c["trail"]])
     for field in ("people", "engagements", "concerns"):
         shapes[f"org show.{field}"] = emitted(org[field])
     for field, value in show.items():

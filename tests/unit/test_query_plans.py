@@ -12,7 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from relate.services import agenda, contacts, important_dates, matching, orgs, reminders, search
+from relate.services import (
+    agenda,
+    concerns,
+    contacts,
+    important_dates,
+    matching,
+    orgs,
+    reminders,
+    search,
+)
 from relate.services import timeline as timeline_service
 from relate.storage.engines import sqlite as sqlite_engine
 
@@ -26,6 +35,11 @@ HOT = {
     "agenda --mine cadence count": agenda.COUNT_CADENCE_MINE,
     "agenda --mine dates": important_dates.DATES_IN_WINDOW_MINE,
     "agenda --mine concerns": agenda.CONCERN_ITEMS_MINE,
+    "agenda concerns count": agenda.COUNT_CONCERNS,
+    "agenda overdue concerns": agenda.OVERDUE_CONCERNS,
+    "agenda overdue concerns count": agenda.COUNT_OVERDUE_CONCERNS,
+    "agenda --mine overdue concerns": agenda.OVERDUE_CONCERNS_MINE,
+    "show concern trails": concerns.CONTACT_TRAILS,
     "agenda gift given": agenda.GIFTS_GIVEN,
     "agenda gift ideas": agenda.GIFT_IDEAS,
     "agenda gift ideas count": agenda.COUNT_GIFT_IDEAS,
@@ -62,6 +76,8 @@ def full_scans(plan: list[str]) -> list[str]:
         "SCAN contact_fts VIRTUAL",
         "SCAN cadence",  # the agenda's CTE over the distinct cadences, a handful of rows
         "SCAN k USING INDEX ix_concern_open",  # a partial index of open concerns only
+        # ix_concern_open_rank and ix_concern_open_due: partial indexes of open ones
+        "SCAN k USING INDEX ix_concern_open_",
         "SCAN roles",  # search's walk over the distinct roles, one index step each
         "SCAN o USING INDEX ix_organisation_cadence",  # organisations with a cadence only
     )
@@ -109,3 +125,17 @@ def test_my_cadence_walk_reads_my_contacts_only(db_path: Path) -> None:
     ]
     conn.close()
     assert any("ix_contact_owner_cadence_due" in line for line in plan), plan
+
+
+@pytest.mark.parametrize("sql", [agenda.CONCERN_ITEMS, agenda.OVERDUE_CONCERNS])
+def test_concerns_read_their_index_in_order(db_path: Path, sql: str) -> None:
+    """High severity first, then oldest (or, overdue, by due day), straight from a
+    partial index of open concerns: no sort, so the LIMIT stops the walk early; each
+    row's escalations are one index range of ix_concern_escalation_concern."""
+    conn = sqlite3.connect(db_path)
+    params = {"today": "2026-11-24", "limit": 10, "owner": "sam"}
+    plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
+    conn.close()
+    assert any("ix_concern_open_" in line for line in plan), plan
+    assert not any("TEMP B-TREE" in line for line in plan), plan
+    assert any("ix_concern_escalation_concern" in line for line in plan), plan

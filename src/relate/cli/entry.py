@@ -27,6 +27,7 @@ COMMAND_MODULES = {
     **dict.fromkeys(
         (
             "concern",
+            "escalate",
             "resolve",
             "concerns",
             "feedback",
@@ -76,8 +77,11 @@ COMMAND_SUMMARIES = {
     "export": "Export data to stdout (or -o FILE), streaming, in a stable documented layout.",
     "import": "Import contacts: vCard, CSV (relate, Google, Outlook, LinkedIn, Thunderbird), JSON.",
     "concern": "Record a complaint or problem; it stays on the agenda until resolved.",
-    "resolve": "Close a concern with its resolution.",
-    "concerns": "List open concerns, oldest first.",
+    "escalate": "Escalate an open concern: a dated step on its trail, and one step more severe.",
+    "resolve": "Close a concern with its resolution (and what caused it, and how to prevent it).",
+    "concerns": (
+        "List open concerns, high severity first, then oldest first, with their escalations."
+    ),
     "feedback": "Record a satisfaction score (0-10, as in Net Promoter Score).",
     "engagement": "Start an engagement (a project or contract) with a client.",
     "close": "Close an engagement, recording how satisfied the client was (asked if not given).",

@@ -1,4 +1,5 @@
-"""Relationship-practice commands: concerns, feedback, engagements, gifts, report."""
+"""Relationship-practice commands: concerns (and their escalation), feedback, engagements,
+gifts, report."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from relate.cli import state
 from relate.cli.app import app
 from relate.cli.options import REPORT_FORMATS, ContactArg, FormatOption, ReportFormatOption
 from relate.cli.parsing import past_moment
+from relate.render import concerns as render_concerns
 from relate.render import output
 from relate.render import practice as render_practice
 from relate.render import report as render_report
-from relate.services import practice
+from relate.services import concerns, practice
+from relate.services.agenda import SEVERITIES
 from relate.services.matching import resolve_contact
 
 
@@ -23,48 +26,92 @@ from relate.services.matching import resolve_contact
 def concern(
     contact: ContactArg,
     text: Annotated[str, typer.Argument(help="What the client is unhappy about.")],
+    severity: Annotated[
+        str, typer.Option("--severity", "-s", help="low, normal or high.", show_default=True)
+    ] = "normal",
+    due: Annotated[
+        str | None,
+        typer.Option("--due", help="The day it should be resolved by; then it is overdue."),
+    ] = None,
 ) -> None:
     """Record a complaint or problem; it stays on the agenda until resolved.
 
+    `today` lists open concerns high severity first, then oldest first; one past its
+    --due day moves to the Overdue section.
+
     \b
-    Example:
+    Examples:
       relate concern ann "Invoice sent twice"
+      relate concern ann "Site down since the update" --severity high --due friday
     """
+    level = concerns.parse_severity(severity)
     db = state.database()
     ref = resolve_contact(db, contact)
-    new_id = practice.open_concern(db, ref, text, state.now())
-    render_practice.concern_opened(new_id, ref)
+    day = dates.parse_date(due, state.today()) if due else None
+    new_id = concerns.open_concern(db, ref, text, state.now(), severity=level, due=day)
+    render_concerns.concern_opened(new_id, ref, SEVERITIES[level])
+
+
+@app.command()
+def escalate(
+    concern_id: Annotated[str, typer.Argument(help="The concern's id, e.g. 3 or #3.")],
+    to: Annotated[
+        str | None, typer.Option("--to", help="Whom it goes to: a colleague, a manager.")
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="Why, or what was asked.")] = None,
+) -> None:
+    """Escalate an open concern: a dated step on its trail, and one step more severe.
+
+    The step records who escalated (you: see relate whoami), to whom and why; low
+    becomes normal and normal becomes high. `show` and `concerns` show the trail.
+
+    \b
+    Example:
+      relate escalate 3 --to "Dana (account lead)" --note "Second complaint this week"
+    """
+    number = concerns.parse_concern_id(concern_id)
+    done = concerns.escalate_concern(
+        state.database(), number, state.now(), by=state.user(), to=to, note=note
+    )
+    render_concerns.concern_escalated(done)
 
 
 @app.command()
 def resolve(
     concern_id: Annotated[str, typer.Argument(help="The concern's id, e.g. 3 or #3.")],
-    resolution: Annotated[str, typer.Argument(help="What was done, and how to prevent it.")],
+    resolution: Annotated[str, typer.Argument(help="What was done about it.")],
+    cause: Annotated[str | None, typer.Option("--cause", help="What went wrong.")] = None,
+    prevent: Annotated[
+        str | None, typer.Option("--prevent", help="How to keep it from happening again.")
+    ] = None,
 ) -> None:
-    """Close a concern with its resolution.
+    """Close a concern with its resolution (and what caused it, and how to prevent it).
 
     \b
-    Example:
-      relate resolve 3 "Refunded; invoices now sent from one system"
+    Examples:
+      relate resolve 3 "Refunded the double payment"
+      relate resolve 3 "Refunded" --cause "Two billing systems" --prevent "Invoices from one system"
     """
-    number = practice.parse_concern_id(concern_id)
-    name = practice.resolve_concern(state.database(), number, resolution, state.now())
-    render_practice.concern_resolved(number, name)
+    number = concerns.parse_concern_id(concern_id)
+    name = concerns.resolve_concern(
+        state.database(), number, resolution, state.now(), cause=cause, prevent=prevent
+    )
+    render_concerns.concern_resolved(number, name)
 
 
-@app.command()
-def concerns(
+@app.command("concerns")
+def list_concerns(
     all_: Annotated[bool, typer.Option("--all", "-a", help="Include resolved ones.")] = False,
     fmt: FormatOption = None,
 ) -> None:
-    """List open concerns, oldest first.
+    """List open concerns, high severity first, then oldest first, with their escalations.
 
     \b
     Example:
       relate concerns --all --format csv
     """
     chosen = output.resolve_format(fmt)
-    render_practice.write_concerns(practice.list_concerns(state.database(), all_), chosen)
+    render_concerns.write_concerns(concerns.list_concerns(state.database(), all_), chosen)
 
 
 @app.command()

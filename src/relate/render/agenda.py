@@ -44,6 +44,9 @@ RECORD_FIELDS = (
     "overdue_days",
     "section",
     "time",
+    "severity",
+    "opened",
+    "escalations",
 )
 
 
@@ -105,9 +108,37 @@ def item_text(item: Item, today: date) -> str:
     return item.text or ""
 
 
+def concern_text(item: Item, today: date) -> str:
+    """A concern as the agenda's rows show it: its severity unless normal, and what
+    the columns do not say: that an overdue item is a concern, how often it was
+    escalated and to whom, and the day it is due by
+    ("[high] Invoice sent twice (escalated to Dana; due Fri 27 Nov)")."""
+    state = item.concern
+    text = item.text or ""
+    if state is None:
+        return text
+    notes = []
+    if state.escalations:
+        to = state.escalated_to
+        if state.escalations == 1:
+            notes.append("escalated" + (f" to {to}" if to else ""))
+        else:
+            notes.append(f"escalated {state.escalations} times" + (f", last to {to}" if to else ""))
+    if state.due is not None and item.section != OVERDUE:
+        notes.append(f"due {format_day(state.due, today)}")
+    if state.severity != "normal":
+        text = f"[{state.severity}] {text}"
+    if item.section == OVERDUE:
+        text = f"Concern: {text}"
+    return text + (f" ({'; '.join(notes)})" if notes else "")
+
+
 def _row_text(item: Item, today: date) -> str:
     """The text beside the contact column: an organisation's name is in that column
-    already ("Acme  nobody contacted for 45 days (monthly)")."""
+    already ("Acme  nobody contacted for 45 days (monthly)"); a concern says its
+    severity and escalations (``concern_text``)."""
+    if item.concern is not None:
+        return concern_text(item, today)
     text = item_text(item, today)
     prefix = f"{item.contact}: "
     return text[len(prefix) :] if item.organisation and text.startswith(prefix) else text
@@ -129,6 +160,9 @@ def record(item: Item, today: date) -> dict[str, object]:
         "overdue_days": item.overdue_days,
         "section": item.section,
         "time": _time(item),
+        "severity": item.concern.severity if item.concern else None,
+        "opened": item.concern.opened.isoformat() if item.concern else None,
+        "escalations": item.concern.escalations if item.concern else None,
     }
 
 
@@ -155,8 +189,9 @@ def _when(item: Item, agenda: Agenda) -> str:
         return f"{item.overdue_days}d late" if item.overdue_days > 0 else "today"
     if item.silence is not None:  # the day of the last contact (or when added)
         return (agenda.today - timedelta(days=item.silence.days_since)).isoformat()
-    if item.section == CONCERNS:
-        return f"open {item.overdue_days}d" if item.overdue_days > 0 else "opened today"
+    if item.section == CONCERNS and item.concern is not None:
+        age = (agenda.today - item.concern.opened).days
+        return f"open {age}d" if age > 0 else "opened today"
     day = format_day(item.due, agenda.today)
     if item.time_of_day is not None:
         day += f" {_time(item)}"
@@ -193,7 +228,7 @@ def write(agenda: Agenda, fmt: str, stream: IO[str] | None = None) -> None:
                 item.kind,
                 item.contact or "",
                 _when(item, agenda),
-                item_text(item, agenda.today),
+                concern_text(item, agenda.today) if item.concern else item_text(item, agenda.today),
             )
             out.write("\t".join(output.plain_cell(cell) for cell in cells) + "\n")
         for name in agenda.sections:

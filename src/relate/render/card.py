@@ -4,8 +4,9 @@ timeline table; the same facts as one JSON object (docs/json.md) or a CSV row.""
 from __future__ import annotations
 
 from relate.render import output
+from relate.render.concerns import step_record, step_text
 from relate.services.contacts import CONTACT_FIELDS
-from relate.services.timeline import Card, Entry
+from relate.services.timeline import Card, Entry, OpenConcern
 
 TIMELINE_COLUMNS = (
     output.Column("When", "when", style="cyan", keep=True),
@@ -56,7 +57,16 @@ def record(card: Card) -> dict[str, object]:
             {"score": f.score, "received_on": f.received_on, "note": f.note} for f in card.feedback
         ],
         "concerns": [
-            {"id": c.id, "text": c.text, "opened": c.opened.isoformat()} for c in card.concerns
+            {
+                "id": c.id,
+                "text": c.text,
+                "opened": c.opened.isoformat(),
+                "severity": c.severity,
+                "due": c.due.isoformat() if c.due else None,
+                "escalations": len(c.trail),
+                "trail": [step_record(step) for step in c.trail],
+            }
+            for c in card.concerns
         ],
         "timeline": [
             {
@@ -107,6 +117,13 @@ def _timeline_columns(card: Card, me: str | None) -> tuple[output.Column, ...]:
     return TIMELINE_COLUMNS
 
 
+def _concern(concern: OpenConcern) -> str:
+    """'#3 [high] Site down (due 2026-11-27)': the severity unless normal."""
+    severity = "" if concern.severity == "normal" else f"[{concern.severity}] "
+    due = f" (due {concern.due.isoformat()})" if concern.due else ""
+    return f"#{concern.id} {severity}{concern.text}{due}"
+
+
 def _fields(card: Card) -> list[tuple[str, object]]:
     contact = card.contact
     return [
@@ -129,7 +146,12 @@ def _fields(card: Card) -> list[tuple[str, object]]:
         ("Stages", [f"{s.stage} ({s.on.isoformat()})" for s in card.stages]),
         ("Engagements", [f"#{e.id} {e.title} ({e.status})" for e in card.engagements]),
         ("Feedback", [f"{f.score}/10 ({f.received_on})" for f in card.feedback]),
-        ("Open concerns", [f"#{c.id} {c.text}" for c in card.concerns]),
+        ("Open concerns", [_concern(c) for c in card.concerns]),
+        *(
+            (f"Escalated #{c.id}", f"{step.at:%Y-%m-%d} {step_text(step)[len('escalated ') :]}")
+            for c in card.concerns
+            for step in c.trail
+        ),
         ("Gift ideas", [f"#{g.id} {g.description}" for g in card.gift_ideas]),
         (
             "Last gift",

@@ -1,5 +1,6 @@
-"""How the relationship-practice listings look: ``concerns`` and ``gifts``; and what
-concern, resolve, feedback, engagement, close and gift say when they are done."""
+"""How the relationship-practice listings look: ``gifts`` (concerns are
+``render/concerns.py``'s); and what feedback, engagement, close and gift say when
+they are done."""
 
 from __future__ import annotations
 
@@ -7,15 +8,6 @@ from relate.render import output
 from relate.services.matching import ContactRef
 from relate.services.practice import Closed
 
-CONCERN_FIELDS = ("id", "contact", "contact_id", "opened", "text", "resolved", "resolution")
-CONCERN_COLUMNS = (
-    output.Column("ID", "id", style="dim", justify="right", keep=True),
-    output.Column("Opened", "opened", keep=True),
-    output.Column("Contact", "contact", style="bold"),
-    output.Column("Concern", "text"),
-    output.Column("Resolved", "resolved", keep=True),
-    output.Column("Resolution", "resolution"),
-)
 GIFT_FIELDS = ("id", "description", "status", "occasion", "given_on")
 GIFT_COLUMNS = (
     output.Column("ID", "id", style="dim", justify="right", keep=True),
@@ -26,20 +18,8 @@ GIFT_COLUMNS = (
 )
 
 
-def write_concerns(records: list[dict[str, object]], fmt: str) -> None:
-    output.write_records(records, CONCERN_FIELDS, CONCERN_COLUMNS, fmt, "Concerns")
-
-
 def write_gifts(records: list[dict[str, object]], fmt: str) -> None:
     output.write_records(records, GIFT_FIELDS, GIFT_COLUMNS, fmt, "Gifts")
-
-
-def concern_opened(new_id: int, ref: ContactRef) -> None:
-    output.say(f"Opened concern #{new_id} for {ref.name}")
-
-
-def concern_resolved(number: int, name: str) -> None:
-    output.say(f"Resolved concern #{number} for {name}")
 
 
 def feedback_recorded(new_id: int, score: int, ref: ContactRef) -> None:

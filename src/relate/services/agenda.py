@@ -2,7 +2,9 @@
 
 1. overdue reminders and follow-ups (oldest first),
 2. due today (or within ``days``),
-3. open concerns (complaints and problems), oldest first,
+3. open concerns (complaints and problems), high severity first, then oldest first
+   (``concern_order``); a concern past the day it should be resolved by is in the
+   overdue section instead, among the reminders by its due day,
 4. important dates within their lead time (a birthday, with the age it brings),
 5. people overdue for contact by their cadence, most late relative to their cadence
    first, then by priority; with them, organisations whose cadence has lapsed
@@ -107,14 +109,48 @@ LOSING_ITEMS = statement(_LOSING_ITEMS + _LOSING + _LOSING_ORDER)
 LOSING_ITEMS_MINE = statement(_LOSING_ITEMS + _LOSING + _MINE_BARE + _LOSING_ORDER)
 COUNT_LOSING = statement("SELECT count(*) " + _LOSING)
 COUNT_LOSING_MINE = statement("SELECT count(*) " + _LOSING + _MINE_BARE)
+# Open concerns not past their due day, in the order of ix_concern_open_rank (high
+# severity first, then oldest first), so the LIMIT stops the walk after a few entries;
+# and those past it (ix_concern_open_due), for the overdue section.
 _CONCERNS = """FROM concern k JOIN contact c ON c.id = k.contact_id
     WHERE k.resolved_at IS NULL"""
-_CONCERN_ITEMS = "SELECT k.id, k.text, k.opened_at, c.id AS contact_id, c.name AS contact "
-_CONCERNS_ORDER = " ORDER BY k.opened_at, k.id LIMIT :limit"
-CONCERN_ITEMS = statement(_CONCERN_ITEMS + _CONCERNS + _CONCERNS_ORDER)
-CONCERN_ITEMS_MINE = statement(_CONCERN_ITEMS + _CONCERNS + _MINE + _CONCERNS_ORDER)
-COUNT_CONCERNS = statement("SELECT count(*) " + _CONCERNS)
-COUNT_CONCERNS_MINE = statement("SELECT count(*) " + _CONCERNS + _MINE)
+_NOT_DUE = " AND (k.due_on IS NULL OR k.due_on >= :today)"
+_PAST_DUE = " AND k.due_on IS NOT NULL AND k.due_on < :today"
+_CONCERN_ITEMS = """SELECT k.id, k.text, k.opened_at, k.severity, k.due_on,
+        c.id AS contact_id, c.name AS contact,
+        (SELECT count(*) FROM concern_escalation e WHERE e.concern_id = k.id) AS escalations,
+        (SELECT e.escalated_to FROM concern_escalation e WHERE e.concern_id = k.id
+            ORDER BY e.id DESC LIMIT 1) AS escalated_to """
+_CONCERNS_ORDER = " ORDER BY k.severity DESC, k.opened_at, k.id LIMIT :limit"
+_PAST_DUE_ORDER = " ORDER BY k.due_on, k.id LIMIT :limit"
+CONCERN_ITEMS = statement(_CONCERN_ITEMS + _CONCERNS + _NOT_DUE + _CONCERNS_ORDER)
+CONCERN_ITEMS_MINE = statement(_CONCERN_ITEMS + _CONCERNS + _NOT_DUE + _MINE + _CONCERNS_ORDER)
+COUNT_CONCERNS = statement("SELECT count(*) " + _CONCERNS + _NOT_DUE)
+COUNT_CONCERNS_MINE = statement("SELECT count(*) " + _CONCERNS + _NOT_DUE + _MINE)
+OVERDUE_CONCERNS = statement(_CONCERN_ITEMS + _CONCERNS + _PAST_DUE + _PAST_DUE_ORDER)
+OVERDUE_CONCERNS_MINE = statement(_CONCERN_ITEMS + _CONCERNS + _PAST_DUE + _MINE + _PAST_DUE_ORDER)
+COUNT_OVERDUE_CONCERNS = statement("SELECT count(*) " + _CONCERNS + _PAST_DUE)
+COUNT_OVERDUE_CONCERNS_MINE = statement("SELECT count(*) " + _CONCERNS + _PAST_DUE + _MINE)
+
+# A concern's severity, as stored (0, 1, 2) and as said.
+SEVERITIES = ("low", "normal", "high")
+
+
+def severity_name(severity: int) -> str:
+    """0, 1, 2 -> low, normal, high (a value beyond them is the nearest)."""
+    return SEVERITIES[max(0, min(severity, len(SEVERITIES) - 1))]
+
+
+def concern_order(severity: int, opened: str, concern_id: int) -> tuple[int, str, int]:
+    """The concerns section's order as a sort key (the SQL's ``ORDER BY``): high
+    severity first, then the oldest (``opened``: the stored UTC timestamp), then by id."""
+    return (-severity, opened, concern_id)
+
+
+def concern_overdue(due: date | None, today: date) -> bool:
+    """A concern is overdue once the day it should be resolved by has passed (on that
+    day it is still only due)."""
+    return due is not None and due < today
 
 
 # The gifts given to someone between two days, to tell whether a date still needs one.
@@ -208,6 +244,17 @@ def losing_touch_before(today: date, limit: int) -> date:
     return date.fromordinal(max(FIRST_DAY.toordinal(), today.toordinal() - limit))
 
 
+class ConcernState(NamedTuple):
+    """A concern on the agenda: its severity, when it was opened, the day it should be
+    resolved by, and how often (and, last, to whom) it was escalated."""
+
+    severity: str  # low | normal | high
+    opened: date
+    due: date | None
+    escalations: int
+    escalated_to: str | None
+
+
 class Item(NamedTuple):
     section: str
     # The item's own id: a reminder's (what done/snooze take), a concern's (resolve),
@@ -226,6 +273,7 @@ class Item(NamedTuple):
     neglect: Neglect | None = None  # a cadence item's
     silence: Silence | None = None  # a losing-touch item's
     organisation: bool = False  # a cadence item about an organisation (id is its id)
+    concern: ConcernState | None = None  # a concern's severity, age and escalations
 
 
 @dataclass
@@ -398,29 +446,62 @@ def _gift_given_for(db: Database, row: Row, on: date) -> str | None:
 
 
 def _concern_items(
-    db: Database, today: date, limit: int, owner: str | None
+    db: Database, section: str, today: date, limit: int, owner: str | None
 ) -> tuple[list[Item], int]:
+    """The open concerns of the concerns section, or (``section`` OVERDUE) those past
+    their due day. An item's ``due`` is its due day, else the day it was opened, and
+    ``overdue_days`` counts from that day."""
+    overdue = section == OVERDUE
+    if overdue:
+        query = OVERDUE_CONCERNS if owner is None else OVERDUE_CONCERNS_MINE
+    else:
+        query = CONCERN_ITEMS if owner is None else CONCERN_ITEMS_MINE
     items = []
-    params: dict[str, object] = {"limit": limit, "owner": owner}
-    for row in db.execute(CONCERN_ITEMS if owner is None else CONCERN_ITEMS_MINE, params):
+    params: dict[str, object] = {"limit": limit, "owner": owner, "today": today.isoformat()}
+    for row in db.execute(query, params):
         opened = clock.local_day_of(str(row["opened_at"]))
+        due_on = date.fromisoformat(str(row["due_on"])[:10]) if row["due_on"] else None
+        due = due_on or opened
         items.append(
             Item(
-                CONCERNS,
+                section,
                 int(row["id"]),
                 "concern",
                 str(row["contact"]),
                 int(row["contact_id"]),
-                opened,
-                (today - opened).days,
+                due,
+                (today - due).days,
                 text=str(row["text"]),
+                concern=ConcernState(
+                    severity_name(int(row["severity"])),
+                    opened,
+                    due_on,
+                    int(row["escalations"]),
+                    row["escalated_to"],
+                ),
             )
         )
     total = len(items)
     if 0 <= limit <= total:
-        count = COUNT_CONCERNS if owner is None else COUNT_CONCERNS_MINE
+        if overdue:
+            count = COUNT_OVERDUE_CONCERNS if owner is None else COUNT_OVERDUE_CONCERNS_MINE
+        else:
+            count = COUNT_CONCERNS if owner is None else COUNT_CONCERNS_MINE
         total = int(db.execute(count, params).fetchone()[0])
     return items, total
+
+
+def _overdue_items(
+    db: Database, start: str, today: date, limit: int, owner: str | None
+) -> tuple[list[Item], int]:
+    """Overdue reminders and follow-ups, and concerns past their due day, by the day
+    each was due (reminders first on the same day)."""
+    reminders, total = _reminder_items(db, OVERDUE, "", start, today, limit, owner)
+    concerns, late = _concern_items(db, OVERDUE, today, limit, owner)
+    if not concerns:
+        return reminders, total
+    merged = sorted(reminders + concerns, key=lambda item: item.due)
+    return merged[:limit], total + late
 
 
 def _cadence_items(
@@ -583,9 +664,9 @@ def build_agenda(
     start_today, _ = clock.day_bounds(today)
     _, end_window = clock.day_bounds(today + timedelta(days=max(days, 1) - 1))
     sections = {
-        OVERDUE: _reminder_items(db, OVERDUE, "", start_today, today, cap, owner),
+        OVERDUE: _overdue_items(db, start_today, today, cap, owner),
         DUE: _reminder_items(db, DUE, start_today, end_window, today, cap, owner),
-        CONCERNS: _concern_items(db, today, cap, owner),
+        CONCERNS: _concern_items(db, CONCERNS, today, cap, owner),
         DATES: _date_items(db, today, days, big, owner),
         CADENCE: _cadence_items(db, today, cap, owner),
         LOSING_TOUCH: _losing_touch_items(db, today, losing_touch, cap, owner),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from relate.dates import MonthDay
-from relate.services import important_dates, interactions, practice, reminders
+from relate.services import concerns, important_dates, interactions, reminders
 from relate.services.contacts import ContactInput, add_contact
 from relate.storage.database import Database
 
@@ -82,4 +82,4 @@ def fill(db: Database, now: datetime) -> None:
         MonthDay(today.month, today.day, today.year - 5),
         now,
     )
-    practice.open_concern(db, refs["Søren Kierkegaard"], "Invoice sent twice", now)
+    concerns.open_concern(db, refs["Søren Kierkegaard"], "Invoice sent twice", now)

@@ -1,4 +1,4 @@
-"""The relationship-practice records: concerns (open until resolved),
+"""The relationship-practice records (concerns are ``services/concerns.py``'s):
 feedback scores (NPS), engagements (closed with a satisfaction score) and gifts."""
 
 from __future__ import annotations
@@ -14,24 +14,6 @@ from relate.services.reminders import parse_id
 from relate.storage.database import Database
 from relate.storage.sql import statement
 
-OPEN_CONCERN = statement(
-    "INSERT INTO concern (contact_id, text, opened_at) VALUES (:contact_id, :text, :now)"
-)
-GET_CONCERN = statement(
-    """SELECT k.id, k.text, k.resolved_at, c.name FROM concern k
-    JOIN contact c ON c.id = k.contact_id WHERE k.id = :id"""
-)
-RESOLVE_CONCERN = statement(
-    "UPDATE concern SET resolved_at = :now, resolution = :resolution WHERE id = :id"
-)
-LIST_CONCERNS = statement(
-    """SELECT k.id, c.id AS contact_id, c.name AS contact, k.text, k.opened_at, k.resolved_at,
-        k.resolution
-    FROM concern k JOIN contact c ON c.id = k.contact_id
-    WHERE (:all OR k.resolved_at IS NULL)
-    AND (CAST(:contact_id AS INTEGER) IS NULL OR c.id = :contact_id)
-    ORDER BY k.resolved_at IS NOT NULL, k.opened_at, k.id"""
-)
 ADD_FEEDBACK = statement(
     """INSERT INTO feedback (contact_id, score, received_on, note)
     VALUES (:contact_id, :score, :on, :note)"""
@@ -88,62 +70,9 @@ def _score(score: int, what: str) -> int:
     return score
 
 
-def open_concern(db: Database, ref: ContactRef, text: str, now: datetime) -> int:
-    if not text.strip():
-        raise RelateError("a concern needs a text")
-    with db.transaction() as conn:
-        return conn.insert(
-            OPEN_CONCERN,
-            {"contact_id": ref.id, "text": text.strip(), "now": clock.to_storage(now)},
-        )
-
-
-def parse_concern_id(text: str) -> int:
-    """``3`` or ``#3``: the id a concern has on the agenda and in `relate concerns`."""
-    return parse_id(text, "a concern")
-
-
 def parse_engagement_id(text: str) -> int:
     """``2`` or ``#2``: the id `relate engagement` printed."""
     return parse_id(text, "an engagement")
-
-
-def resolve_concern(db: Database, concern_id: int, resolution: str, now: datetime) -> str:
-    """Close a concern with what was done about it; returns the contact's name."""
-    with db.transaction() as conn:
-        row = conn.execute(GET_CONCERN, {"id": concern_id}).fetchone()
-        if row is None:
-            raise NotFoundError(f"no concern #{concern_id}")
-        if row["resolved_at"] is not None:
-            raise RelateError(f"concern #{concern_id} is already resolved")
-        conn.execute(
-            RESOLVE_CONCERN,
-            {"id": concern_id, "resolution": resolution.strip(), "now": clock.to_storage(now)},
-        )
-        return str(row["name"])
-
-
-def list_concerns(
-    db: Database, include_resolved: bool, contact: ContactRef | None = None
-) -> list[dict[str, object]]:
-    rows = db.execute(
-        LIST_CONCERNS,
-        {"all": include_resolved, "contact_id": contact.id if contact else None},
-    )
-    return [
-        {
-            "id": row["id"],
-            "contact": row["contact"],
-            "contact_id": row["contact_id"],
-            "opened": clock.local_day_of(str(row["opened_at"])).isoformat(),
-            "text": row["text"],
-            "resolved": clock.local_day_of(str(row["resolved_at"])).isoformat()
-            if row["resolved_at"]
-            else None,
-            "resolution": row["resolution"],
-        }
-        for row in rows
-    ]
 
 
 def add_feedback(db: Database, ref: ContactRef, score: int, on: date, note: str) -> int:

@@ -9,7 +9,9 @@ from datetime import date, datetime
 
 from relate import clock
 from relate.dates import MonthDay
-from relate.services import contacts
+from relate.services import concerns, contacts
+from relate.services.agenda import severity_name
+from relate.services.concerns import Step
 from relate.services.matching import ContactRef
 from relate.storage.database import Database
 from relate.storage.sql import statement
@@ -139,8 +141,8 @@ FEEDBACK = statement(
     "SELECT score, received_on, note FROM feedback WHERE contact_id = :id ORDER BY received_on"
 )
 OPEN_CONCERNS = statement(
-    """SELECT id, text, opened_at FROM concern
-    WHERE contact_id = :id AND resolved_at IS NULL ORDER BY opened_at"""
+    """SELECT id, text, opened_at, severity, due_on FROM concern
+    WHERE contact_id = :id AND resolved_at IS NULL ORDER BY severity DESC, opened_at, id"""
 )
 
 
@@ -184,6 +186,25 @@ class OpenConcern:
     id: int
     text: str
     opened: date
+    severity: str = "normal"  # low | normal | high
+    due: date | None = None  # the day it should be resolved by
+    trail: tuple[Step, ...] = ()  # its escalations, oldest first
+
+
+def open_concerns(db: Database, ref: ContactRef) -> list[OpenConcern]:
+    """A contact's open concerns, each with its escalation trail."""
+    trails = concerns.trails(db, contact_id=ref.id)
+    return [
+        OpenConcern(
+            int(row["id"]),
+            str(row["text"]),
+            clock.local_day_of(str(row["opened_at"])),
+            severity_name(int(row["severity"])),
+            date.fromisoformat(str(row["due_on"])[:10]) if row["due_on"] else None,
+            tuple(trails.get(int(row["id"]), ())),
+        )
+        for row in db.execute(OPEN_CONCERNS, {"id": ref.id})
+    ]
 
 
 @dataclass(frozen=True)
@@ -199,7 +220,7 @@ class Card:
     referred: list[Referral]  # the contacts they introduced
     engagements: list[Engagement]  # newest first
     feedback: list[Feedback]  # oldest first
-    concerns: list[OpenConcern]  # open ones, oldest first
+    concerns: list[OpenConcern]  # open ones, high severity first, then oldest first
     timeline: list[Entry]  # newest first, at most the limit asked for
     timeline_total: int  # how many entries the whole timeline has
     gift_ideas: list[GiftIdea]  # open ones, oldest first
@@ -241,10 +262,7 @@ def card(db: Database, ref: ContactRef, limit: int = 20) -> Card:
             Feedback(int(row["score"]), row["received_on"], row["note"])
             for row in db.execute(FEEDBACK, params)
         ],
-        concerns=[
-            OpenConcern(int(row["id"]), str(row["text"]), clock.local_day_of(str(row["opened_at"])))
-            for row in db.execute(OPEN_CONCERNS, params)
-        ],
+        concerns=open_concerns(db, ref),
         timeline=history,
         timeline_total=timeline_total(db, ref) if len(history) >= limit else len(history),
         gift_ideas=[

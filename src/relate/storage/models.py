@@ -349,6 +349,22 @@ class Concern(SQLModel, table=True):
     __table_args__ = (
         Index("ix_concern_open", "opened_at", sqlite_where=text("resolved_at IS NULL")),
         Index("ix_concern_contact", "contact_id"),
+        # 0009: `today`'s concerns section reads open concerns in its order, high
+        # severity first, then oldest first: the first entries of this index.
+        Index(
+            "ix_concern_open_rank",
+            text("severity DESC"),
+            "opened_at",
+            sqlite_where=text("resolved_at IS NULL"),
+            postgresql_where=text("resolved_at IS NULL"),
+        ),
+        # 0009: open concerns past their due day (`today`'s Overdue section).
+        Index(
+            "ix_concern_open_due",
+            "due_on",
+            sqlite_where=text("resolved_at IS NULL AND due_on IS NOT NULL"),
+            postgresql_where=text("resolved_at IS NULL AND due_on IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -357,6 +373,28 @@ class Concern(SQLModel, table=True):
     opened_at: datetime
     resolved_at: datetime | None = None
     resolution: str | None = None
+    # 0009: 0 low, 1 normal, 2 high (as a contact's priority); an escalation raises it.
+    severity: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    due_on: date | None = None  # the day it should be resolved by; then it is overdue
+    cause: str | None = None  # what went wrong (`resolve --cause`)
+    prevent: str | None = None  # how to keep it from happening again (`resolve --prevent`)
+
+
+class ConcernEscalation(SQLModel, table=True):
+    """0009: one step of a concern's escalation trail (``relate escalate``), never
+    changed afterwards; the concern's own row holds its current severity."""
+
+    __tablename__ = "concern_escalation"
+    __table_args__ = (Index("ix_concern_escalation_concern", "concern_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    concern_id: int = Field(foreign_key="concern.id", ondelete="CASCADE")
+    escalated_at: datetime
+    escalated_by: str | None = None  # the current user (RELATE_USER, else the login name)
+    escalated_to: str | None = None  # whom to (`--to`): a colleague, a manager, free text
+    note: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    severity_before: int
+    severity_after: int
 
 
 class Gift(SQLModel, table=True):

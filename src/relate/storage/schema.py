@@ -22,5 +22,6 @@ REVISIONS: tuple[str, ...] = (
     "0007_fields",
     "0008_losing_touch",
     "0009_once",
+    "0010_concerns",
 )
 HEAD = REVISIONS[-1]
