@@ -140,7 +140,9 @@ def test_a_date_names_the_gift_ideas_and_the_last_gift_given(relate: Relate) -> 
     plain = ok(relate("today", "-f", "plain"))
     assert "gift given: Kinfolk" in plain
     header = ok(relate("today", "-f", "csv")).splitlines()[0]
-    assert header == "id,kind,contact,contact_id,due,text,overdue_days,section,time"
+    assert header == (
+        "id,kind,contact,contact_id,due,text,overdue_days,section,time,severity,opened,escalations"
+    )
 
 
 def test_show_lists_the_gift_ideas(relate: Relate) -> None:
