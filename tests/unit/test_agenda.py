@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from relate.dates import MonthDay
 from relate.render.agenda import item_text
-from relate.services import important_dates, interactions, practice, reminders
+from relate.services import concerns, important_dates, interactions, reminders
 from relate.services.agenda import (
     CADENCE,
     CONCERNS,
@@ -86,7 +86,7 @@ def test_archiving_hides_cadence_and_dates_but_not_what_was_set_explicitly(
         rrule=None,
         now=moment(TODAY),
     )
-    practice.open_concern(db, ref, "Refund", moment(TODAY))
+    concerns.open_concern(db, ref, "Refund", moment(TODAY))
     sections = {CADENCE, DATES, DUE, CONCERNS}
     assert {name for name, items in build_agenda(db, TODAY).sections.items() if items} == sections
     still = set_archived(db, ref, True, moment(TODAY))
