@@ -485,3 +485,30 @@ def test_evolution_folds_inside_parameters(relate: Relate) -> None:  # 8
     assert person["emails"] == [v for _, v in emails]
     assert person["phones"] == [v for _, v in phones]
     assert person["org"] == "Ralf Engels evil tests"
+
+
+def test_helix_google_contacts_labels_and_my_contacts(relate: Relate) -> None:  # 7
+    # helix-crm's Google Contacts fixture (AGPL-3.0-only): the current layout, Labels
+    # such as "* myContacts ::: Suppliers", names padded with spaces, "ext" phones.
+    path = CSV / "helix-crm-google-contacts.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    expected = {}
+    for row in rows:
+        parts = (row["First Name"], row["Middle Name"], row["Last Name"])
+        name = " ".join(" ".join(parts).split())
+        labels = [label for label in row["Labels"].split(" ::: ") if label]
+        expected[name] = {
+            "emails": [row["E-mail 1 - Value"]] if row["E-mail 1 - Value"] else [],
+            "phones": [row[c] for c in ("Phone 1 - Value", "Phone 2 - Value") if row[c]],
+            "org": row["Organization Name"] or None,
+            "role": row["Organization Title"] or None,
+            "notes": row["Notes"],
+            "tags": sorted(label for label in labels if label != "* myContacts"),
+        }
+    assert any("* myContacts" in row["Labels"] for row in rows)
+    stderr, people = imported(relate, path)
+    assert f": {len(rows)} added, 0 updated, 0 skipped as duplicates" in stderr
+    assert "(read as Google Contacts CSV)" in stderr
+    got = {name: {key: people[name][key] for key in expected[name]} for name in expected}
+    assert got == expected
