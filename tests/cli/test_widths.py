@@ -181,3 +181,28 @@ def test_today_keeps_who_is_losing_touch_and_since_when(relate: Relate, width: i
         "No contact for 267 days (no cadence)",
     ):
         assert _squeezed(text) in flat
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_today_keeps_a_dates_gift_ideas_and_last_gift(relate: Relate, width: int) -> None:
+    ok(relate("add", BJORK, "--birthday", "1985-11-27"))
+    ok(relate("add", "Acme Ltd"))
+    ok(relate("date", "acme", "contract renewal", "nov 30", "--once"))
+    for idea in (GIFT, "Tea", "Scarf", "Pen"):
+        ok(relate("gift", "björk", idea))
+    ok(relate("gift", "björk", "Wine", "--given", "2025-11-27", "--occasion", "birthday"))
+    out = _table(relate, width, "today")
+    whens = ("Fri 27 Nov", "Mon 30 Nov")
+    for when in whens:
+        assert when in out, f"{when!r} cut at {width} columns"
+    # The text without the when column: at the end of the first line of each row (the
+    # text's own line at 120 and 80 columns, the who-and-when line above it at 60).
+    lines = [line.rstrip() for line in out.splitlines()]
+    for when in whens:
+        at = next(n for n, line in enumerate(lines) if line.endswith(when))
+        lines[at] = lines[at][: -len(when)]
+    flat = _squeezed("".join(lines))
+    text = f"turns 41 on Fri 27 Nov: gift? ideas: {GIFT}, Tea, Scarf (+1 more); last gift: Wine"
+    for part in (text, "(Thu 27 Nov 2025)", "Contract renewal with Acme Ltd on Mon 30 Nov"):
+        assert _squeezed(part) in flat, f"{part!r} lost characters at {width} columns"
+    assert "Björk Guð" in out and "Acme Ltd" in out
