@@ -161,17 +161,18 @@ GIFTS_GIVEN = statement(
 )
 # A date's line names the contact's open gift ideas, oldest first (a few: one more
 # than shown, to tell whether there are more) and the last gift given, so nothing is
-# given twice: one step on ix_gift_contact each, for the dates shown only.
-GIFT_IDEAS = statement(
-    """SELECT description FROM gift WHERE contact_id = :contact_id AND status = 'idea'
-    ORDER BY id LIMIT :limit"""
+# given twice: one statement of two short ranges on ix_gift_contact, for the dates
+# shown only.
+GIFTS_OF = statement(
+    """SELECT * FROM (SELECT 0 AS given, description, NULL AS given_on FROM gift
+        WHERE contact_id = :contact_id AND status = 'idea' ORDER BY id LIMIT :limit) AS ideas
+    UNION ALL
+    SELECT * FROM (SELECT 1 AS given, description, given_on FROM gift
+        WHERE contact_id = :contact_id AND status = 'given' AND given_on IS NOT NULL
+        ORDER BY given_on DESC, id DESC LIMIT 1) AS last_given"""
 )
 COUNT_GIFT_IDEAS = statement(
     "SELECT count(*) FROM gift WHERE contact_id = :contact_id AND status = 'idea'"
-)
-LAST_GIFT = statement(
-    """SELECT description, given_on FROM gift WHERE contact_id = :contact_id
-    AND status = 'given' AND given_on IS NOT NULL ORDER BY given_on DESC, id DESC LIMIT 1"""
 )
 # How many gift ideas a date's line names.
 GIFT_IDEAS_SHOWN = 3
@@ -414,13 +415,17 @@ def _date_items(
 def _gifts_for(db: Database, contact_id: int) -> Gifts:
     """A contact's first open gift ideas and last gift given (``Gifts``)."""
     params: dict[str, object] = {"contact_id": contact_id, "limit": GIFT_IDEAS_SHOWN + 1}
-    ideas = [str(row[0]) for row in db.execute(GIFT_IDEAS, params)]
+    ideas: list[str] = []
+    given = None
+    for row in db.execute(GIFTS_OF, params):
+        if row[0]:
+            given = GiftGiven(str(row[1]), date.fromisoformat(str(row[2])))
+        else:
+            ideas.append(str(row[1]))
     more = 0
     if len(ideas) > GIFT_IDEAS_SHOWN:
         more = int(db.execute(COUNT_GIFT_IDEAS, params).fetchone()[0]) - GIFT_IDEAS_SHOWN
         del ideas[GIFT_IDEAS_SHOWN:]
-    last = db.execute(LAST_GIFT, params).fetchone()
-    given = GiftGiven(str(last[0]), date.fromisoformat(str(last[1]))) if last else None
     return Gifts(tuple(ideas), more, given)
 
 
