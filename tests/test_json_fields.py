@@ -58,7 +58,8 @@ def shapes(relate: Relate) -> dict[str, dict[str, set[str]]]:
         'add "Ann Smith" --email ann@acme.com --phone "+1 555 0101" --org Acme --role CTO'
         ' --tag client --alias Annie --every "2 weeks" --birthday 1985-11-27'
         ' --stage commitment --priority high --note "likes tea" --type long-term'
-        " --owner me --referred-by carl",
+        " --owner me --referred-by carl --address 'Main St 1, Springfield, 62701, USA'"
+        " --address-kind work --set tier=gold",
         'add "Bob Stone" --referred-by "ann smith"',
         'log "ann smith" "Call about the redesign" --kind call --follow-up friday',
         'remind "ann smith" "Send the proposal" --on yesterday',

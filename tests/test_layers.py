@@ -128,6 +128,7 @@ WORDING_ALLOWED = {
     ("importing", "*"): "FILE:LINE warnings and the dry run's labels, like errors",
     ("exporting", "check_destination"): "the refusal's error text",
     ("demo", "fill"): "the demo's sample data",
+    ("fields", "address_text"): "an address in the named form of a CSV cell",
     ("interactions", "follow_up_text"): "the text a new follow-up is stored with",
     ("practice", "gift_text"): "the text the log of a gift given is stored with",
     ("matching", "label"): "'#12 Ann Smith', as errors name a contact",

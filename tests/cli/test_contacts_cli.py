@@ -30,6 +30,8 @@ PUBLIC_FIELDS = (
     "archived",
     "owner",  # added for #13 (fields are only ever added, at the end)
     "last_contact",  # added for #14
+    "addresses",  # added for #14 (addresses and custom fields)
+    "fields",  # JSON's; CSV has a field:KEY column per custom field instead
 )
 
 
@@ -72,6 +74,12 @@ def test_add_with_everything_then_show_as_json(relate: Relate) -> None:
         "Annie",
         "--priority",
         "high",
+        "--address",
+        "Nørregade 1, København, 1165, Denmark",
+        "--address-kind",
+        "home",
+        "--set",
+        "tier=gold",
     )
     assert result.exit_code == 0, result.stderr
     shown = json.loads(relate("show", "annie", "--format", "json").stdout)
@@ -93,6 +101,19 @@ def test_add_with_everything_then_show_as_json(relate: Relate) -> None:
         "archived": False,
         "owner": "sam",  # the current user (RELATE_USER in tests/conftest.py)
         "last_contact": None,  # never contacted
+        "addresses": [
+            {
+                "kind": "home",
+                "po_box": "",
+                "extended": "",
+                "street": "Nørregade 1",
+                "locality": "København",
+                "region": "",
+                "postal_code": "1165",
+                "country": "Denmark",
+            }
+        ],
+        "fields": {"tier": "gold"},
     }
 
 
@@ -141,7 +162,7 @@ def test_list_filters_and_formats(relate: Relate) -> None:
     assert rows[0]["emails"] == "a@x.dk"
     assert rows[0]["tags"] == "client"
     assert rows[0]["archived"] == "false"
-    assert tuple(rows[0]) == PUBLIC_FIELDS
+    assert tuple(rows[0]) == PUBLIC_FIELDS[:-1]  # no custom fields: no field: columns
 
     plain = relate("list", "--org", "acme").stdout.splitlines()
     assert plain[0].split("\t")[:2] == ["id", "name"]

@@ -260,7 +260,7 @@ def test_list_shows_type_owner_and_last_contact(relate: Relate) -> None:
     assert plain[2] == "2\tBob Jones\t\ttransactional\tkim\tclient\t\t\t2026-06-01\t"
     listed = as_json(relate("list", "--format", "json"))
     assert [c["last_contact"] for c in listed] == [None, "2026-06-01", "2026-11-20", None]
-    assert list(listed[0])[-2:] == ["owner", "last_contact"]
+    assert list(listed[0])[-4:] == ["owner", "last_contact", "addresses", "fields"]
 
 
 def test_list_format_ids_prints_one_id_a_line(relate: Relate) -> None:
@@ -291,7 +291,7 @@ def test_export_contacts_takes_the_same_filters(relate: Relate) -> None:
     assert exported("--priority", "low") == ["Dan Weekly"]
     csv = ok(relate("export", "contacts", "--no-cadence", "--sort", "last-contact"))
     lines = csv.splitlines()
-    assert lines[0].endswith(",owner,last_contact")
+    assert lines[0].endswith(",owner,last_contact,addresses")
     assert [line.split(",")[1] for line in lines[1:]] == ["Eve Old", "Bob Jones", "Cleo Park"]
     vcard = ok(relate("export", "contacts", "--format", "vcard", "--priority", "high"))
     assert vcard.count("BEGIN:VCARD") == 1 and "FN:Ann Smith" in vcard

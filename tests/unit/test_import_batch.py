@@ -21,6 +21,7 @@ from typer.testing import Result
 from helpers import Stored
 from relate.dates import MonthDay
 from relate.services import contacts, importing
+from relate.services.fields import Address
 from relate.storage.database import open_database
 
 NOW = datetime(2026, 11, 24, 9, 30).astimezone()
@@ -43,6 +44,21 @@ _people = st.lists(
         notes=st.one_of(st.none(), _word),
         birthday=st.one_of(
             st.none(), st.just(MonthDay(3, 15, None)), st.just(MonthDay(2, 29, 1980))
+        ),
+        # The same address twice (by its folded text) is one row; a later kind wins.
+        addresses=st.lists(
+            st.sampled_from(
+                [
+                    Address("work", street="Main St 1"),
+                    Address(None, street="MAIN ST 1"),
+                    Address("home", street="Elm 2", country="DK"),
+                    Address(None, po_box="7", locality="Lyon"),
+                ]
+            ),
+            max_size=3,
+        ),
+        fields=st.dictionaries(
+            st.sampled_from(["tier", "region"]), st.sampled_from(["gold", "Göld"]), max_size=2
         ),
     ),
     max_size=8,

@@ -17,6 +17,7 @@ from typer.testing import Result
 from relate.dates import MonthDay, format_cadence
 from relate.render.output import write_csv, write_json
 from relate.services import contacts, exporting, importing
+from relate.services.fields import ADDRESS_PARTS, Address
 from relate.storage.database import Database, open_database
 
 NOW = datetime(2026, 11, 24, 9, 30).astimezone()
@@ -34,6 +35,18 @@ birthdays = st.builds(
     st.integers(1, 31),
     st.one_of(st.none(), st.integers(1900, 2020)),
 )
+# Address parts and field values as stored: stripped (relate strips what it reads).
+stored_text = text.map(str.strip)
+addresses = st.builds(
+    Address,
+    st.sampled_from([None, "home", "work", "billing"]),
+    *([stored_text] * len(ADDRESS_PARTS)),
+).filter(lambda address: any(address.parts()))
+custom_fields = st.dictionaries(
+    st.from_regex(r"[a-z0-9]{1,4}(-[a-z0-9]{1,3})?", fullmatch=True),
+    word.map(str.strip),
+    max_size=3,
+)
 contact_inputs = st.builds(
     contacts.ContactInput,
     name=names,
@@ -49,6 +62,8 @@ contact_inputs = st.builds(
     priority=st.one_of(st.none(), st.integers(0, 2)),
     notes=st.one_of(st.none(), text),
     birthday=st.one_of(st.none(), birthdays),
+    addresses=st.lists(addresses, max_size=2),
+    fields=custom_fields,
 )
 people = st.lists(st.tuples(contact_inputs, st.booleans()), max_size=6)
 
@@ -69,7 +84,8 @@ def export(db: Database, fmt: str) -> str:
     out = io.StringIO(newline="")
     rows = exporting.iter_contacts(db)
     if fmt == "csv":
-        write_csv(rows, exporting.FIELDS["contacts"], out)
+        keys = contacts.field_keys(db)
+        write_csv((contacts.csv_record(row, keys) for row in rows), contacts.csv_columns(keys), out)
     else:
         write_json(rows, out)
     return out.getvalue()
@@ -118,14 +134,30 @@ def test_round_trip_with_default_policy_through_the_cli(
 ) -> None:
     # From the test's database (a file or a server) into a new file: the same bytes.
     run = relate
-    run("add", 'Ann, "A"', "--email", "a@x.org", "--tag", "x;y", "--birthday", "02-29")
+    run(
+        "add",
+        'Ann, "A"',
+        "--email",
+        "a@x.org",
+        "--tag",
+        "x;y",
+        "--birthday",
+        "02-29",
+        "--address",
+        "street=1 A\\;B\\nC; city=Köln; postcode=5; country=DE",
+        "--address-kind",
+        "work",
+        "--set",
+        'tier=gold; "A"',
+    )
     run("add", "Bob", "--note", "line one\nline two", "--stage", "commitment", "--every", "weekly")
     run("archive", "bob")
-    for fmt in ("csv", "json"):
+    run("edit", "bob", "--set", "x=1", "--address", "Elm 2, Paris, 75001, France")
+    for fmt in ("csv", "json", "vcard"):
         first = run("export", "contacts", "--format", fmt).stdout_bytes
         target = tmp_path / f"empty-{fmt}.db"  # import starts it
         (tmp_path / f"c.{fmt}").write_bytes(first)
-        imported = run("--db", str(target), "import", str(tmp_path / f"c.{fmt}"))
+        imported = run("--db", str(target), "import", "-f", fmt, str(tmp_path / f"c.{fmt}"))
         assert imported.exit_code == 0, imported.stderr
         again = run("--db", str(target), "export", "contacts", "--format", fmt).stdout_bytes
         assert again == first

@@ -65,6 +65,9 @@ HOT = {
     "search roles": search.DISTINCT_ROLES,
     "search one role": search.SEARCH_ROLE,
     "search e-mails": search.SEARCH_EMAILS,
+    "list --where": contacts.RECORDS_BY_FIELD["name"],
+    "export contacts --where": contacts.RECORDS_BY_FIELD["id"],
+    "export's custom field columns": contacts.FIELD_KEYS,
 }
 
 
@@ -78,6 +81,7 @@ def full_scans(plan: list[str]) -> list[str]:
         # ix_concern_open_rank and ix_concern_open_due: partial indexes of open ones
         "SCAN k USING INDEX ix_concern_open_",
         "SCAN roles",  # search's walk over the distinct roles, one index step each
+        "SCAN keys",  # the walk over the distinct custom field keys, likewise
         "SCAN o USING INDEX ix_organisation_cadence",  # organisations with a cadence only
     )
     # A named subquery (``FROM (...) AS a``, written so for PostgreSQL) is read as it

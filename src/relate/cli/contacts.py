@@ -15,6 +15,8 @@ from relate import dates, terminal
 from relate.cli import filters, state
 from relate.cli.app import app
 from relate.cli.options import (
+    AddressKindOption,
+    AddressOption,
     AliasOption,
     BirthdayOption,
     ContactArg,
@@ -28,6 +30,7 @@ from relate.cli.options import (
     PhoneOption,
     PriorityOption,
     RoleOption,
+    SetOption,
     StageOption,
     TagOption,
     TypeOption,
@@ -39,6 +42,7 @@ from relate.render import contacts as render_contacts
 from relate.render import output
 from relate.services import contacts as service
 from relate.services import reminders
+from relate.services.fields import Address, field_key, parse_address, parse_assignment
 from relate.services.matching import ContactRef, resolve_contact
 from relate.storage.database import Database
 
@@ -70,6 +74,9 @@ class ContactOptions:
     stage: StageOption = None
     priority: PriorityOption = None
     note: NoteOption = None
+    address: AddressOption = None
+    address_kind: AddressKindOption = None
+    set_: SetOption = None
 
 
 class contact_options:  # lower case: it is used as a decorator
@@ -140,7 +147,52 @@ def _input(
         birthday=dates.parse_month_day(given.birthday, state.today()) if given.birthday else None,
         owner=filters.owner_name(owner),
         referred_by_id=resolve_contact(db, referred_by).id if referred_by else None,
+        addresses=_addresses(given.address or [], given.address_kind or []),
+        fields=_custom_fields(given.set_ or []),
     )
+
+
+def _addresses(texts: list[str], kinds: list[str]) -> list[Address]:
+    """--address with its --address-kind: one kind for all, or one each in order."""
+    if kinds and not texts:
+        raise UsageError("--address-kind goes with --address")
+    if len(kinds) not in (0, 1, len(texts)):
+        raise UsageError(
+            f"{len(kinds)} --address-kind for {len(texts)} --address",
+            hint="give one kind for all of them, or one for each, in the same order",
+        )
+    paired: list[str | None] = [*kinds] * len(texts) if len(kinds) == 1 else [*kinds]
+    paired = paired or [None] * len(texts)
+    return [parse_address(text, kind) for text, kind in zip(texts, paired, strict=True)]
+
+
+def _custom_fields(assignments: list[str]) -> dict[str, str]:
+    """--set KEY=VALUE, each key once."""
+    found: dict[str, str] = {}
+    for text in assignments:
+        key, value = parse_assignment(text)
+        if key in found and found[key] != value:
+            raise UsageError(f"--set {key} is given twice with different values")
+        found[key] = value
+    return found
+
+
+def _edit_removals(
+    data: service.ContactInput,
+    remove: tuple[list[str] | None, ...],
+    no_cadence: bool,
+    decides: bool | None,
+) -> None:
+    """The --remove-*/--untag/--unset options of `edit`, onto ``data``."""
+    remove_email, remove_phone, untag, remove_alias, remove_address, unset = remove
+    data.remove_emails = remove_email or []
+    data.remove_phones = remove_phone or []
+    data.remove_tags = untag or []
+    data.remove_aliases = remove_alias or []
+    data.remove_addresses = remove_address or []
+    data.unset_fields = [field_key(key) for key in unset or []]
+    data.clear_cadence = no_cadence
+    data.decides = decides
 
 
 @app.command()
@@ -163,9 +215,17 @@ def add(
     same name ignoring case and accents) is refused, naming that contact; --force adds
     the new one anyway, with a warning.
 
+    --address takes four parts between commas (street, city, postcode, country; one
+    may be empty) or named parts between ; (street=...; city=...; postcode=...;
+    country=...; also po-box, extended, region); other text is refused, never guessed.
+    --set KEY=VALUE sets a custom field (`relate list --where KEY=VALUE` finds it).
+
     \b
-    Example:
+    Examples:
       relate add "Ann Smith" --email ann@acme.com --org Acme --every "2 weeks"
+      relate add "Bo Ek" --address "Main St 1, Springfield, 62701, USA" --address-kind work
+      relate add "Cleo Park" --address "street=Flat 2, 10 Main St; city=London; country=UK"
+      relate add "Dan Berg" --set tier=gold --set account-manager=Bob
     """
     db = state.database(create=True)
     data = _input(db, options, name=name, owner=owner, referred_by=referred_by)
@@ -201,6 +261,16 @@ def edit(
     remove_alias: Annotated[
         list[str] | None, typer.Option("--remove-alias", help="Remove an alias.")
     ] = None,
+    remove_address: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--remove-address",
+            help="Remove the address with this text (all of it, or a part only it has).",
+        ),
+    ] = None,
+    unset: Annotated[
+        list[str] | None, typer.Option("--unset", metavar="KEY", help="Remove a custom field.")
+    ] = None,
     no_cadence: Annotated[
         bool, typer.Option("--no-cadence", help="Stop tracking a contact cadence.")
     ] = False,
@@ -228,6 +298,11 @@ def edit(
     """Change a contact, or several at once. List options (--email, --tag, ...) add;
     --remove-*/--untag remove.
 
+    --address adds an address (the same one again takes the --address-kind given);
+    --remove-address TEXT removes the address that is TEXT, or the only one holding it
+    (several: refused, exit 3). --set KEY=VALUE sets a custom field, --unset KEY
+    removes it.
+
     Several contacts (or - to read them from stdin, one id or name a line, as `relate
     list --format ids` prints them) change together: one transaction, one undo step.
     A contact that cannot be found, or is ambiguous, refuses the whole batch (exit 3)
@@ -237,6 +312,8 @@ def edit(
     Examples:
       relate edit ann --stage commitment --tag vip --every monthly
       relate edit ann --org Acme --role CTO --decides
+      relate edit ann --address "Elm 2, Paris, 75001, France" --address-kind billing
+      relate edit ann --remove-address springfield --set tier=silver --unset region
       relate edit ann bob "Cleo Park" --tag newsletter --dry-run
       relate list --tag client --no-cadence --format ids | relate edit - --every monthly
     """
@@ -249,7 +326,7 @@ def edit(
             name=name,
             owner=owner,
             referred_by=referred_by,
-            remove=(remove_email, remove_phone, untag, remove_alias),
+            remove=(remove_email, remove_phone, untag, remove_alias, remove_address, unset),
             no_cadence=no_cadence,
             decides=decides,
             revisit=revisit,
@@ -258,12 +335,8 @@ def edit(
         return
     ref = resolve_contact(db, contacts[0])
     data = _input(db, options, name=name, owner=owner, referred_by=referred_by)
-    data.remove_emails = remove_email or []
-    data.remove_phones = remove_phone or []
-    data.remove_tags = untag or []
-    data.remove_aliases = remove_alias or []
-    data.clear_cadence = no_cadence
-    data.decides = decides
+    removals = (remove_email, remove_phone, untag, remove_alias, remove_address, unset)
+    _edit_removals(data, removals, no_cadence, decides)
     revisit_on = moment(revisit) if revisit else None
     new_id = None
     with db.transaction():  # one command, one transaction, one undo step
@@ -308,13 +381,7 @@ def _edit_many(
     if revisit is not None and (len(refs) > 1 or dry_run):
         raise UsageError("--revisit takes one contact, without --dry-run")
     data = _input(db, options, name=name, owner=owner, referred_by=referred_by)
-    remove_email, remove_phone, untag, remove_alias = remove
-    data.remove_emails = remove_email or []
-    data.remove_phones = remove_phone or []
-    data.remove_tags = untag or []
-    data.remove_aliases = remove_alias or []
-    data.clear_cadence = no_cadence
-    data.decides = decides
+    _edit_removals(data, remove, no_cadence, decides)
     edited = service.edit_contacts(db, refs, data, state.now(), dry_run=dry_run)
     render_contacts.edited(edited, dry_run=dry_run)
 
@@ -343,6 +410,7 @@ def list_(
     no_cadence: filters.NoCadenceFilter = False,
     overdue: filters.OverdueFilter = False,
     referred_by: filters.ReferredByFilter = None,
+    where: filters.WhereFilter = None,
     archived: Annotated[
         bool, typer.Option("--archived", help="Include archived contacts.")
     ] = False,
@@ -360,10 +428,11 @@ def list_(
       relate list --tag client --format csv > clients.csv
       relate list --owner ann --type long-term --priority high
       relate list --no-cadence --sort last-contact --limit 20
+      relate list --where tier=gold --format json
       relate list --tag client --no-cadence --format ids | relate edit - --every monthly
     """
     chosen = output.resolve_format(fmt, render_contacts.LIST_FORMATS)
-    where = filters.contact_filter(
+    filtered = filters.contact_filter(
         tag=tag,
         stage=stage,
         org=org,
@@ -376,8 +445,11 @@ def list_(
         referred_by=referred_by,
         sort=sort,
         limit=limit,
+        where=where,
     )
-    render_contacts.write(service.iter_records(state.database(), where), chosen)
+    db = state.database()
+    keys = service.field_keys(db) if chosen == "csv" else ()
+    render_contacts.write(service.iter_records(db, filtered), chosen, keys)
 
 
 @app.command()

@@ -10,6 +10,7 @@ import typer
 from relate.cli import state
 from relate.errors import RelateError
 from relate.services import contacts as service
+from relate.services.fields import parse_assignment
 from relate.services.matching import resolve_contact
 
 TypeFilter = Annotated[
@@ -33,6 +34,15 @@ OverdueFilter = Annotated[
 ReferredByFilter = Annotated[
     str | None,
     typer.Option("--referred-by", metavar="CONTACT", help="Only those this contact introduced."),
+]
+WhereFilter = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--where",
+        metavar="KEY=VALUE",
+        help="Only contacts whose custom field KEY is VALUE (any case and accents); "
+        "repeatable, up to 3.",
+    ),
 ]
 SortOption = Annotated[
     str | None,
@@ -73,6 +83,7 @@ def contact_filter(
     org: str | None = None,
     include_archived: bool = False,
     by_id: bool = False,
+    where: list[str] | None = None,
 ) -> service.ContactFilter:
     """The filter the options say, each value checked by the domain's own rules; the
     contact of --referred-by is resolved (ambiguous: candidates and exit 3)."""
@@ -100,4 +111,5 @@ def contact_filter(
         referred_by_id=referrer,
         sort=chosen_sort,
         limit=limit,
+        where_fields=tuple(parse_assignment(text, "--where") for text in where or []),
     )

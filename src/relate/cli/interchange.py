@@ -99,6 +99,7 @@ def export(
     no_cadence: filters.NoCadenceFilter = False,
     overdue: filters.OverdueFilter = False,
     referred_by: filters.ReferredByFilter = None,
+    where_fields: filters.WhereFilter = None,
     sort: filters.SortOption = None,
     limit: filters.LimitOption = None,
 ) -> None:
@@ -106,12 +107,15 @@ def export(
 
     Contacts (archived ones too, in id order) can be filtered, sorted and capped as
     `relate list` does: --type, --owner, --priority, --no-cadence, --overdue,
-    --referred-by, --sort, --limit.
+    --referred-by, --where, --sort, --limit. Custom fields are a `field:KEY` column
+    each in CSV, an object `fields` in JSON and X-RELATE-FIELD-KEY in vCard;
+    addresses are vCard ADR (docs/import-export.md).
 
     \b
     Examples:
       relate export contacts --format csv > contacts.csv
       relate export contacts --format json --no-cadence --sort last-contact --limit 50
+      relate export contacts --format vcard --where tier=gold > gold.vcf
     """
     kind = what.strip().lower()
     if kind not in EXPORT_KINDS:
@@ -131,6 +135,7 @@ def export(
         "--no-cadence": no_cadence or None,
         "--overdue": overdue or None,
         "--referred-by": referred_by,
+        "--where": where_fields or None,
         "--sort": sort,
         "--limit": limit,
     }
@@ -147,6 +152,7 @@ def export(
             no_cadence=no_cadence,
             overdue=overdue,
             referred_by=referred_by,
+            where=where_fields,
             sort=sort,
             limit=limit,
             include_archived=True,
@@ -183,7 +189,9 @@ def _write(
     elif fmt == "csv":
         cells = exporting.csv_rows(db, kind, where)
         output.write_csv_rows(
-            exporting.excel_safe(cells) if excel_safe else cells, exporting.FIELDS[kind], out
+            exporting.excel_safe(cells) if excel_safe else cells,
+            exporting.csv_header(db, kind),
+            out,
         )
     elif fmt == "json":
         output.write_json(exporting.records(db, kind, where), out)

@@ -121,3 +121,27 @@ PriorityOption = Annotated[
     str | None, typer.Option("--priority", help="Priority: low, normal or high.")
 ]
 NoteOption = Annotated[str | None, typer.Option("--note", help="Free notes about the contact.")]
+AddressOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--address",
+        help="Postal address (repeatable): 'STREET, CITY, POSTCODE, COUNTRY' (four parts, "
+        "one may be empty), or named parts 'street=...; city=...; postcode=...; "
+        "country=...' (also po-box, extended, region).",
+    ),
+]
+AddressKindOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--address-kind",
+        help="home, work or billing: one for every --address, or one each, in order.",
+    ),
+]
+SetOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        metavar="KEY=VALUE",
+        help="Set a custom field (repeatable); KEY is letters, digits and -.",
+    ),
+]

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from relate.render import output
 from relate.render.concerns import step_record, step_text
-from relate.services.contacts import CONTACT_FIELDS
+from relate.render.contacts import address_line
+from relate.services.contacts import csv_columns, csv_record
+from relate.services.fields import Address
 from relate.services.timeline import Card, Entry, OpenConcern
 
 TIMELINE_COLUMNS = (
@@ -124,6 +126,19 @@ def _concern(concern: OpenConcern) -> str:
     return f"#{concern.id} {severity}{concern.text}{due}"
 
 
+def _addresses(card: Card) -> list[tuple[str, object]]:
+    addresses = card.contact.get("addresses")
+    if not isinstance(addresses, list):
+        return []
+    return [("Address", address_line(Address(**address))) for address in addresses]
+
+
+def _custom(card: Card) -> list[tuple[str, object]]:
+    """A row per custom field, labelled with its key."""
+    custom = card.contact.get("fields")
+    return list(custom.items()) if isinstance(custom, dict) else []
+
+
 def _fields(card: Card) -> list[tuple[str, object]]:
     contact = card.contact
     return [
@@ -131,6 +146,7 @@ def _fields(card: Card) -> list[tuple[str, object]]:
         ("Also known as", contact["aliases"]),
         ("E-mail", contact["emails"]),
         ("Phone", contact["phones"]),
+        *_addresses(card),
         ("Organisation", contact["org"]),
         ("Role", contact["role"]),
         ("Tags", contact["tags"]),
@@ -157,6 +173,7 @@ def _fields(card: Card) -> list[tuple[str, object]]:
             "Last gift",
             f"{card.last_gift.description} ({card.last_gift.given_on})" if card.last_gift else None,
         ),
+        *_custom(card),
         ("Archived", "yes" if contact["archived"] else None),
         ("Notes", contact["notes"]),
     ]
@@ -169,7 +186,9 @@ def write(card: Card, fmt: str, limit: int, me: str | None = None) -> None:
     if fmt == "json":
         output.write_object(record(card))
     elif fmt == "csv":
-        output.write_csv([card.contact], CONTACT_FIELDS)
+        custom = card.contact.get("fields")
+        keys = sorted(custom) if isinstance(custom, dict) else []
+        output.write_csv([csv_record(card.contact, keys)], csv_columns(keys))
     else:
         output.write_fields(_fields(card), fmt)
         if card.dates:

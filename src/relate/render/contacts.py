@@ -9,7 +9,9 @@ from datetime import date, datetime
 
 from relate import dates
 from relate.render import output
-from relate.services.contacts import CONTACT_FIELDS, Added, Edited, StillOpen
+from relate.services import fields
+from relate.services.contacts import Added, Edited, StillOpen, csv_columns, csv_record
+from relate.services.fields import Address
 from relate.services.matching import ContactRef
 
 COLUMNS = (
@@ -30,11 +32,16 @@ COLUMNS = (
 LIST_FORMATS = (*output.FORMATS, "ids")
 
 
-def write(records: Iterable[dict[str, object]], fmt: str) -> None:
+def write(records: Iterable[dict[str, object]], fmt: str, keys: Sequence[str] = ()) -> None:
+    """The contacts in ``fmt``; ``keys``: the custom fields that CSV gives a column."""
     if fmt == "ids":
         output.write_lines(str(record["id"]) for record in records)
         return
-    output.write_records(records, CONTACT_FIELDS, COLUMNS, fmt)
+    if fmt == "csv":
+        rows = (csv_record(record, keys) for record in records)
+        output.write_records(rows, csv_columns(keys), COLUMNS, fmt)
+        return
+    output.write_records(records, (), COLUMNS, fmt)
 
 
 # What the contact commands say when they are done (add, edit, archive, unarchive, delete).
@@ -48,11 +55,21 @@ def added(added: Added) -> None:
     output.say(f"Added {ref.label()}")
 
 
+def address_line(address: Address) -> str:
+    """'work: Main St 1, Springfield, 62701, USA'."""
+    line = fields.address_line(address)
+    return f"{address.kind}: {line}" if address.kind else line
+
+
 def _value(value: object) -> str:
-    if value is None or value == [] or value == "":
+    if value is None or value == [] or value == "" or value == {}:
         return "none"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, dict):  # custom fields
+        return output.plain_cell(", ".join(f"{key}={item}" for key, item in value.items()))
+    if isinstance(value, list) and value and isinstance(value[0], dict):  # addresses
+        return output.plain_cell("; ".join(address_line(Address(**item)) for item in value))
     return output.plain_cell(value)
 
 

@@ -10,8 +10,9 @@ from typing import NamedTuple
 
 from relate import clock
 from relate.dates import MonthDay
-from relate.errors import RelateError, UsageError
+from relate.errors import AmbiguousError, RelateError, UsageError
 from relate.services.cadence import next_due
+from relate.services.fields import ADDRESS_PARTS, Address, address_key, address_record
 from relate.services.important_dates import BIRTHDAY, kind_of, upsert_date
 from relate.services.matching import ContactRef, fold, resolve_contact
 from relate.storage.database import Database
@@ -52,6 +53,8 @@ CONTACT_FIELDS = (
     "archived",
     "owner",  # who owns the relationship (a team's database); null when no one
     "last_contact",  # the local day of the last contact (a note is none); null if never
+    "addresses",  # postal addresses: objects of vCard's ADR parts and a kind
+    "fields",  # custom fields: an object of key -> value
 )
 LIST_FIELDS = ("aliases", "emails", "phones", "tags")
 
@@ -106,6 +109,11 @@ class ContactInput:
     remove_phones: list[str] = field(default_factory=list)
     remove_tags: list[str] = field(default_factory=list)
     clear_cadence: bool = False
+    addresses: list[Address] = field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)  # custom fields to set
+    # Edit only: addresses to take away (text found in one address), fields to unset.
+    remove_addresses: list[str] = field(default_factory=list)
+    unset_fields: list[str] = field(default_factory=list)
 
 
 INSERT_CONTACT = statement(
@@ -150,6 +158,28 @@ EXISTING_PHONE = statement(
 EXISTING_ALIAS = statement(
     "SELECT 1 FROM contact_alias WHERE contact_id = :id AND alias_key = :key"
 )
+INSERT_ADDRESS = statement(
+    """INSERT INTO contact_address (contact_id, kind, po_box, extended, street, locality,
+        region, postal_code, country, address_key, position)
+    VALUES (:id, :kind, :po_box, :extended, :street, :locality, :region, :postal_code,
+        :country, :key,
+        (SELECT coalesce(max(position) + 1, 0) FROM contact_address WHERE contact_id = :id))"""
+)
+ADDRESSES_OF = statement(
+    """SELECT id, kind, address_key FROM contact_address WHERE contact_id = :id
+    ORDER BY position, id"""
+)
+SET_ADDRESS_KIND = statement("UPDATE contact_address SET kind = :kind WHERE id = :address")
+DELETE_ADDRESS = statement("DELETE FROM contact_address WHERE id = :address")
+# One value per key: a new value replaces the old; the same value writes nothing.
+SET_FIELD = statement(
+    """INSERT INTO contact_field (contact_id, key, value, value_key)
+    VALUES (:id, :key, :value, :value_key)
+    ON CONFLICT (contact_id, key) DO UPDATE SET value = excluded.value,
+        value_key = excluded.value_key
+    WHERE contact_field.value <> excluded.value"""
+)
+DELETE_FIELD = statement("DELETE FROM contact_field WHERE contact_id = :id AND key = :key")
 INSERT_STAGE_CHANGE = statement(
     "INSERT INTO stage_change (contact_id, stage, changed_at) VALUES (:id, :stage, :now)"
 )
@@ -224,6 +254,65 @@ def _add_lists(conn: Database, contact_id: int, data: ContactInput) -> None:
             conn.execute(INSERT_PHONE, {"id": contact_id, "value": phone, "key": key})
     for tag in _clean(data.tags):
         conn.execute(INSERT_TAG, {"id": contact_id, "value": tag, "key": fold(tag)})
+    if data.addresses:
+        _add_addresses(conn, contact_id, data.addresses)
+    for key, value in data.fields.items():
+        conn.execute(
+            SET_FIELD, {"id": contact_id, "key": key, "value": value, "value_key": fold(value)}
+        )
+
+
+def _add_addresses(conn: Database, contact_id: int, addresses: Sequence[Address]) -> None:
+    """Add each address the contact does not have yet (by ``Address.key``); one it has
+    takes the kind given, if any."""
+    known: dict[str, tuple[int, str | None]] = {
+        str(row["address_key"]): (int(row["id"]), row["kind"])
+        for row in conn.execute(ADDRESSES_OF, {"id": contact_id})
+    }
+    for address in addresses:
+        key = address_key(address)
+        if key not in known:
+            values = dict(zip(ADDRESS_PARTS, address.parts(), strict=True))
+            new_id = conn.insert(
+                INSERT_ADDRESS, {"id": contact_id, "kind": address.kind, "key": key, **values}
+            )
+            known[key] = (new_id, address.kind)
+            continue
+        address_id, kind = known[key]
+        if address.kind is not None and kind != address.kind:
+            conn.execute(SET_ADDRESS_KIND, {"kind": address.kind, "address": address_id})
+            known[key] = (address_id, address.kind)
+
+
+def address_needle(text: str) -> str:
+    """What ``--remove-address`` looks for: the text folded, commas tidied as in
+    ``Address.line``."""
+    parts = (" ".join(part.split()) for part in fold(text).replace("\n", ",").split(","))
+    return ", ".join(part for part in parts if part)
+
+
+def _remove_addresses(conn: Database, contact_id: int, texts: Sequence[str], name: str) -> None:
+    """Remove the address each text names: the one whose text it is, else the one
+    holding it; one that holds none is left alone; several: refused with them."""
+    for text in texts:
+        needle = address_needle(text)
+        if not needle:
+            raise RelateError("--remove-address needs the text of an address")
+        rows = [
+            (int(row["id"]), str(row["address_key"]))
+            for row in conn.execute(ADDRESSES_OF, {"id": contact_id})
+        ]
+        found = [row for row in rows if row[1] == needle] or [
+            row for row in rows if needle in row[1]
+        ]
+        if len(found) > 1:
+            raise AmbiguousError(
+                f"{text.strip()!r} is in {len(found)} addresses of #{contact_id} {name}: "
+                + "; ".join(key for _id, key in found),
+                hint="give more of the address",
+            )
+        for address_id, _key in found:
+            conn.execute(DELETE_ADDRESS, {"address": address_id})
 
 
 def _require_name(name: str | None) -> str:
@@ -280,7 +369,10 @@ BATCH_TABLES = (
     "contact_tag",
     "important_date",
     "stage_change",
+    "contact_address",
+    "contact_field",
 )
+ADDRESS_COLUMNS = ("contact_id", "kind", *ADDRESS_PARTS, "address_key", "position")
 
 
 class ContactBatch:
@@ -328,6 +420,8 @@ class ContactBatch:
         tags: list[tuple[object, ...]] = []
         dated: list[tuple[object, ...]] = []
         stages: list[tuple[object, ...]] = []
+        addresses: list[tuple[object, ...]] = []
+        custom: list[tuple[object, ...]] = []
         queue = zip(self._queue, orgs, strict=True)
         kinds: dict[str, tuple[str, str]] = {}  # a date's label -> kind_of(label)
         for contact_id, ((data, extra), org_id) in enumerate(queue, first):
@@ -389,6 +483,11 @@ class ContactBatch:
                 )
             if data.stage:
                 stages.append((contact_id, data.stage, stamp))
+            if data.addresses:
+                addresses.extend(_address_rows(contact_id, data.addresses))
+            custom.extend(
+                (contact_id, key, value, fold(value)) for key, value in data.fields.items()
+            )
         with db.inserting(BATCH_TABLES):
             db.insert_rows("contact", CONTACT_COLUMNS, people)
             db.insert_rows("contact_alias", ("contact_id", "alias", "alias_key"), aliases)
@@ -405,7 +504,25 @@ class ContactBatch:
                 dated,
             )
             db.insert_rows("stage_change", ("contact_id", "stage", "changed_at"), stages)
+            db.insert_rows("contact_address", ADDRESS_COLUMNS, addresses)
+            db.insert_rows("contact_field", ("contact_id", "key", "value", "value_key"), custom)
         self._queue.clear()
+
+
+def _address_rows(contact_id: int, addresses: Sequence[Address]) -> list[tuple[object, ...]]:
+    """A new contact's address rows as ``_add_addresses`` writes them: one a key, a
+    later one of the same key giving its kind."""
+    by_key: dict[str, tuple[Address, str | None]] = {}
+    for address in addresses:
+        key = address_key(address)
+        if key not in by_key:
+            by_key[key] = (address, address.kind)
+        elif address.kind is not None:
+            by_key[key] = (by_key[key][0], address.kind)
+    return [
+        (contact_id, kind, *address.parts(), key, position)
+        for position, (key, (address, kind)) in enumerate(by_key.items())
+    ]
 
 
 SAME_EMAIL = statement(
@@ -530,6 +647,10 @@ def update_contact(conn: Database, contact_id: int, data: ContactInput, now: dat
     ):
         for value in _clean(values):
             conn.execute(sql, {"id": contact_id, "key": keyer(value)})
+    if data.remove_addresses:
+        _remove_addresses(conn, contact_id, data.remove_addresses, name)
+    for key in data.unset_fields:
+        conn.execute(DELETE_FIELD, {"id": contact_id, "key": key})
     _add_lists(conn, contact_id, data)
     if data.birthday is not None:
         upsert_date(conn, contact_id, BIRTHDAY, data.birthday, now)
@@ -694,8 +815,25 @@ _RECORD_SELECT = """SELECT c.id, c.name,
         FROM important_date d WHERE d.contact_id = c.id AND d.kind = 'birthday'
         ORDER BY d.id LIMIT 1) AS birthday,
     c.notes, c.archived_at IS NOT NULL AS archived, c.last_contact_at, c.owner,
-    (SELECT r.name FROM contact r WHERE r.id = c.referred_by_id) AS referred_by
+    (SELECT r.name FROM contact r WHERE r.id = c.referred_by_id) AS referred_by,
+    (SELECT group_concat(address, '\x1e') FROM
+        (SELECT coalesce(kind, '') || '\x1f' || po_box || '\x1f' || extended || '\x1f'
+            || street || '\x1f' || locality || '\x1f' || region || '\x1f' || postal_code
+            || '\x1f' || country AS address
+        FROM contact_address WHERE contact_id = c.id ORDER BY position, id) AS ad) AS addresses,
+    (SELECT group_concat(field, '\x1e') FROM
+        (SELECT key || '\x1f' || value AS field FROM contact_field WHERE contact_id = c.id
+        ORDER BY key) AS cf) AS fields
 FROM contact c LEFT JOIN organisation o ON o.id = c.org_id"""
+# ``list --where KEY=VALUE``: the contacts come off ix_contact_field_key_value (the
+# first --where; the others, up to MAX_WHERE, are each one look-up of the contact's key).
+MAX_WHERE = 3
+_BY_FIELD_FROM = """FROM contact_field w0 JOIN contact c ON c.id = w0.contact_id
+    LEFT JOIN organisation o ON o.id = c.org_id"""
+_MORE_WHERE = """
+    AND (CAST(:where_key{n} AS TEXT) IS NULL OR EXISTS (
+        SELECT 1 FROM contact_field w{n} WHERE w{n}.contact_id = c.id
+        AND w{n}.key = :where_key{n} AND w{n}.value_key = :where_value{n}))"""
 
 RECORD_BY_ID = statement(_RECORD_SELECT + " WHERE c.id = :id")
 _RECORDS_WHERE = """ WHERE (:archived OR c.archived_at IS NULL)
@@ -709,6 +847,9 @@ _RECORDS_WHERE = """ WHERE (:archived OR c.archived_at IS NULL)
     AND (CAST(:referred_by AS INTEGER) IS NULL OR c.referred_by_id = :referred_by)
     AND (NOT :no_cadence OR c.cadence_days IS NULL)
     AND (CAST(:due_by AS TEXT) IS NULL OR c.next_due_on <= :due_by)"""
+_FIELD_WHERE = " AND w0.key = :where_key0 AND w0.value_key = :where_value0" + "".join(
+    _MORE_WHERE.format(n=n) for n in range(1, MAX_WHERE)
+)
 # How ``list --sort`` and ``export contacts --sort`` order the contacts: by name; by
 # last contact, the longest ago first (never contacted before anyone); by the day the
 # cadence is next due, the most overdue first (no cadence last); and, export's
@@ -726,6 +867,20 @@ RECORDS = {
     "name": statement(_RECORDS.replace("{order}", _ORDERS["name"])),
     "last-contact": statement(_RECORDS.replace("{order}", _ORDERS["last-contact"])),
     "next-due": statement(_RECORDS.replace("{order}", _ORDERS["next-due"])),
+}
+_BY_FIELD = (
+    _RECORD_SELECT.replace(
+        "FROM contact c LEFT JOIN organisation o ON o.id = c.org_id", _BY_FIELD_FROM
+    )
+    + _RECORDS_WHERE
+    + _FIELD_WHERE
+    + " ORDER BY {order} LIMIT :limit"
+)
+RECORDS_BY_FIELD = {
+    "id": statement(_BY_FIELD.replace("{order}", _ORDERS["id"])),
+    "name": statement(_BY_FIELD.replace("{order}", _ORDERS["name"])),
+    "last-contact": statement(_BY_FIELD.replace("{order}", _ORDERS["last-contact"])),
+    "next-due": statement(_BY_FIELD.replace("{order}", _ORDERS["next-due"])),
 }
 # No --limit is a LIMIT nobody reaches (PostgreSQL refuses SQLite's LIMIT -1).
 NO_LIMIT = 1 << 62
@@ -752,9 +907,22 @@ def record_from_row(row: Row) -> dict[str, object]:
         elif key == "last_contact":
             last = row["last_contact_at"]
             record[key] = clock.local_day_of(str(last)).isoformat() if last else None
+        elif key == "addresses":
+            raw = row[key]
+            record[key] = (
+                [address_record(_address(text)) for text in raw.split("\x1e")] if raw else []
+            )
+        elif key == "fields":
+            raw = row[key]
+            record[key] = dict(pair.split(_SEP, 1) for pair in raw.split("\x1e")) if raw else {}
         else:
             record[key] = row[key]
     return record
+
+
+def _address(packed: str) -> Address:
+    kind, *parts = packed.split(_SEP)
+    return Address(kind or None, *parts)
 
 
 @dataclass(frozen=True)
@@ -774,15 +942,26 @@ class ContactFilter:
     referred_by_id: int | None = None  # only those this contact introduced
     sort: str | None = None  # one of SORTS; None: by name (by id with ``by_id``)
     limit: int | None = None  # at most this many
+    # Only those whose custom field KEY folds to the folded VALUE (all must hold).
+    where_fields: tuple[tuple[str, str], ...] = ()
 
 
 def iter_records(db: Database, where: ContactFilter) -> Iterator[dict[str, object]]:
     if where.sort is not None and where.sort not in SORTS:
         raise UsageError(f"cannot sort by {where.sort!r}", hint="use one of " + ", ".join(SORTS))
     sort = where.sort or ("id" if where.by_id else "name")
+    if len(where.where_fields) > MAX_WHERE:
+        raise UsageError(f"at most {MAX_WHERE} --where")
+    matches: dict[str, object] = {}
+    for n in range(MAX_WHERE if where.where_fields else 0):
+        key, value = where.where_fields[n] if n < len(where.where_fields) else (None, None)
+        matches["where_key" + str(n)] = key
+        matches["where_value" + str(n)] = fold(value) if value is not None else None
+    sql = RECORDS_BY_FIELD[sort] if where.where_fields else RECORDS[sort]
     cursor = db.execute(
-        RECORDS[sort],
+        sql,
         {
+            **matches,
             "archived": where.include_archived,
             "tag": fold(where.tag) if where.tag else None,
             "stage": where.stage,
@@ -798,6 +977,50 @@ def iter_records(db: Database, where: ContactFilter) -> Iterator[dict[str, objec
     )
     for row in cursor:
         yield record_from_row(row)
+
+
+# CSV carries custom fields as one column each, named ``field:KEY``, after the public
+# record's columns (but ``fields``), for every key in the database, sorted; an address
+# is the named form of ``services.fields.address_text`` (docs/import-export.md).
+FIELD_COLUMN = "field:"
+# A walk down ix_contact_field_key_value, one index step per distinct key (as search
+# walks the roles), however many contacts have each.
+FIELD_KEYS = statement(
+    """WITH RECURSIVE keys(key) AS (
+        SELECT min(key) FROM contact_field
+        UNION ALL
+        SELECT (SELECT min(key) FROM contact_field WHERE key > keys.key)
+        FROM keys WHERE keys.key IS NOT NULL)
+    SELECT key FROM keys WHERE key IS NOT NULL"""
+)
+
+
+def field_keys(db: Database) -> tuple[str, ...]:
+    """Every custom field key in the database, sorted: a CSV export's last columns."""
+    return tuple(str(row[0]) for row in db.execute(FIELD_KEYS))
+
+
+def csv_columns(keys: Sequence[str]) -> tuple[str, ...]:
+    return (
+        *(column for column in CONTACT_FIELDS if column != "fields"),
+        *(FIELD_COLUMN + key for key in keys),
+    )
+
+
+def csv_record(record: dict[str, object], keys: Sequence[str]) -> dict[str, object]:
+    """A public record as a CSV row (``csv_columns``): addresses as text, a column per
+    custom field."""
+    from relate.services.fields import address_text
+
+    flat = dict(record)
+    custom = flat.pop("fields", None)
+    addresses = flat.get("addresses")
+    if isinstance(addresses, list):
+        flat["addresses"] = [address_text(Address(**address)) for address in addresses]
+    if isinstance(custom, dict):
+        for key in keys:
+            flat[FIELD_COLUMN + key] = custom.get(key)
+    return flat
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from relate.csvcodec import split_list
-from relate.services.contacts import CONTACT_FIELDS, LIST_FIELDS
+from relate.services.contacts import CONTACT_FIELDS, FIELD_COLUMN, LIST_FIELDS
 
 # relate's own columns, and the one-value aliases of its list columns.
-RELATE_ALIASES = {"email": "emails", "phone": "phones", "tag": "tags", "alias": "aliases"}
+RELATE_ALIASES = {
+    "email": "emails",
+    "phone": "phones",
+    "tag": "tags",
+    "alias": "aliases",
+    "address": "addresses",
+}
 GOOGLE_SEPARATOR = " ::: "  # Google puts several values in one cell like this
 # Google's built-in group, in the spellings its exports use: never a tag.
 _GOOGLE_SYSTEM_GROUPS = frozenset({"* myContacts", "* My Contacts", "myContacts", "My Contacts"})
@@ -143,8 +149,13 @@ def _numbered(header: Sequence[str], pattern: str) -> list[str]:
 
 
 def _relate(header: Sequence[str]) -> Layout:
-    known = set(CONTACT_FIELDS) | set(RELATE_ALIASES)
-    unknown = tuple(column for column in header if column not in known)
+    # Custom fields are a ``field:KEY`` column each; ``fields`` is JSON's, not a column.
+    known = (set(CONTACT_FIELDS) - {"fields"}) | set(RELATE_ALIASES)
+    unknown = tuple(
+        column
+        for column in header
+        if column not in known and not column.startswith(FIELD_COLUMN)
+    )
     names = list(header)
 
     def convert(cells: Cells) -> Fields:
@@ -160,7 +171,7 @@ def _relate(header: Sequence[str]) -> Layout:
                 existing = fields.setdefault(target, [])
                 if value.strip() and isinstance(existing, list):
                     existing.append(value)
-            elif column in LIST_FIELDS:
+            elif column in LIST_FIELDS or column == "addresses":
                 existing = fields.setdefault(column, [])
                 if isinstance(existing, list):
                     existing.extend(split_list(value))

@@ -19,7 +19,14 @@ from pathlib import Path
 from relate import clock
 from relate.dates import MonthDay
 from relate.errors import RelateError, UsageError
-from relate.services.contacts import CONTACT_FIELDS, ContactFilter, iter_records
+from relate.services.contacts import (
+    CONTACT_FIELDS,
+    ContactFilter,
+    csv_columns,
+    csv_record,
+    field_keys,
+    iter_records,
+)
 from relate.storage.database import SQLITE_MAGIC, Database
 from relate.storage.engines import Row
 from relate.storage.sql import statement
@@ -239,14 +246,29 @@ def records(
     return SOURCES[kind](db)
 
 
+def csv_header(db: Database, kind: str) -> tuple[str, ...]:
+    """The columns of a CSV export: ``FIELDS[kind]``; for contacts, ``fields`` becomes a
+    ``field:KEY`` column for each custom field key in the database, sorted."""
+    if kind == "contacts":
+        return csv_columns(field_keys(db))
+    return FIELDS[kind]
+
+
 def csv_rows(
     db: Database, kind: str, where: ContactFilter | None = None
 ) -> Iterator[tuple[object, ...]]:
-    """An export as rows of CSV cells in ``FIELDS[kind]`` order."""
+    """An export as rows of CSV cells in ``csv_header`` order."""
     if kind == "interactions":
         return interaction_cells(db)
     from relate.csvcodec import csv_cell
 
+    if kind == "contacts":
+        keys = field_keys(db)
+        columns = csv_columns(keys)
+        return (
+            tuple(csv_cell(row.get(c)) for c in columns)
+            for row in (csv_record(record, keys) for record in records(db, kind, where))
+        )
     columns = FIELDS[kind]
     return (
         tuple(csv_cell(record.get(c)) for c in columns) for record in records(db, kind, where)

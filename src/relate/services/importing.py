@@ -34,8 +34,9 @@ from relate import clock, dates
 from relate.dates import MonthDay
 from relate.errors import RelateError, UsageError
 from relate.services import contacts
-from relate.services.contacts import ContactInput, email_key, phone_key
+from relate.services.contacts import FIELD_COLUMN, ContactInput, email_key, phone_key
 from relate.services.csv_layouts import LINKEDIN_NOTE
+from relate.services.fields import Address
 from relate.services.important_dates import ANNIVERSARY, upsert_date
 from relate.services.interactions import insert_interaction
 from relate.services.matching import fold
@@ -211,8 +212,48 @@ def incoming_from_fields(fields: Mapping[str, object], line: int, today: date) -
         data.priority = contacts.parse_priority(priority)
     if get("birthday") is not None and (birthday := _given(fields, "birthday")):
         data.birthday = _month_day(birthday, today)
+    data.addresses = _addresses(fields.get("addresses"))
+    data.fields = _custom_fields(fields)
     archived = _flag(fields["archived"]) if "archived" in fields else None
     return Incoming(line, data, archived)
+
+
+def _addresses(value: object) -> list[Address]:
+    """Addresses as relate writes them: JSON objects of ADR parts, or texts in a form
+    ``--address`` takes (a CSV cell holds them as a list)."""
+    from relate.services.fields import address_from_object
+
+    if value is None or value == "":
+        return []
+    items = _list(value, "addresses") if isinstance(value, str) else value
+    if not isinstance(items, list):
+        raise RelateError("addresses must be a list")
+    return [address_from_object(item) for item in items if item != ""]
+
+
+def _custom_fields(fields: Mapping[str, object]) -> dict[str, str]:
+    """Custom fields: JSON's object ``fields``, or CSV's ``field:KEY`` columns (an empty
+    cell is no field)."""
+    from relate.services.fields import field_key, field_value
+
+    given: list[tuple[str, object]] = []
+    custom = fields.get("fields")
+    if isinstance(custom, dict):
+        given += list(custom.items())
+    elif custom is not None:
+        raise RelateError("fields must be an object of texts")
+    given += [
+        (column[len(FIELD_COLUMN) :], value)
+        for column, value in fields.items()
+        if column.startswith(FIELD_COLUMN) and value not in (None, "")
+    ]
+    found: dict[str, str] = {}
+    for name, value in given:
+        if not isinstance(value, str):
+            raise RelateError(f"custom field {name!r} must be text")
+        key = field_key(name)
+        found[key] = field_value(value, key)
+    return found
 
 
 def _at(where: str, line: int, exc: RelateError) -> RelateError:
@@ -540,6 +581,8 @@ def _vcard_records(stream: IO[bytes], where: str) -> Iterator[Incoming]:
             role=card.role,
             notes=card.notes,
             birthday=card.birthday,
+            addresses=card.addresses,
+            fields=card.fields,
         )
         warnings = [f"{where}:{card.line}: {warning}" for warning in card.warnings]
         record = Incoming(card.line, data, None, warnings, named_after=card.named_after)

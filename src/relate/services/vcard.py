@@ -37,6 +37,7 @@ from typing import IO, Any
 
 from relate.dates import MonthDay
 from relate.errors import RelateError
+from relate.services.fields import ADDRESS_KINDS, Address
 
 BINARY_PROPERTIES = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
 _FULL_DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?:T.*)?")
@@ -48,6 +49,8 @@ _UNESCAPED_COMMA = re.compile(r"(?<!\\)((?:\\\\)*),")
 # Apple writes a birthday without a year as BDAY;X-APPLE-OMIT-YEAR=1604:1604-03-15 and
 # CardBook as 16040315: 1604 is the placeholder, not a year anyone was born in.
 PLACEHOLDER_YEARS = frozenset({1604, 0})
+# relate's custom fields in its vCards: X-RELATE-FIELD-TIER:gold is the field "tier".
+FIELD_PROPERTY = "X-RELATE-FIELD-"
 ANNIVERSARY_PROPERTIES = (
     "ANNIVERSARY",
     "X-ANNIVERSARY",
@@ -72,6 +75,8 @@ class Card:
     anniversary: MonthDay | None = None
     notes: str | None = None
     tags: list[str] = field(default_factory=list)
+    addresses: list[Address] = field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)  # relate's X-RELATE-FIELD-KEY
     warnings: list[str] = field(default_factory=list)
     named_after: str | None = None  # "e-mail", "phone" or "organisation" when nameless
     problem: str | None = None  # why no contact can be made of it
@@ -301,6 +306,8 @@ def card_from_properties(line: int, props: list[Property]) -> Card:
     lists: dict[str, list[str]] = {}
     structured: dict[str, list[list[str]]] = {}
     dates: dict[str, list[tuple[str, str | None]]] = {}
+    addresses: list[Address] = []
+    custom: dict[str, str] = {}
     for prop in props:
         name = prop.name
         if name in BINARY_PROPERTIES or prop.encoding == "b64":
@@ -313,6 +320,14 @@ def card_from_properties(line: int, props: list[Property]) -> Card:
             lists.setdefault(name, []).extend(
                 text for item in items if (text := _unescape(item, version).strip())
             )
+        elif name == "ADR":
+            address = _address(prop, value, version)
+            if address is not None:
+                addresses.append(address)
+        elif name.startswith(FIELD_PROPERTY) and len(name) > len(FIELD_PROPERTY):
+            text = _unescape(value, version).strip()
+            if text:
+                custom[name[len(FIELD_PROPERTY) :].lower()] = text
         elif name == "BDAY" or name in ANNIVERSARY_PROPERTIES:
             dates.setdefault(name, []).append((value, prop.param("X-APPLE-OMIT-YEAR")))
         elif name in ("FN", "EMAIL", "TEL", "TITLE", "ROLE", "NOTE"):
@@ -340,11 +355,30 @@ def card_from_properties(line: int, props: list[Property]) -> Card:
     card.aliases = lists.get("NICKNAME", [])
     card.tags = lists.get("CATEGORIES", [])
     card.notes = "\n".join(texts.get("NOTE", [])) or None
+    card.addresses = addresses
+    card.fields = custom
     card.birthday = _first_date(card, dates.get("BDAY", []), "birthday")
     card.anniversary = _first_date(
         card, [d for key in ANNIVERSARY_PROPERTIES for d in dates.get(key, [])], "anniversary"
     )
     return card
+
+
+def _address(prop: Property, value: str, version: str) -> Address | None:
+    """An ADR property: its seven parts (a part's comma list kept as written) and the
+    first of home, work or billing among its TYPE parameters; None when it is empty."""
+    parts = [_unescape(part, version).strip() for part in _split(value, ";")]
+    parts = (parts + [""] * 7)[:7]
+    if not any(parts):
+        return None
+    types = [
+        word.strip().lower()
+        for key, given in prop.params
+        if key == "TYPE"
+        for word in given.split(",")
+    ]
+    kind = next((word for word in types if word in ADDRESS_KINDS), None)
+    return Address(kind, *parts)
 
 
 def _first_date(card: Card, values: list[tuple[str, str | None]], what: str) -> MonthDay | None:
@@ -411,5 +445,20 @@ def write_vcards(records: Iterable[Mapping[str, Any]], out: Any) -> None:
         tags = [str(tag) for tag in record.get("tags") or []]
         if tags:
             card.add("categories").value = tags
+        for address in record.get("addresses") or []:
+            adr = card.add("adr")
+            adr.value = vobject.vcard.Address(
+                box=address["po_box"],
+                extended=address["extended"],
+                street=address["street"],
+                city=address["locality"],
+                region=address["region"],
+                code=address["postal_code"],
+                country=address["country"],
+            )
+            if address["kind"]:
+                adr.type_param = address["kind"]
+        for key, value in (record.get("fields") or {}).items():
+            card.add(f"{FIELD_PROPERTY}{key}".lower()).value = str(value)
         card.add("uid").value = f"urn:relate:contact:{record['id']}"
         out.write(card.serialize())
