@@ -193,3 +193,20 @@ def test_concerns_table_shows_the_trail(relate: Relate, book: None, width: int) 
     flat = "".join(out.split())
     for shown in ("Bob Jones", "[high] Site down", "2026-11-27", "↳ escalated by sam to Dana"):
         assert "".join(shown.split()) in flat, f"{shown!r} lost at {width} columns:\n{out}"
+
+
+def test_report_counts_open_concerns_and_the_median_time_to_resolve(
+    relate: Relate, book: None
+) -> None:
+    empty = as_json(relate("report", "-f", "json"))["concerns"]
+    assert empty == {"open": 0, "resolved": 0, "median_days_to_resolve": None}
+    for when, text in (("2026-11-20T09:30", "a"), ("2026-11-14T09:30", "b"), ("", "c")):
+        env = {"RELATE_NOW": when} if when else None
+        ok(relate("concern", "ann", text, env=env))
+    ok(relate("resolve", "1", "done"))  # 4 days
+    ok(relate("resolve", "2", "done"))  # 10 days
+    figures = as_json(relate("report", "-f", "json"))["concerns"]
+    assert figures == {"open": 1, "resolved": 2, "median_days_to_resolve": 7.0}
+    text = ok(relate("report", "-f", "plain"))
+    assert "Open concerns: 1\n" in text
+    assert "Median time to resolve: 7 days (2 resolved)\n" in text

@@ -37,6 +37,7 @@ def _monthly_rows(report: Report) -> list[dict[str, object]]:
 
 def record(report: Report) -> dict[str, object]:
     """The report as the public JSON object."""
+    concerns = report.concerns
     return {
         "since": report.since.isoformat(),
         "feedback": {
@@ -48,7 +49,22 @@ def record(report: Report) -> dict[str, object]:
         "average_satisfaction": _average(report.average_satisfaction),
         "contacts": _contact_rows(report),
         "monthly": _monthly_rows(report),
+        "concerns": {
+            "open": concerns.open if concerns else 0,
+            "resolved": concerns.resolved if concerns else 0,
+            "median_days_to_resolve": concerns.median_days_to_resolve if concerns else None,
+        },
     }
+
+
+def _concern_fields(report: Report) -> list[tuple[str, object]]:
+    """Open concerns, and how long the ones resolved in the period took (the median)."""
+    concerns = report.concerns
+    if concerns is None:
+        return []
+    median = concerns.median_days_to_resolve
+    took = None if median is None else f"{median:g} days ({concerns.resolved} resolved)"
+    return [("Open concerns", str(concerns.open)), ("Median time to resolve", took)]
 
 
 def write(report: Report, fmt: str) -> None:
@@ -63,6 +79,7 @@ def write(report: Report, fmt: str) -> None:
             ("Net Promoter Score", report.nps),
             ("Engagements closed", str(report.engagements_closed)),
             ("Average satisfaction", _average(report.average_satisfaction)),
+            *_concern_fields(report),
         ],
         fmt,
     )

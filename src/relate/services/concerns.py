@@ -61,6 +61,7 @@ _TRAILS = """SELECT e.concern_id, e.escalated_at, e.escalated_by, e.escalated_to
 TRAILS = statement(_TRAILS + " ORDER BY e.concern_id, e.id")
 # One contact's (`show`): their concerns, then one index range of steps each.
 CONTACT_TRAILS = statement(_TRAILS + " AND k.contact_id = :contact_id ORDER BY e.concern_id, e.id")
+OPEN_COUNT = statement("SELECT count(*) FROM concern WHERE resolved_at IS NULL")
 # How long resolved concerns took, for the median time to resolve.
 RESOLVED_SINCE = statement(
     """SELECT opened_at, resolved_at FROM concern
@@ -269,10 +270,25 @@ def median_days_to_resolve(spans: list[tuple[datetime, datetime]]) -> float | No
 
 def median_time_to_resolve(db: Database, since: date) -> float | None:
     """The median days to resolve of the concerns resolved since a (local) day."""
-    rows = db.execute(RESOLVED_SINCE, {"since": clock.day_bounds(since)[0]})
-    return median_days_to_resolve(
-        [
-            (clock.from_storage(str(row["opened_at"])), clock.from_storage(str(row["resolved_at"])))
-            for row in rows
-        ]
+    return figures(db, since).median_days_to_resolve
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The concerns' part of ``report``: how many are open now, how many were resolved
+    in the period, and the median days they took (None when none was)."""
+
+    open: int
+    resolved: int
+    median_days_to_resolve: float | None
+
+
+def figures(db: Database, since: date) -> Figures:
+    rows = db.execute(RESOLVED_SINCE, {"since": clock.day_bounds(since)[0]}).fetchall()
+    spans = [
+        (clock.from_storage(str(row["opened_at"])), clock.from_storage(str(row["resolved_at"])))
+        for row in rows
+    ]
+    return Figures(
+        int(db.execute(OPEN_COUNT).fetchone()[0]), len(spans), median_days_to_resolve(spans)
     )

@@ -8,6 +8,8 @@ from datetime import date, datetime
 
 from relate import clock
 from relate.errors import NotFoundError, RelateError
+from relate.services.concerns import Figures
+from relate.services.concerns import figures as concern_figures
 from relate.services.interactions import insert_interaction
 from relate.services.matching import ContactRef
 from relate.services.reminders import parse_id
@@ -242,6 +244,7 @@ class Report:
     average_satisfaction: float | None
     contacts: list[StageCount]  # active contacts by stage and type
     monthly: list[MonthCount]  # contact frequency, oldest month first
+    concerns: Figures | None = None  # open now, resolved since, median days to resolve
 
 
 def report(db: Database, since: date) -> Report:
@@ -265,4 +268,5 @@ def report(db: Database, since: date) -> Report:
             MonthCount(str(row["month"]), int(row["interactions"]), int(row["people"]))
             for row in db.execute(MONTHLY_TOUCHES, {"since": clock.day_bounds(since)[0]})
         ],
+        concerns=concern_figures(db, since),
     )
