@@ -210,3 +210,40 @@ def test_report_counts_open_concerns_and_the_median_time_to_resolve(
     text = ok(relate("report", "-f", "plain"))
     assert "Open concerns: 1\n" in text
     assert "Median time to resolve: 7 days (2 resolved)\n" in text
+
+
+def test_export_concerns_carries_severity_due_cause_and_trail(relate: Relate, book: None) -> None:
+    ok(relate("concern", "ann", "Invoice sent twice", "--due", "2026-11-30"))
+    ok(relate("escalate", "1", "--to", "Dana | ops", "--note", "second call; angry"))
+    ok(relate("resolve", "1", "Refunded", "--cause", "Two systems", "--prevent", "One system"))
+    ok(relate("concern", "bob", "Slow", "-s", "low"))
+    exported = as_json(relate("export", "concerns", "--format", "json"))
+    assert [c["id"] for c in exported] == [1, 2]
+    first = exported[0]
+    assert (first["severity"], first["due"], first["cause"], first["prevent"]) == (
+        "high",
+        "2026-11-30",
+        "Two systems",
+        "One system",
+    )
+    assert first["opened_at"] == first["resolved_at"] == "2026-11-24T09:30:00+00:00"
+    assert first["trail"] == [
+        {
+            "at": "2026-11-24T09:30:00+00:00",
+            "by": "sam",
+            "to": "Dana | ops",
+            "note": "second call; angry",
+            "severity_before": "normal",
+            "severity_after": "high",
+        }
+    ]
+    assert exported[1]["trail"] == []
+    lines = ok(relate("export", "concerns")).splitlines()
+    assert lines[0] == (
+        "id,contact_id,contact,text,severity,opened_at,due,resolved_at,resolution,cause,"
+        "prevent,trail"
+    )
+    assert lines[1].endswith(
+        ",2026-11-24T09:30:00+00:00|sam|Dana \\| ops|second call\\; angry|normal|high"
+    )
+    assert lines[2].endswith(",low,2026-11-24T09:30:00+00:00,,,,,,")

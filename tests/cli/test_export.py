@@ -48,6 +48,8 @@ def sample(relate: Relate) -> None:
     relate("log", "ann", "Call about the redesign", "--kind", "call", "--with", "bob")
     relate("remind", "ann", "Monthly report", "--on", "2027-01-31", "--every", "monthly")
     relate("remind", "bob", "Standup", "--on", "friday 9am", "--every", "weekly")
+    relate("concern", "ann", "Invoice sent twice", "--due", "friday")
+    relate("escalate", "1", "--to", "Dana")
 
 
 def rows(result: Result) -> list[dict[str, str]]:

@@ -23,7 +23,7 @@ from relate.services.contacts import ContactFilter
 from relate.storage.database import Database, private_temp, remove_temp
 
 TABLE_FORMATS = ("csv", "json", "jsonl")
-EXPORT_KINDS = ("contacts", "interactions", "reminders", "dates", "calendar")
+EXPORT_KINDS = ("contacts", "interactions", "reminders", "dates", "concerns", "calendar")
 
 
 @contextlib.contextmanager
@@ -60,7 +60,7 @@ def export(
     what: Annotated[
         str,
         typer.Argument(
-            help="What to export: contacts, interactions, reminders, dates or calendar.",
+            help="What to export: contacts, interactions, reminders, dates, concerns or calendar.",
             show_default=False,
         ),
     ],

@@ -1,4 +1,4 @@
-"""Exporting: contacts, interactions, reminders and important dates as flat records.
+"""Exporting: contacts, interactions, reminders, important dates and concerns as flat records.
 
 Every export is a generator over one SQLite cursor, so an export of 200,000
 interactions holds one row at a time whatever the size of the history. Lists
@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import cast
 
 from relate import clock
 from relate.dates import MonthDay
 from relate.errors import RelateError, UsageError
+from relate.services.agenda import severity_name
 from relate.services.contacts import (
     CONTACT_FIELDS,
     ContactFilter,
@@ -31,7 +33,7 @@ from relate.storage.database import SQLITE_MAGIC, Database
 from relate.storage.engines import Row
 from relate.storage.sql import statement
 
-KINDS = ("contacts", "interactions", "reminders", "dates")
+KINDS = ("contacts", "interactions", "reminders", "dates", "concerns")
 
 INTERACTION_FIELDS = (
     "id",
@@ -56,12 +58,28 @@ REMINDER_FIELDS = (
     "done_at",
 )
 DATE_FIELDS = ("id", "contact_id", "contact", "kind", "label", "date", "lead_days", "once")
+CONCERN_FIELDS = (
+    "id",
+    "contact_id",
+    "contact",
+    "text",
+    "severity",
+    "opened_at",
+    "due",
+    "resolved_at",
+    "resolution",
+    "cause",
+    "prevent",
+    "trail",
+)
+TRAIL_FIELDS = ("at", "by", "to", "note", "severity_before", "severity_after")
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "contacts": CONTACT_FIELDS,
     "interactions": INTERACTION_FIELDS,
     "reminders": REMINDER_FIELDS,
     "dates": DATE_FIELDS,
+    "concerns": CONCERN_FIELDS,
 }
 
 _SEP = "\x1f"
@@ -91,6 +109,17 @@ DATES = statement(
     """SELECT d.id, d.contact_id, c.name AS contact, d.kind, d.label, d.month, d.day, d.year,
         d.lead_days, d.once
     FROM important_date d JOIN contact c ON c.id = d.contact_id ORDER BY d.id"""
+)
+
+CONCERNS = statement(
+    """SELECT k.id, k.contact_id, c.name AS contact, k.text, k.severity, k.opened_at,
+        k.due_on, k.resolved_at, k.resolution, k.cause, k.prevent
+    FROM concern k JOIN contact c ON c.id = k.contact_id ORDER BY k.id"""
+)
+ALL_TRAILS = statement(
+    """SELECT concern_id, escalated_at, escalated_by, escalated_to, note, severity_before,
+        severity_after
+    FROM concern_escalation ORDER BY concern_id, id"""
 )
 
 
@@ -220,6 +249,49 @@ def iter_dates(db: Database) -> Iterator[dict[str, object]]:
         }
 
 
+def iter_concerns(db: Database) -> Iterator[dict[str, object]]:
+    """Every concern, resolved ones included, in id order, each with its escalation
+    trail (``TRAIL_FIELDS``), oldest step first."""
+    trails: dict[int, list[dict[str, object]]] = {}
+    for row in db.execute(ALL_TRAILS):
+        trails.setdefault(int(row["concern_id"]), []).append(
+            {
+                "at": local_time(row["escalated_at"]),
+                "by": row["escalated_by"],
+                "to": row["escalated_to"],
+                "note": row["note"],
+                "severity_before": severity_name(int(row["severity_before"])),
+                "severity_after": severity_name(int(row["severity_after"])),
+            }
+        )
+    for row in db.execute(CONCERNS):
+        yield {
+            "id": row["id"],
+            "contact_id": row["contact_id"],
+            "contact": row["contact"],
+            "text": row["text"],
+            "severity": severity_name(int(row["severity"])),
+            "opened_at": local_time(row["opened_at"]),
+            "due": str(row["due_on"])[:10] if row["due_on"] else None,
+            "resolved_at": local_time(row["resolved_at"]),
+            "resolution": row["resolution"],
+            "cause": row["cause"],
+            "prevent": row["prevent"],
+            "trail": trails.get(int(row["id"]), []),
+        }
+
+
+def trail_cell(steps: list[dict[str, object]]) -> str:
+    """A concern's trail in one CSV cell: ``AT|BY|TO|NOTE|BEFORE|AFTER`` a step, steps
+    separated by ``;``, a ``|``, ``;`` or ``\\`` inside a part escaped with ``\\``."""
+
+    def part(value: object) -> str:
+        text = "" if value is None else str(value)
+        return text.replace("\\", "\\\\").replace("|", "\\|").replace(";", "\\;")
+
+    return ";".join("|".join(part(step[f]) for f in TRAIL_FIELDS) for step in steps)
+
+
 def iter_contacts(db: Database) -> Iterator[dict[str, object]]:
     """Every contact, archived ones included, in id order (stable for diffs)."""
     return iter_records(db, ContactFilter(include_archived=True, by_id=True))
@@ -230,6 +302,7 @@ SOURCES: dict[str, Callable[[Database], Iterator[dict[str, object]]]] = {
     "interactions": iter_interactions,
     "reminders": iter_reminders,
     "dates": iter_dates,
+    "concerns": iter_concerns,
 }
 
 
@@ -270,6 +343,16 @@ def csv_rows(
             for row in (csv_record(record, keys) for record in records(db, kind, where))
         )
     columns = FIELDS[kind]
+    if kind == "concerns":
+        return (
+            tuple(
+                trail_cell(cast(list[dict[str, object]], record["trail"]))
+                if c == "trail"
+                else csv_cell(record.get(c))
+                for c in columns
+            )
+            for record in records(db, kind, where)
+        )
     return (
         tuple(csv_cell(record.get(c)) for c in columns) for record in records(db, kind, where)
     )
