@@ -125,11 +125,14 @@ _CONCERNS_ORDER = " ORDER BY k.severity DESC, k.opened_at, k.id LIMIT :limit"
 _PAST_DUE_ORDER = " ORDER BY k.due_on, k.id LIMIT :limit"
 CONCERN_ITEMS = statement(_CONCERN_ITEMS + _CONCERNS + _NOT_DUE + _CONCERNS_ORDER)
 CONCERN_ITEMS_MINE = statement(_CONCERN_ITEMS + _CONCERNS + _NOT_DUE + _MINE + _CONCERNS_ORDER)
-COUNT_CONCERNS = statement("SELECT count(*) " + _CONCERNS + _NOT_DUE)
+# Without --mine a count needs no contact (every concern has one): it reads the open
+# concerns' partial index only. With the join SQLite would walk all contacts instead.
+_OPEN_ONLY = "FROM concern k WHERE k.resolved_at IS NULL"
+COUNT_CONCERNS = statement("SELECT count(*) " + _OPEN_ONLY + _NOT_DUE)
 COUNT_CONCERNS_MINE = statement("SELECT count(*) " + _CONCERNS + _NOT_DUE + _MINE)
 OVERDUE_CONCERNS = statement(_CONCERN_ITEMS + _CONCERNS + _PAST_DUE + _PAST_DUE_ORDER)
 OVERDUE_CONCERNS_MINE = statement(_CONCERN_ITEMS + _CONCERNS + _PAST_DUE + _MINE + _PAST_DUE_ORDER)
-COUNT_OVERDUE_CONCERNS = statement("SELECT count(*) " + _CONCERNS + _PAST_DUE)
+COUNT_OVERDUE_CONCERNS = statement("SELECT count(*) " + _OPEN_ONLY + _PAST_DUE)
 COUNT_OVERDUE_CONCERNS_MINE = statement("SELECT count(*) " + _CONCERNS + _PAST_DUE + _MINE)
 
 # A concern's severity, as stored (0, 1, 2) and as said.
