@@ -4,6 +4,7 @@ ideas and the last gift given, and archived contacts' explicit reminders."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from helpers import Relate, as_json, ok
 
@@ -196,3 +197,35 @@ def test_an_archived_contacts_revisit_reminder_still_shows(relate: Relate) -> No
 def test_archiving_a_contact_with_nothing_open_says_only_that(relate: Relate) -> None:
     ok(relate("add", "Ann Smith"))
     assert ok(relate("archive", "Ann Smith")) == "Archived #1 Ann Smith\n"
+
+
+def test_a_dates_export_imports_into_another_database(relate: Relate, tmp_path: Path) -> None:
+    ok(relate("add", "Ann Smith", "--birthday", "03-14"))
+    ok(relate("add", "Acme Ltd"))
+    ok(relate("date", "acme", "contract renewal", "2027-01-31", "--once", "--lead", "30"))
+    exported = tmp_path / "dates.json"
+    exported.write_bytes(relate("export", "dates", "--format", "json").stdout_bytes)
+    other = tmp_path / "other.db"
+    # The contacts are named, not numbered: here Acme is #1 and Ann #2.
+    ok(relate("--db", str(other), "add", "Acme Ltd"))
+    ok(relate("--db", str(other), "add", "Ann Smith"))
+    dry = relate("--db", str(other), "import", str(exported), "--dry-run")
+    assert dry.stdout == (
+        "line 2: add Ann Smith: birthday\nline 3: add Acme Ltd: contract renewal\n"
+    )
+    ok(relate("--db", str(other), "import", str(exported)))
+    assert [
+        (d["contact_id"], d["contact"], d["label"], d["date"], d["lead_days"], d["once"])
+        for d in as_json(relate("--db", str(other), "export", "dates", "-f", "json"))
+    ] == [
+        (2, "Ann Smith", "birthday", "--03-14", 7, False),
+        (1, "Acme Ltd", "contract renewal", "2027-01-31", 30, True),
+    ]
+    # Again: the same labels are there already; the default policy leaves them.
+    again = relate("--db", str(other), "import", str(exported))
+    assert "0 added, 0 updated, 2 skipped" in again.stderr
+    # A date of nobody there is refused at its line, and nothing is written.
+    ok(relate("--db", str(other), "delete", "acme ltd", "--yes"))
+    refused = relate("--db", str(other), "import", str(exported), "--on-duplicate", "update")
+    assert refused.exit_code == 3 and f"{exported}:3:" in refused.stderr
+    assert len(as_json(relate("--db", str(other), "export", "dates", "-f", "json"))) == 1

@@ -153,6 +153,12 @@ def test_round_trip_with_default_policy_through_the_cli(
     run("add", "Bob", "--note", "line one\nline two", "--stage", "commitment", "--every", "weekly")
     run("archive", "bob")
     run("edit", "bob", "--set", "x=1", "--address", "Elm 2, Paris, 75001, France")
+    # Dates beyond the birthday, one of them one-time (#14), come back through the
+    # dates export in JSON: yearly or once, lead time and all.
+    run("date", "bob", "anniversary", "2019-06-01", "--lead", "14")
+    run("date", "ann", "contract renewal", "jan 31", "--once", "--lead", "30")
+    dates = run("export", "dates", "--format", "json").stdout_bytes
+    assert b'"once": true' in dates and b'"once": false' in dates
     for fmt in ("csv", "json", "vcard"):
         first = run("export", "contacts", "--format", fmt).stdout_bytes
         target = tmp_path / f"empty-{fmt}.db"  # import starts it
@@ -161,3 +167,11 @@ def test_round_trip_with_default_policy_through_the_cli(
         assert imported.exit_code == 0, imported.stderr
         again = run("--db", str(target), "export", "contacts", "--format", fmt).stdout_bytes
         assert again == first
+        (tmp_path / "d.json").write_bytes(dates)
+        imported = run("--db", str(target), "import", str(tmp_path / "d.json"))
+        assert imported.exit_code == 0, imported.stderr
+        # Ann's birthday came with her (and from a vCard, Bob's anniversary with him).
+        skipped = 2 if fmt == "vcard" else 1
+        assert f"{3 - skipped} added, 0 updated, {skipped} skipped" in imported.stderr
+        again = run("--db", str(target), "export", "dates", "--format", "json").stdout_bytes
+        assert again == dates

@@ -33,11 +33,11 @@ from typing import IO, TYPE_CHECKING, Any
 from relate import clock, dates
 from relate.dates import MonthDay
 from relate.errors import RelateError, UsageError
-from relate.services import contacts
+from relate.services import contacts, matching
 from relate.services.contacts import FIELD_COLUMN, ContactInput, email_key, phone_key
 from relate.services.csv_layouts import LINKEDIN_NOTE
 from relate.services.fields import Address
-from relate.services.important_dates import ANNIVERSARY, upsert_date
+from relate.services.important_dates import ANNIVERSARY, FIND_DATE, kind_of, upsert_date
 from relate.services.interactions import insert_interaction
 from relate.services.matching import fold
 from relate.storage.database import Database
@@ -97,6 +97,19 @@ class Incoming:
     connected_on: date | None = None  # when the relationship started (LinkedIn)
     problem: str | None = None  # why no contact can be made of it (skipped as unusable)
     layout: str | None = None  # the CSV layout it was read as ("LinkedIn", ...)
+    date_record: IncomingDate | None = None  # a record of relate's own dates export
+
+
+@dataclass(frozen=True)
+class IncomingDate:
+    """A record of ``relate export dates --format json``: a contact's important date."""
+
+    contact_id: int | None  # the exporting database's id, used when the name agrees
+    contact: str
+    label: str
+    when: MonthDay
+    lead_days: int | None
+    once: bool
 
 
 @dataclass
@@ -148,15 +161,48 @@ def _list(value: object, what: str) -> list[str]:
     raise RelateError(f"{what} must be a list of texts")
 
 
-def _flag(value: object) -> bool:
+def _flag(value: object, what: str = "archived") -> bool:
     if isinstance(value, bool):
         return value
-    text = (_text(value, "archived") or "").strip().lower()
+    text = (_text(value, what) or "").strip().lower()
     if text in _TRUE:
         return True
     if text in _FALSE:
         return False
-    raise RelateError(f"archived must be true or false, not {value!r}")
+    raise RelateError(f"{what} must be true or false, not {value!r}")
+
+
+def _whole(value: object, what: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise RelateError(f"{what} must be a whole number, not {json.dumps(value)}")
+    return value
+
+
+def is_date_record(fields: Mapping[str, object]) -> bool:
+    """A record of relate's own dates export (``label`` and ``date``, no ``name``)."""
+    return "name" not in fields and "label" in fields and "date" in fields
+
+
+def date_from_fields(fields: Mapping[str, object], line: int, today: date) -> Incoming:
+    """A record of ``relate export dates --format json`` as an Incoming date record."""
+    contact = (_given(fields, "contact") or "").strip()
+    if not contact:
+        raise RelateError("the date has no contact")
+    label = _given(fields, "label") or ""
+    text = _given(fields, "date")
+    if not text:
+        raise RelateError("the date has no date")
+    record = IncomingDate(
+        _whole(fields.get("contact_id"), "contact_id"),
+        contact,
+        label,
+        _month_day(text, today),
+        _whole(fields.get("lead_days"), "lead_days"),
+        _flag(fields["once"], "once") if fields.get("once") is not None else False,
+    )
+    return Incoming(line, ContactInput(name=contact), date_record=record)
 
 
 # The same birthday text comes back often in a big file; MonthDay is immutable.
@@ -559,6 +605,9 @@ def _json_records(text: str, where: str, today: date) -> Iterator[Incoming]:
         if not isinstance(value, dict):
             raise RelateError(f"{where}:{line}: expected a contact object")
         try:
+            if is_date_record(value):
+                yield date_from_fields(value, line, today)
+                continue
             yield incoming_from_fields(value, line, today)
         except RelateError as exc:
             raise _at(where, line, exc) from None
@@ -844,6 +893,34 @@ class _Pending:
         self.batch.flush()
 
 
+def _date_contact(conn: Database, record: IncomingDate) -> int:
+    """Whose date it is: the exported id when that contact has the exported name (an
+    import into the database the contacts were imported into), else the contact of
+    that exact name or alias; none or several is an error (with the candidates)."""
+    if record.contact_id is not None:
+        row = conn.execute(matching.BY_ID, {"id": record.contact_id}).fetchone()
+        if row is not None and row["name"] == record.contact:
+            return int(row["id"])
+    return matching.resolve_contact(conn, record.contact, exact=True).id
+
+
+def apply_date(
+    conn: Database, line: int, record: IncomingDate, policy: str, now: datetime
+) -> Action:
+    """Set one exported date inside the open transaction: added, or (a date of that
+    label already there) updated, or left as it is with the ``skip`` policy."""
+    contact_id = _date_contact(conn, record)
+    _kind, label = kind_of(record.label)
+    name = f"{record.contact}: {label}"
+    found = conn.execute(FIND_DATE, {"contact_id": contact_id, "label": label}).fetchone()
+    if found is not None and policy == "skip":
+        return Action(line, "skip", name)
+    saved = upsert_date(
+        conn, contact_id, label, record.when, now, record.lead_days, once=record.once
+    )
+    return Action(line, "add" if saved.created else "update", name)
+
+
 def _count(summary: Summary, record: Incoming, action: Action) -> None:
     if action.action == "add":
         summary.added += 1
@@ -895,7 +972,11 @@ def import_stream(
                     summary.warnings.append(f"{where}:{record.line}: skipped: {record.problem}")
                     continue
                 try:
-                    action = apply(conn, record, policy, now, user, pending, seen)
+                    if record.date_record is not None:
+                        pending.flush()  # its contact may be one of this file's
+                        action = apply_date(conn, record.line, record.date_record, policy, now)
+                    else:
+                        action = apply(conn, record, policy, now, user, pending, seen)
                 except RelateError as exc:
                     raise _at(where, record.line, exc) from None
                 if dry_run:
