@@ -1,6 +1,6 @@
 """docs/json.md documents exactly the fields, in order and with the types, that the
-``--format json`` of today, reminders, concerns (and their trail), list, show, org list
-and org show prints."""
+``--format json`` of today, reminders, concerns (and their trail), list, show, org list,
+org show, engagements and engagement show prints."""
 
 from __future__ import annotations
 
@@ -83,6 +83,8 @@ def shapes(relate: Relate) -> dict[str, dict[str, set[str]]]:
         'gift "ann smith" Book',
         'gift "ann smith" Wine --given 2026-11-01',
         'date carl "contract renewal" 2026-12-10 --once',
+        'edit "ann smith" --note "likes coffee"',
+        "engagement edit 1 --due 2026-11-27 --note Scope",
     ):
         ok(relate(*shlex.split(line)))
     show = as_json(relate("show", "ann smith", "--format", "json"))
@@ -105,6 +107,15 @@ def shapes(relate: Relate) -> dict[str, dict[str, set[str]]]:
     shapes["concerns.trail"] = emitted([step for c in concerns for step in c["trail"]])
     for field in ("people", "engagements", "concerns"):
         shapes[f"org show.{field}"] = emitted(org[field])
+    ledger = as_json(relate("engagements", "--format", "json"))
+    shapes["engagements"] = emitted([ledger])
+    for field in ("engagements", "totals"):
+        shapes[f"engagements.{field}"] = emitted(ledger[field])
+    engagement = as_json(relate("engagement", "show", "1", "--format", "json"))
+    shapes["engagement show"] = emitted(
+        [engagement, as_json(relate("engagement", "show", "2", "--format", "json"))]
+    )
+    shapes["engagement show.history"] = emitted(engagement["history"])
     for field, value in show.items():
         if isinstance(value, list) and value and isinstance(value[0], dict):
             shapes[f"show.{field}"] = emitted(value)

@@ -48,7 +48,7 @@ def test_engagement_closes_with_satisfaction_and_report_sums_up(relate: Relate, 
     assert "--satisfaction" in missing.stderr
     assert relate("close", "1", "--satisfaction", "11").exit_code == 1
     assert ok(relate("close", "1", "-s", "9")) == (
-        "Closed engagement #1 Website redesign with Ann Smith\n"
+        "Closed engagement #1 Website redesign with Ann Smith; follow-up #1 due Tue 8 Dec\n"
     )
     for who, score in (("ann", "10"), ("bob", "9"), ("ann", "7"), ("bob", "3")):
         ok(relate("feedback", who, score))

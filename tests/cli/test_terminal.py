@@ -100,7 +100,7 @@ def test_close_asks_for_the_score_at_a_terminal(relate: Relate, screen: Screen) 
     screen(stdin_is_terminal=True)
     out = ok(relate("close", "1", input="8\n"))
     assert "How satisfied was the client (0-10)?" in out
-    assert out.endswith("Closed engagement #1 Redesign with Ann\n")
+    assert out.endswith("Closed engagement #1 Redesign with Ann; follow-up #1 due Tue 8 Dec\n")
 
 
 def test_restore_asks_at_a_terminal(relate: Relate, screen: Screen, tmp_path: Path) -> None:

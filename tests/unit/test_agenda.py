@@ -13,6 +13,7 @@ from relate.services.agenda import (
     CONCERNS,
     DATES,
     DUE,
+    ENGAGEMENTS,
     LOSING_TOUCH,
     OVERDUE,
     Neglect,
@@ -94,7 +95,13 @@ def test_archiving_hides_cadence_and_dates_but_not_what_was_set_explicitly(
     agenda = build_agenda(db, TODAY)
     assert {name for name, items in agenda.sections.items() if items} == {DUE, CONCERNS}
     assert agenda.totals == {
-        OVERDUE: 0, DUE: 1, CONCERNS: 1, DATES: 0, CADENCE: 0, LOSING_TOUCH: 0
+        OVERDUE: 0,
+        DUE: 1,
+        ENGAGEMENTS: 0,
+        CONCERNS: 1,
+        DATES: 0,
+        CADENCE: 0,
+        LOSING_TOUCH: 0,
     }
 
 

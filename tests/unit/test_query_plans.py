@@ -16,6 +16,7 @@ from relate.services import (
     agenda,
     concerns,
     contacts,
+    engagements,
     important_dates,
     matching,
     orgs,
@@ -48,6 +49,12 @@ HOT = {
     "agenda losing touch": agenda.LOSING_ITEMS,
     "agenda losing touch count": agenda.COUNT_LOSING,
     "agenda --mine losing touch": agenda.LOSING_ITEMS_MINE,
+    "agenda engagements": agenda.ENGAGEMENT_ITEMS,
+    "agenda engagements count": agenda.COUNT_ENGAGEMENTS,
+    "agenda --mine engagements": agenda.ENGAGEMENT_ITEMS_MINE,
+    "engagement show history": engagements.HISTORY,
+    "engagement show": engagements.GET_ENGAGEMENT,
+    "show notes history": contacts.NOTE_HISTORY,
     "match by id": matching.BY_ID,
     "match exact": matching.EXACT,
     "match prefix": matching.PREFIX,
@@ -83,6 +90,7 @@ def full_scans(plan: list[str]) -> list[str]:
         "SCAN roles",  # search's walk over the distinct roles, one index step each
         "SCAN keys",  # the walk over the distinct custom field keys, likewise
         "SCAN o USING INDEX ix_organisation_cadence",  # organisations with a cadence only
+        "SCAN e USING INDEX ix_engagement_open_due",  # open engagements with a due date only
     )
     # A named subquery (``FROM (...) AS a``, written so for PostgreSQL) is read as it
     # is made, like an unnamed one: SQLite shows it as a CO-ROUTINE or MATERIALIZE.
@@ -102,7 +110,15 @@ def full_scans(plan: list[str]) -> list[str]:
 def test_hot_statement_uses_indexes(name: str, db_path: Path) -> None:
     conn = sqlite3.connect(db_path)
     params: defaultdict[str, object] = defaultdict(lambda: 1)
-    params.update(query='"call"', key="ann", today="2026-11-24", start="", end="z", owner="sam")
+    params.update(
+        query='"call"',
+        key="ann",
+        today="2026-11-24",
+        start="",
+        end="z",
+        owner="sam",
+        until="2026-12-01",
+    )
     plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + HOT[name], params)]
     conn.close()
     assert full_scans(plan) == [], plan
@@ -154,3 +170,27 @@ def test_counting_open_concerns_reads_no_contact(db_path: Path, sql: str) -> Non
     plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
     conn.close()
     assert all(" k " in f"{line} " and "ix_concern_open" in line for line in plan), plan
+
+
+def test_the_agenda_reads_open_engagements_due_soon_off_their_index(db_path: Path) -> None:
+    """Soonest first straight from ix_engagement_open_due (no sort): the LIMIT stops
+    the walk however many engagements there are."""
+    conn = sqlite3.connect(db_path)
+    params = {"until": "2026-12-01", "limit": 10, "owner": "sam"}
+    sql = agenda.ENGAGEMENT_ITEMS
+    plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql, params)]
+    conn.close()
+    assert any("ix_engagement_open_due" in line for line in plan), plan
+    assert not any("TEMP B-TREE" in line for line in plan), plan
+    count = [
+        row[3] for row in conn_plan(db_path, agenda.COUNT_ENGAGEMENTS, {"until": "2026-12-01"})
+    ]
+    assert all("ix_engagement_open_due" in line for line in count), count
+
+
+def conn_plan(db_path: Path, sql: str, params: dict[str, object]) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(db_path)
+    try:
+        return list(conn.execute("EXPLAIN QUERY PLAN " + sql, params))
+    finally:
+        conn.close()

@@ -340,7 +340,7 @@ def edit(
     revisit_on = moment(revisit) if revisit else None
     new_id = None
     with db.transaction():  # one command, one transaction, one undo step
-        service.edit_contact(db, ref, data, state.now())
+        service.edit_contact(db, ref, data, state.now(), state.user())
         if revisit_on is not None:
             new_id = reminders.add_reminder(
                 db,
@@ -382,7 +382,7 @@ def _edit_many(
         raise UsageError("--revisit takes one contact, without --dry-run")
     data = _input(db, options, name=name, owner=owner, referred_by=referred_by)
     _edit_removals(data, remove, no_cadence, decides)
-    edited = service.edit_contacts(db, refs, data, state.now(), dry_run=dry_run)
+    edited = service.edit_contacts(db, refs, data, state.now(), dry_run=dry_run, by=state.user())
     render_contacts.edited(edited, dry_run=dry_run)
 
 
@@ -458,13 +458,23 @@ def show(
     limit: Annotated[
         int, typer.Option("--limit", "-n", min=1, help="Timeline entries to show.")
     ] = 20,
+    history: Annotated[
+        bool,
+        typer.Option(
+            "--history", help="Also the earlier notes, with when and by whom each was changed."
+        ),
+    ] = False,
     fmt: FormatOption = None,
 ) -> None:
     """Show a contact's card and timeline (logs, reminders, dates), newest first.
 
+    Notes keep their history: `relate edit NAME --note TEXT` keeps the text it
+    replaces, which --history shows (JSON: always, as notes_history).
+
     \b
-    Example:
+    Examples:
       relate show ann
+      relate show ann --history
     """
     from relate.render import card as render_card  # here: add, edit and list need neither
     from relate.services import timeline
@@ -472,7 +482,7 @@ def show(
     chosen = output.resolve_format(fmt)
     db = state.database()
     card = timeline.card(db, resolve_contact(db, contact), limit)
-    render_card.write(card, chosen, limit, me=state.user())
+    render_card.write(card, chosen, limit, me=state.user(), history=history)
 
 
 def _set_archived(contact: str, archived: bool) -> None:

@@ -31,8 +31,6 @@ COMMAND_MODULES = {
             "resolve",
             "concerns",
             "feedback",
-            "engagement",
-            "close",
             "gift",
             "gifts",
             "report",
@@ -42,6 +40,7 @@ COMMAND_MODULES = {
     **dict.fromkeys(("undo", "backup", "restore", "check", "where", "whoami"), "safety"),
     "search": "search",
     "org": "orgs",
+    **dict.fromkeys(("engagements", "close", "engagement"), "engagements"),
 }
 
 # What `relate --help` lists: each command's first help sentence, in the order the
@@ -74,6 +73,8 @@ COMMAND_SUMMARIES = {
     "unarchive": "Bring an archived contact back.",
     "delete": "Delete a contact with their dates, reminders and the logs only they were in.",
     "demo": "Fill a sample database (never yours) and show its agenda.",
+    "engagements": ("List engagements, open ones first, with their value in total per currency."),
+    "close": "Close an engagement, recording how satisfied the client was (asked if not given).",
     "export": "Export data to stdout (or -o FILE), streaming, in a stable documented layout.",
     "import": "Import contacts: vCard, CSV (relate, Google, Outlook, LinkedIn, Thunderbird), JSON.",
     "concern": "Record a complaint or problem; it stays on the agenda until resolved.",
@@ -83,8 +84,6 @@ COMMAND_SUMMARIES = {
         "List open concerns, high severity first, then oldest first, with their escalations."
     ),
     "feedback": "Record a satisfaction score (0-10, as in Net Promoter Score).",
-    "engagement": "Start an engagement (a project or contract) with a client.",
-    "close": "Close an engagement, recording how satisfied the client was (asked if not given).",
     "gift": "Note a gift idea, or a gift given.",
     "gifts": "List gift ideas and gifts given for a contact.",
     "report": (
@@ -97,6 +96,7 @@ COMMAND_SUMMARIES = {
     "where": "Print which database relate uses, and why: --db, RELATE_DB or the default.",
     "whoami": "Print who relate records as you: RELATE_USER, else your login name.",
     "search": "Search names, notes, tags and logged texts; best matches first.",
+    "engagement": "Start an engagement (a project or contract) with a client.",
     "org": "Organisations: their people, who decides, owners, engagements and a cadence.",
 }
 

@@ -11,6 +11,7 @@ from relate.cli import (  # noqa: F401  (each module registers its commands)
     capture,
     contacts,
     demo,
+    engagements,
     interchange,
     orgs,
     practice,

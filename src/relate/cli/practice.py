@@ -1,5 +1,5 @@
-"""Relationship-practice commands: concerns (and their escalation), feedback, engagements,
-gifts, report."""
+"""Relationship-practice commands: concerns (and their escalation), feedback, gifts,
+report (engagements: ``cli/engagements.py``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from relate import dates, terminal
+from relate import dates
 from relate.cli import state
 from relate.cli.app import app
 from relate.cli.options import REPORT_FORMATS, ContactArg, FormatOption, ReportFormatOption
@@ -132,60 +132,6 @@ def feedback(
     day = dates.parse_date(on, state.today()) if on else state.today()
     new_id = practice.add_feedback(db, ref, score, day, note)
     render_practice.feedback_recorded(new_id, score, ref)
-
-
-@app.command()
-def engagement(
-    contact: ContactArg,
-    title: Annotated[str, typer.Argument(help="The project or contract.")],
-    value: Annotated[str | None, typer.Option("--value", help="Agreed fee, e.g. 4500.")] = None,
-    currency: Annotated[str | None, typer.Option("--currency", help="e.g. EUR.")] = None,
-    start: Annotated[
-        str | None, typer.Option("--start", help="Start date (default today).")
-    ] = None,
-) -> None:
-    """Start an engagement (a project or contract) with a client.
-
-    \b
-    Example:
-      relate engagement ann "Website redesign" --value 4500 --currency EUR
-    """
-    db = state.database()
-    ref = resolve_contact(db, contact)
-    started = dates.parse_date(start, state.today()) if start else None
-    new_id = practice.start_engagement(
-        db, ref, title, state.now(), value=value, currency=currency, started=started
-    )
-    render_practice.engagement_started(new_id, title, ref)
-
-
-@app.command()
-def close(
-    engagement_id: Annotated[str, typer.Argument(help="The engagement's id, e.g. 2.")],
-    satisfaction: Annotated[
-        int | None,
-        typer.Option("--satisfaction", "-s", help="The client's satisfaction, 0-10."),
-    ] = None,
-    cancelled: Annotated[bool, typer.Option("--cancelled", help="It ended early.")] = False,
-    end: Annotated[str | None, typer.Option("--end", help="End date (default today).")] = None,
-) -> None:
-    """Close an engagement, recording how satisfied the client was (asked if not given).
-
-    \b
-    Example:
-      relate close 2 --satisfaction 9
-    """
-    number = practice.parse_engagement_id(engagement_id)
-    day = dates.parse_date(end, state.today()) if end else state.today()
-    db = state.database()
-    if satisfaction is None:
-        practice.check_closable(db, number)  # "no engagement #99" before the question
-        satisfaction = terminal.current().ask_number(
-            "How satisfied was the client (0-10)?",
-            refusal="closing an engagement needs --satisfaction 0-10",
-        )
-    closed = practice.close_engagement(db, number, satisfaction, day, cancelled)
-    render_practice.engagement_closed(number, closed)
 
 
 @app.command()

@@ -42,6 +42,8 @@ def markdown() -> str:
         parts += [f"## relate {name}\n", "```", command.get_help(ctx).rstrip(), "```\n"]
         for sub in sorted(getattr(command, "commands", {})):  # a group: relate org list ...
             subcommand = command.commands[sub]
+            if subcommand.hidden:  # `engagement`'s default: its help is the group's
+                continue
             sub_ctx = context_class(
                 subcommand, info_name=sub, parent=ctx, terminal_width=88, max_content_width=88
             )

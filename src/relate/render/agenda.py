@@ -15,6 +15,7 @@ from relate.services.agenda import (
     CONCERNS,
     DATES,
     DUE,
+    ENGAGEMENTS,
     LOSING_TOUCH,
     OVERDUE,
     Agenda,
@@ -27,6 +28,7 @@ EMPTY = "Nothing on the agenda today. Enjoy the quiet!"
 SECTION_TITLES = {
     OVERDUE: "Overdue",
     DUE: "Due",
+    ENGAGEMENTS: "Engagements due",
     CONCERNS: "Open concerns",
     DATES: "Coming up",
     CADENCE: "Time to get in touch",
@@ -195,7 +197,7 @@ def _when(item: Item, agenda: Agenda) -> str:
     day = format_day(item.due, agenda.today)
     if item.time_of_day is not None:
         day += f" {_time(item)}"
-    if item.section == OVERDUE:
+    if item.section == OVERDUE or (item.section == ENGAGEMENTS and item.overdue_days > 0):
         return f"{day} ({item.overdue_days}d late)"
     return day
 

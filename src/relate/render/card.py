@@ -3,6 +3,8 @@ timeline table; the same facts as one JSON object (docs/json.md) or a CSV row.""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from relate.render import output
 from relate.render.concerns import step_record, step_text
 from relate.render.contacts import address_line
@@ -20,6 +22,32 @@ TIMELINE_COLUMNS = (
 
 def _when(entry: Entry) -> str:
     return entry.at.strftime("%Y-%m-%d %H:%M")
+
+
+def _minute(at: datetime | None) -> str | None:
+    return at.strftime("%Y-%m-%d %H:%M") if at is not None else None
+
+
+NOTES_COLUMNS = (
+    output.Column("Written", "written", style="cyan", keep=True),
+    output.Column("Replaced", "replaced", style="cyan", keep=True),
+    output.Column("Notes", "notes"),
+)
+
+
+def _by(at: datetime | None, by: str | None) -> str:
+    return (_minute(at) or "—") + (f" {by}" if by else "")
+
+
+def _notes_rows(card: Card) -> list[dict[str, object]]:
+    return [
+        {
+            "written": _by(n.written_at, n.written_by),
+            "replaced": _by(n.replaced_at, n.replaced_by),
+            "notes": n.notes,
+        }
+        for n in card.notes_history
+    ]
 
 
 def record(card: Card) -> dict[str, object]:
@@ -69,6 +97,16 @@ def record(card: Card) -> dict[str, object]:
                 "trail": [step_record(step) for step in c.trail],
             }
             for c in card.concerns
+        ],
+        "notes_history": [
+            {
+                "notes": n.notes,
+                "written_at": _minute(n.written_at),
+                "written_by": n.written_by,
+                "replaced_at": _minute(n.replaced_at),
+                "replaced_by": n.replaced_by,
+            }
+            for n in card.notes_history
         ],
         "timeline": [
             {
@@ -179,10 +217,12 @@ def _fields(card: Card) -> list[tuple[str, object]]:
     ]
 
 
-def write(card: Card, fmt: str, limit: int, me: str | None = None) -> None:
+def write(card: Card, fmt: str, limit: int, me: str | None = None, history: bool = False) -> None:
     """The card in ``fmt``; entries beyond ``limit`` are counted (on stdout for a
     table, as a warning otherwise) with the ``-n`` that shows them all. ``me``: the
-    current user, whose own entries need no "By"."""
+    current user, whose own entries need no "By". ``history``: the earlier notes too,
+    newest first, with when and by whom each was written and replaced (JSON always
+    has them)."""
     if fmt == "json":
         output.write_object(record(card))
     elif fmt == "csv":
@@ -196,6 +236,9 @@ def write(card: Card, fmt: str, limit: int, me: str | None = None) -> None:
                 f"{d.label} {d.date.iso()}" + (" (once)" if d.once else "") for d in card.dates
             )
             output.write_fields([("Dates", dates_text)], fmt)
+        if history and card.notes_history:
+            output.say("")
+            output.write_table(_notes_rows(card), NOTES_COLUMNS, fmt, title="Earlier notes")
         if card.timeline:
             output.say("")
             output.write_table(

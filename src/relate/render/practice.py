@@ -1,12 +1,10 @@
 """How the relationship-practice listings look: ``gifts`` (concerns are
-``render/concerns.py``'s); and what feedback, engagement, close and gift say when
-they are done."""
+``render/concerns.py``'s); and what feedback and gift say when they are done."""
 
 from __future__ import annotations
 
 from relate.render import output
 from relate.services.matching import ContactRef
-from relate.services.practice import Closed
 
 GIFT_FIELDS = ("id", "description", "status", "occasion", "given_on")
 GIFT_COLUMNS = (
@@ -24,14 +22,6 @@ def write_gifts(records: list[dict[str, object]], fmt: str) -> None:
 
 def feedback_recorded(new_id: int, score: int, ref: ContactRef) -> None:
     output.say(f"Recorded feedback #{new_id} ({score}/10) from {ref.name}")
-
-
-def engagement_started(new_id: int, title: str, ref: ContactRef) -> None:
-    output.say(f"Started engagement #{new_id} {title.strip()} with {ref.name}")
-
-
-def engagement_closed(number: int, closed: Closed) -> None:
-    output.say(f"Closed engagement #{number} {closed.title} with {closed.contact}")
 
 
 def gift_noted(new_id: int, ref: ContactRef, given: bool) -> None:

@@ -2,6 +2,7 @@
 
 1. overdue reminders and follow-ups (oldest first),
 2. due today (or within ``days``),
+   open engagements due within ``ENGAGEMENT_LEAD_DAYS`` (or ``days``), or late,
 3. open concerns (complaints and problems), high severity first, then oldest first
    (``concern_order``); a concern past the day it should be resolved by is in the
    overdue section instead, among the reminders by its due day,
@@ -41,6 +42,7 @@ from relate.storage.sql import statement
 
 OVERDUE = "overdue"
 DUE = "due"
+ENGAGEMENTS = "engagements"
 CONCERNS = "concerns"
 DATES = "dates"
 CADENCE = "cadence"
@@ -48,6 +50,8 @@ LOSING_TOUCH = "losing-touch"
 DEFAULT_LIMIT = 10
 # Days without contact after which a contact with no cadence is losing touch.
 DEFAULT_LOSING_TOUCH = 180
+# An open engagement shows this many days before its due date (and once it is late).
+ENGAGEMENT_LEAD_DAYS = 7
 
 _OPEN_ITEMS = """SELECT r.id, r.kind, r.text, coalesce(r.snoozed_until, r.due_at) AS due_at,
         r.all_day, c.id AS contact_id, c.name AS contact
@@ -156,6 +160,20 @@ def concern_overdue(due: date | None, today: date) -> bool:
     return due is not None and due < today
 
 
+# Open engagements due by :until (late ones too), soonest first: the first entries of
+# the partial index ix_engagement_open_due, which holds only open ones with a due date.
+# A due date is set explicitly, like a reminder: an archived contact's still shows.
+# The count reads the index alone (no contact to join: their owner matters for --mine only).
+_OPEN_DUE = """WHERE e.status IN ('proposed', 'active') AND e.due_on IS NOT NULL
+    AND e.due_on <= :until"""
+_ENGAGEMENTS = "FROM engagement e JOIN contact c ON c.id = e.contact_id " + _OPEN_DUE
+_ENGAGEMENT_ITEMS = "SELECT e.id, e.title, e.due_on, c.id AS contact_id, c.name AS contact "
+_ENGAGEMENTS_ORDER = " ORDER BY e.due_on, e.id LIMIT :limit"
+ENGAGEMENT_ITEMS = statement(_ENGAGEMENT_ITEMS + _ENGAGEMENTS + _ENGAGEMENTS_ORDER)
+ENGAGEMENT_ITEMS_MINE = statement(_ENGAGEMENT_ITEMS + _ENGAGEMENTS + _MINE + _ENGAGEMENTS_ORDER)
+COUNT_ENGAGEMENTS = statement("SELECT count(*) FROM engagement e " + _OPEN_DUE)
+COUNT_ENGAGEMENTS_MINE = statement("SELECT count(*) " + _ENGAGEMENTS + _MINE)
+
 # The gifts given to someone between two days, to tell whether a date still needs one.
 GIFTS_GIVEN = statement(
     """SELECT description, occasion FROM gift
@@ -261,15 +279,16 @@ class ConcernState(NamedTuple):
 
 class Item(NamedTuple):
     section: str
-    # The item's own id: a reminder's (what done/snooze take), a concern's (resolve),
+    # The item's own id: a reminder's (what done/snooze take), an engagement's
+    # (engagement show/edit, close), a concern's (resolve),
     # an important date's, or for cadence and losing touch the contact's.
     id: int
-    kind: str  # reminder | follow-up | concern | date | cadence | losing-touch
+    kind: str  # reminder | follow-up | engagement | concern | date | cadence | losing-touch
     contact: str | None
     contact_id: int | None
     due: date
     overdue_days: int  # 0 due today, negative when upcoming
-    text: str | None = None  # the user's words: a reminder's or a concern's
+    text: str | None = None  # the user's words: a reminder's, an engagement's title, a concern's
     time_of_day: time | None = None  # a timed reminder's local time
     occasion: Occasion | None = None  # a date's
     gift: str | None = None  # a date's: a gift given for this occurrence (its description)
@@ -451,6 +470,33 @@ def _gift_given_for(db: Database, row: Row, on: date) -> str | None:
         if fold(str(gift["occasion"])) == label:
             return str(gift["description"])
     return None
+
+
+def _engagement_items(
+    db: Database, today: date, days: int, limit: int, owner: str | None
+) -> tuple[list[Item], int]:
+    until = today + timedelta(days=max(ENGAGEMENT_LEAD_DAYS, days - 1))
+    params: dict[str, object] = {"until": until.isoformat(), "limit": limit, "owner": owner}
+    items = []
+    for row in db.execute(ENGAGEMENT_ITEMS if owner is None else ENGAGEMENT_ITEMS_MINE, params):
+        due = date.fromisoformat(str(row["due_on"])[:10])
+        items.append(
+            Item(
+                ENGAGEMENTS,
+                int(row["id"]),
+                "engagement",
+                str(row["contact"]),
+                int(row["contact_id"]),
+                due,
+                (today - due).days,
+                text=str(row["title"]),
+            )
+        )
+    total = len(items)
+    if 0 <= limit <= total:
+        count = COUNT_ENGAGEMENTS if owner is None else COUNT_ENGAGEMENTS_MINE
+        total = int(db.execute(count, params).fetchone()[0])
+    return items, total
 
 
 def _concern_items(
@@ -674,6 +720,7 @@ def build_agenda(
     sections = {
         OVERDUE: _overdue_items(db, start_today, today, cap, owner),
         DUE: _reminder_items(db, DUE, start_today, end_window, today, cap, owner),
+        ENGAGEMENTS: _engagement_items(db, today, days, cap, owner),
         CONCERNS: _concern_items(db, CONCERNS, today, cap, owner),
         DATES: _date_items(db, today, days, big, owner),
         CADENCE: _cadence_items(db, today, cap, owner),

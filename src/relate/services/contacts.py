@@ -184,8 +184,17 @@ INSERT_STAGE_CHANGE = statement(
     "INSERT INTO stage_change (contact_id, stage, changed_at) VALUES (:id, :stage, :now)"
 )
 CONTACT_STATE = statement(
-    """SELECT name, stage, cadence_days, created_at, last_contact_at FROM contact
+    """SELECT name, stage, cadence_days, created_at, last_contact_at, notes FROM contact
     WHERE id = :id"""
+)
+# A contact's notes keep their history: each change keeps the text it replaces.
+KEEP_NOTES = statement(
+    """INSERT INTO note_history (contact_id, notes, replaced_at, replaced_by)
+    VALUES (:id, :notes, :now, :by)"""
+)
+NOTE_HISTORY = statement(
+    """SELECT notes, replaced_at, replaced_by FROM note_history
+    WHERE contact_id = :id ORDER BY replaced_at, id"""
 )
 UPDATE_CONTACT = statement(
     """UPDATE contact SET name = :name, name_key = :name_key,
@@ -610,10 +619,18 @@ def add_new_contact(
     return Added(ContactRef(contact_id, name), duplicates)
 
 
-def update_contact(conn: Database, contact_id: int, data: ContactInput, now: datetime) -> None:
-    """Apply the set fields of ``data`` to a contact inside an open transaction."""
+def update_contact(
+    conn: Database, contact_id: int, data: ContactInput, now: datetime, by: str | None = None
+) -> None:
+    """Apply the set fields of ``data`` to a contact inside an open transaction. Notes
+    that change keep the text they replace (``note_history``), with when and ``by``
+    whom (the current user)."""
     stamp = clock.to_storage(now)
     state = conn.execute(CONTACT_STATE, {"id": contact_id}).fetchone()
+    if data.notes is not None and data.notes != (state["notes"] or ""):
+        conn.execute(
+            KEEP_NOTES, {"id": contact_id, "notes": state["notes"] or "", "now": stamp, "by": by}
+        )
     name = _require_name(data.name) if data.name is not None else str(state["name"])
     cadence = None if data.clear_cadence else (data.cadence_days or state["cadence_days"])
     last_touch = clock.local_day_of(str(state["last_contact_at"] or state["created_at"]))
@@ -658,9 +675,42 @@ def update_contact(conn: Database, contact_id: int, data: ContactInput, now: dat
         conn.execute(INSERT_STAGE_CHANGE, {"id": contact_id, "stage": data.stage, "now": stamp})
 
 
-def edit_contact(db: Database, ref: ContactRef, data: ContactInput, now: datetime) -> None:
+def edit_contact(
+    db: Database, ref: ContactRef, data: ContactInput, now: datetime, by: str | None = None
+) -> None:
     with db.transaction() as conn:
-        update_contact(conn, ref.id, data, now)
+        update_contact(conn, ref.id, data, now, by)
+
+
+@dataclass(frozen=True)
+class EarlierNote:
+    """A text a contact's notes held before a change: when it was written and by whom
+    (None: before relate kept the history of notes, or when the contact was added),
+    when it was replaced and by whom."""
+
+    notes: str
+    written_at: datetime | None
+    written_by: str | None
+    replaced_at: datetime
+    replaced_by: str | None
+
+
+def note_history(db: Database, contact_id: int) -> list[EarlierNote]:
+    """A contact's earlier notes, newest first (empty texts left out)."""
+    earlier: list[EarlierNote] = []
+    written_at: datetime | None = None
+    written_by: str | None = None
+    for row in db.execute(NOTE_HISTORY, {"id": contact_id}):
+        replaced_at = clock.from_storage(str(row["replaced_at"]))
+        if row["notes"]:
+            earlier.append(
+                EarlierNote(
+                    str(row["notes"]), written_at, written_by, replaced_at, row["replaced_by"]
+                )
+            )
+        # The change that replaced this text wrote the next one.
+        written_at, written_by = replaced_at, row["replaced_by"]
+    return earlier[::-1]
 
 
 # What `edit` of several contacts compares before and after, for each: the public
@@ -737,6 +787,7 @@ def edit_contacts(
     now: datetime,
     *,
     dry_run: bool = False,
+    by: str | None = None,
 ) -> list[Edited]:
     """Apply ``data`` to every contact of ``refs`` in one transaction (one undo step),
     each once, and say what changed for each; ``dry_run`` says what would change and
@@ -750,7 +801,7 @@ def edit_contacts(
                     continue
                 seen.add(ref.id)
                 before = _compared(conn, ref.id)
-                update_contact(conn, ref.id, data, now)
+                update_contact(conn, ref.id, data, now, by)
                 after = _compared(conn, ref.id)
                 changes = [
                     Change(key, before[key], after[key])

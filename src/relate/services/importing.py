@@ -783,7 +783,7 @@ def apply(
         label = f"#{duplicate['id']} {duplicate['name']}"
         if policy == "skip":
             return Action(record.line, "skip", name, label)
-        contacts.update_contact(conn, int(duplicate["id"]), data, now)
+        contacts.update_contact(conn, int(duplicate["id"]), data, now, user)
         if record.archived is not None:
             _set_archived(conn, int(duplicate["id"]), record.archived, now)
         for date_label, when in record.dates:

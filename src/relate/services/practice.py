@@ -1,5 +1,5 @@
 """The relationship-practice records (concerns are ``services/concerns.py``'s):
-feedback scores (NPS), engagements (closed with a satisfaction score) and gifts."""
+feedback scores (NPS) and gifts (engagements are ``services/engagements.py``'s)."""
 
 from __future__ import annotations
 
@@ -7,31 +7,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from relate import clock
-from relate.errors import NotFoundError, RelateError
+from relate.errors import RelateError
 from relate.services.concerns import Figures
 from relate.services.concerns import figures as concern_figures
 from relate.services.interactions import insert_interaction
 from relate.services.matching import ContactRef
-from relate.services.reminders import parse_id
 from relate.storage.database import Database
 from relate.storage.sql import statement
 
 ADD_FEEDBACK = statement(
     """INSERT INTO feedback (contact_id, score, received_on, note)
     VALUES (:contact_id, :score, :on, :note)"""
-)
-ADD_ENGAGEMENT = statement(
-    """INSERT INTO engagement (contact_id, title, status, value_cents, currency, started_on,
-        notes, created_at)
-    VALUES (:contact_id, :title, 'active', :value_cents, :currency, :started_on, '', :now)"""
-)
-GET_ENGAGEMENT = statement(
-    """SELECT e.id, e.title, e.status, e.contact_id, c.name FROM engagement e
-    JOIN contact c ON c.id = e.contact_id WHERE e.id = :id"""
-)
-CLOSE_ENGAGEMENT = statement(
-    """UPDATE engagement SET status = :status, ended_on = :ended_on, satisfaction = :score
-    WHERE id = :id"""
 )
 ADD_GIFT = statement(
     """INSERT INTO gift (contact_id, description, status, occasion, given_on, created_at)
@@ -72,11 +58,6 @@ def _score(score: int, what: str) -> int:
     return score
 
 
-def parse_engagement_id(text: str) -> int:
-    """``2`` or ``#2``: the id `relate engagement` printed."""
-    return parse_id(text, "an engagement")
-
-
 def add_feedback(db: Database, ref: ContactRef, score: int, on: date, note: str) -> int:
     with db.transaction() as conn:
         return conn.insert(
@@ -88,80 +69,6 @@ def add_feedback(db: Database, ref: ContactRef, score: int, on: date, note: str)
                 "note": note.strip(),
             },
         )
-
-
-def parse_money(text: str) -> int:
-    """'4500', '4,500.50' -> cents."""
-    cleaned = text.replace(",", "").replace("_", "").strip()
-    try:
-        return round(float(cleaned) * 100)
-    except ValueError:
-        raise RelateError(f"{text!r} is not an amount", hint="e.g. 4500 or 4500.50") from None
-
-
-def start_engagement(
-    db: Database,
-    ref: ContactRef,
-    title: str,
-    now: datetime,
-    *,
-    value: str | None = None,
-    currency: str | None = None,
-    started: date | None = None,
-) -> int:
-    if not title.strip():
-        raise RelateError("an engagement needs a title")
-    with db.transaction() as conn:
-        return conn.insert(
-            ADD_ENGAGEMENT,
-            {
-                "contact_id": ref.id,
-                "title": title.strip(),
-                "value_cents": parse_money(value) if value else None,
-                "currency": currency.upper() if currency else None,
-                "started_on": (started or now.date()).isoformat(),
-                "now": clock.to_storage(now),
-            },
-        )
-
-
-@dataclass(frozen=True)
-class Closed:
-    title: str
-    contact: str
-
-
-def open_engagement(conn: Database, engagement_id: int) -> Closed:
-    """The engagement that can still be closed, or the error that says why not."""
-    row = conn.execute(GET_ENGAGEMENT, {"id": engagement_id}).fetchone()
-    if row is None:
-        raise NotFoundError(f"no engagement #{engagement_id}")
-    if row["status"] in ("done", "cancelled"):
-        raise RelateError(f"engagement #{engagement_id} is already {row['status']}")
-    return Closed(str(row["title"]), str(row["name"]))
-
-
-def check_closable(db: Database, engagement_id: int) -> Closed:
-    """Read-only: says "no engagement #N" before anyone is asked for a score."""
-    return open_engagement(db, engagement_id)
-
-
-def close_engagement(
-    db: Database, engagement_id: int, satisfaction: int, ended: date, cancelled: bool = False
-) -> Closed:
-    """End an engagement with the client's satisfaction (0-10), as the field advises."""
-    with db.transaction() as conn:
-        closed = open_engagement(conn, engagement_id)
-        conn.execute(
-            CLOSE_ENGAGEMENT,
-            {
-                "id": engagement_id,
-                "status": "cancelled" if cancelled else "done",
-                "ended_on": ended.isoformat(),
-                "score": _score(satisfaction, "satisfaction"),
-            },
-        )
-        return closed
 
 
 def gift_text(description: str, occasion: str | None) -> str:

@@ -4,7 +4,7 @@ is ``relate.render.card``'s."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from relate import clock
@@ -225,6 +225,7 @@ class Card:
     timeline_total: int  # how many entries the whole timeline has
     gift_ideas: list[GiftIdea]  # open ones, oldest first
     last_gift: LastGift | None  # the last gift given, so nothing is given twice
+    notes_history: list[contacts.EarlierNote] = field(default_factory=list)  # newest first
 
 
 def card(db: Database, ref: ContactRef, limit: int = 20) -> Card:
@@ -276,4 +277,5 @@ def card(db: Database, ref: ContactRef, limit: int = 20) -> Card:
             ),
             None,
         ),
+        notes_history=contacts.note_history(db, ref.id),
     )

@@ -319,7 +319,16 @@ class StageChange(SQLModel, table=True):
 
 
 class Engagement(SQLModel, table=True):
-    __table_args__ = (Index("ix_engagement_contact", "contact_id"),)
+    __table_args__ = (
+        Index("ix_engagement_contact", "contact_id"),
+        # 0011: `today`'s open engagements with a due date, soonest first.
+        Index(
+            "ix_engagement_open_due",
+            "due_on",
+            sqlite_where=text("status IN ('proposed', 'active') AND due_on IS NOT NULL"),
+            postgresql_where=text("status IN ('proposed', 'active') AND due_on IS NOT NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE")
@@ -333,6 +342,40 @@ class Engagement(SQLModel, table=True):
     satisfaction: int | None = None  # 0-10, asked for when the engagement closes
     notes: str = Field(default="", sa_column_kwargs={"server_default": ""})
     created_at: datetime
+    # 0011: when it is due (`relate engagement edit ID --due DATE`); `today` shows an
+    # open one within 7 days of it.
+    due_on: date | None = None
+
+
+class EngagementEntry(SQLModel, table=True):
+    """0011: an engagement's history, append-only: each change `engagement edit` and
+    `close` make (``field``: title, value, due or status, with the old and new value
+    as text) and each note (``field`` note, the text in ``new_value``)."""
+
+    __tablename__ = "engagement_entry"
+    __table_args__ = (Index("ix_engagement_entry_engagement", "engagement_id", "entered_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    engagement_id: int = Field(foreign_key="engagement.id", ondelete="CASCADE")
+    entered_at: datetime
+    entered_by: str | None = None  # RELATE_USER, else the login name
+    field: str  # title | value | due | status | note
+    old_value: str | None = None
+    new_value: str | None = None
+
+
+class NoteHistory(SQLModel, table=True):
+    """0011: a contact's earlier notes: the text each change of ``contact.notes``
+    replaced, when and by whom (``relate show --history``)."""
+
+    __tablename__ = "note_history"
+    __table_args__ = (Index("ix_note_history_contact", "contact_id", "replaced_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", ondelete="CASCADE")
+    notes: str
+    replaced_at: datetime
+    replaced_by: str | None = None
 
 
 class Feedback(SQLModel, table=True):

@@ -23,5 +23,6 @@ REVISIONS: tuple[str, ...] = (
     "0008_losing_touch",
     "0009_once",
     "0010_concerns",
+    "0011_ledger",
 )
 HEAD = REVISIONS[-1]
