@@ -16,7 +16,7 @@ from typer.testing import Result
 
 from relate.dates import MonthDay, format_cadence
 from relate.render.output import write_csv, write_json
-from relate.services import contacts, exporting, importing
+from relate.services import contacts, exporting, important_dates, importing
 from relate.services.fields import ADDRESS_PARTS, Address
 from relate.storage.database import Database, open_database
 
@@ -127,6 +127,64 @@ def test_export_import_export_is_byte_identical(
         )
         assert summary.added == len(data)
         assert export(second, fmt) == exported
+
+
+once_dates = st.builds(
+    lambda label, month, day, year, lead, once: (
+        label,
+        MonthDay(month, min(day, 28), year if once or year % 3 else None),
+        lead,
+        once and label != "anniversary",
+    ),
+    st.sampled_from(["contract renewal", "Kick-off", "anniversary", "Renewal"]),
+    st.integers(1, 12),
+    st.integers(1, 31),
+    st.integers(1990, 2030),
+    st.integers(0, 366),
+    st.booleans(),
+)
+dated_people = st.lists(
+    st.tuples(names, st.one_of(st.none(), birthdays), st.lists(once_dates, max_size=3)),
+    max_size=5,
+)
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=dated_people)
+def test_dates_export_import_export_is_byte_identical(
+    data: list[tuple[str, MonthDay | None, list[tuple[str, MonthDay, int, bool]]]],
+    template_db: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # Yearly and one-time dates (#14) through relate's own JSON: contacts first, then
+    # dates, into an empty database; people may share a name (the ids tell them apart).
+    folder = tmp_path_factory.mktemp("roundtrip")
+    with fresh(template_db, folder, "a.db") as first, fresh(template_db, folder, "b.db") as second:
+        with first.transaction() as conn:
+            ids = [
+                contacts.insert_contact(conn, contacts.ContactInput(name=n, birthday=b), NOW)
+                for n, b, _dates in data
+            ]
+            for contact_id, (_name, _birthday, extra) in zip(ids, data, strict=True):
+                for label, when, lead, once in extra:
+                    important_dates.upsert_date(conn, contact_id, label, when, NOW, lead, once)
+
+        def dates(db: Database) -> str:
+            out = io.StringIO(newline="")
+            write_json(exporting.iter_dates(db), out)
+            return out.getvalue()
+
+        exported = dates(first)
+        for text in (export(first, "json"), exported):
+            importing.import_text(
+                second, text, where="x.json", fmt="json", policy="new", dry_run=False, now=NOW
+            )
+        assert dates(second) == exported
 
 
 def test_round_trip_with_default_policy_through_the_cli(
