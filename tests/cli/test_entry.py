@@ -127,6 +127,7 @@ def test_the_root_help_table_matches_the_commands() -> None:
     )
 
 
+@pytest.mark.slow  # relate in two real processes
 @pytest.mark.parametrize("columns", ["60", "80", "200"])
 def test_the_root_help_reads_as_if_built_from_every_command(columns: str) -> None:
     env = {**os.environ, "COLUMNS": columns}
