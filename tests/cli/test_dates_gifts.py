@@ -55,15 +55,24 @@ def test_a_one_time_date_without_a_year_is_the_next_such_day(relate: Relate) -> 
     assert exported["renewal"]["date"] == "2027-01-31" and exported["renewal"]["once"] is True
 
 
-def test_setting_a_label_again_without_once_makes_it_yearly(relate: Relate) -> None:
+def test_setting_a_label_again_keeps_it_one_time_until_yearly(relate: Relate) -> None:
     ok(relate("add", "Acme Ltd"))
     ok(relate("date", "acme", "renewal", "2026-11-30", "--once"))
-    assert ok(relate("date", "acme", "renewal", "2025-11-30")) == (
+    # Moved without saying: still one time (a year-less day is the next such day).
+    assert ok(relate("date", "acme", "renewal", "nov 29", "--lead", "10")) == (
+        "Updated #1 renewal 2026-11-29 (once) for Acme Ltd\n"
+    )
+    assert [i["text"] for i in _dates(relate)] == ["Renewal with Acme Ltd on Sun 29 Nov"]
+    assert ok(relate("date", "acme", "renewal", "2025-11-30", "--yearly")) == (
         "Updated #1 renewal 2025-11-30 for Acme Ltd\n"
     )
     assert [i["text"] for i in _dates(relate)] == [
         "1 year since renewal with Acme Ltd on Mon 30 Nov"
     ]
+    [exported] = as_json(relate("export", "dates", "-f", "json"))
+    assert (exported["once"], exported["lead_days"]) == (False, 10)
+    # And a yearly one stays yearly when moved.
+    ok(relate("date", "acme", "renewal", "12-01"))
     assert as_json(relate("export", "dates", "-f", "json"))[0]["once"] is False
 
 

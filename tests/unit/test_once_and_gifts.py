@@ -141,13 +141,22 @@ def test_one_time_dates_on_the_agenda(db: Database) -> None:
     ]
 
 
-def test_once_is_for_custom_dates_with_a_year(db: Database) -> None:
+def test_once_is_for_custom_dates_and_kept_when_not_said(db: Database) -> None:
     ref = add_contact(db, ContactInput(name="Ann"), moment(TODAY))
     for label in ("birthday", "Anniversary"):
         with pytest.raises(RelateError, match="comes every year"):
             important_dates.set_date(db, ref, label, MonthDay(3, 14), moment(TODAY), once=True)
-    with db.transaction() as conn, pytest.raises(RelateError, match="needs its year"):
-        important_dates.upsert_date(conn, ref.id, "x", MonthDay(3, 14), moment(TODAY), once=True)
+    with db.transaction() as conn:  # an import's record: the next such day, as relate date
+        saved = important_dates.upsert_date(
+            conn, ref.id, "x", MonthDay(3, 14), moment(TODAY), once=True
+        )
+    assert (saved.when, saved.once) == (MonthDay(3, 14, 2027), True)
+    kept = important_dates.set_date(db, ref, "x", MonthDay(4, 1), moment(TODAY))
+    assert (kept.when, kept.once, kept.created) == (MonthDay(4, 1, 2027), True, False)
+    yearly = important_dates.set_date(db, ref, "x", MonthDay(4, 1), moment(TODAY), once=False)
+    assert (yearly.when, yearly.once) == (MonthDay(4, 1), False)
+    new = important_dates.set_date(db, ref, "y", MonthDay(4, 1), moment(TODAY))
+    assert (new.once, new.created) == (False, True)
 
 
 def test_date_items_carry_the_gift_ideas_and_the_last_gift(db: Database) -> None:

@@ -239,13 +239,14 @@ def date_(
         ),
     ] = None,
     once: Annotated[
-        bool,
+        bool | None,
         typer.Option(
-            "--once",
-            help="It happens one time (a contract renewal), not every year; without a "
-            "year it is the next such day.",
+            "--once/--yearly",
+            help="It happens one time (a contract renewal; without a year, the next such "
+            "day), or every year. Default: a new date is yearly, a changed one stays as it was.",
+            show_default=False,
         ),
-    ] = False,
+    ] = None,
 ) -> None:
     """Record an important date, yearly or --once, shown in `today` within its lead time.
 

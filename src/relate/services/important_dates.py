@@ -24,7 +24,7 @@ CUSTOM = "custom"
 DEFAULT_LEAD_DAYS = 7  # a week to find a gift (also the column's default in the models)
 
 FIND_DATE = statement(
-    "SELECT id FROM important_date WHERE contact_id = :contact_id AND label = :label"
+    "SELECT id, once FROM important_date WHERE contact_id = :contact_id AND label = :label"
 )
 UPDATE_DATE = statement(
     """UPDATE important_date SET month = :month, day = :day, year = :year,
@@ -104,24 +104,27 @@ def upsert_date(
     when: MonthDay,
     now: datetime,
     lead_days: int | None = None,
-    once: bool = False,
+    once: bool | None = False,
 ) -> Saved:
     """Set a contact's date for ``label`` inside an open transaction (add, edit, import).
 
     ``lead_days`` None keeps an existing lead time (a new date gets ``DEFAULT_LEAD_DAYS``).
-    ``once``: the date happens one time (``when`` must have its year: ``once_day``);
-    setting a label again without it makes the date yearly.
+    ``once``: True, the date happens one time (without a year in ``when``, the next
+    such day: ``once_day``); False, every year; None keeps what the label's date was
+    (a new one is yearly).
     """
     if lead_days is not None and not 0 <= lead_days <= 366:
         raise RelateError(f"lead time {lead_days} is out of range", hint="use 0 to 366 days")
     kind, clean_label = kind_of(label)
-    if once and kind != CUSTOM:
+    row = conn.execute(FIND_DATE, {"contact_id": contact_id, "label": clean_label}).fetchone()
+    one_time = bool(row["once"]) if once is None and row is not None else bool(once)
+    if one_time and kind != CUSTOM:
         raise RelateError(
             f"a {kind} comes every year; --once is for a date that happens one time",
             hint='give it its own label, e.g. "contract renewal"',
         )
-    if once and when.year is None:
-        raise RelateError("a one-time date needs its year")
+    if one_time:
+        when = once_day(when, now.date())
     params = {
         "contact_id": contact_id,
         "kind": kind,
@@ -131,15 +134,14 @@ def upsert_date(
         "year": when.year,
         "lead_days": lead_days,
         "now": clock.to_storage(now),
-        "once": once,
+        "once": one_time,
     }
-    row = conn.execute(FIND_DATE, params).fetchone()
     if row is not None:
         conn.execute(UPDATE_DATE, {**params, "id": row["id"]})
-        return Saved(int(row["id"]), False, when, once)
+        return Saved(int(row["id"]), False, when, one_time)
     if lead_days is None:
         params["lead_days"] = DEFAULT_LEAD_DAYS
-    return Saved(conn.insert(INSERT_DATE, params), True, when, once)
+    return Saved(conn.insert(INSERT_DATE, params), True, when, one_time)
 
 
 def set_date(
@@ -149,11 +151,9 @@ def set_date(
     when: MonthDay,
     now: datetime,
     lead_days: int | None = None,
-    once: bool = False,
+    once: bool | None = None,
 ) -> Saved:
-    """Set a contact's date (``relate date``); a one-time date without a year is the
-    next such day (``once_day``, from ``now``'s day)."""
-    if once:
-        when = once_day(when, now.date())
+    """Set a contact's date (``relate date``): ``once`` as ``upsert_date`` takes it; a
+    one-time date without a year is the next such day from ``now``'s."""
     with db.transaction() as conn:
         return upsert_date(conn, ref.id, label, when, now, lead_days, once)

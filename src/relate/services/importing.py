@@ -109,7 +109,7 @@ class IncomingDate:
     label: str
     when: MonthDay
     lead_days: int | None
-    once: bool
+    once: bool | None  # None (not in the record): as the date already is, else yearly
 
 
 @dataclass
@@ -200,7 +200,7 @@ def date_from_fields(fields: Mapping[str, object], line: int, today: date) -> In
         label,
         _month_day(text, today),
         _whole(fields.get("lead_days"), "lead_days"),
-        _flag(fields["once"], "once") if fields.get("once") is not None else False,
+        _flag(fields["once"], "once") if fields.get("once") is not None else None,
     )
     return Incoming(line, ContactInput(name=contact), date_record=record)
 
