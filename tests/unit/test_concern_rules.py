@@ -5,7 +5,9 @@ time to resolve) and the services over a database, on both engines."""
 from __future__ import annotations
 
 import random
+import sqlite3
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +15,8 @@ from relate.errors import NotFoundError, RelateError
 from relate.services import agenda, concerns, timeline
 from relate.services.contacts import ContactInput, add_contact
 from relate.services.matching import resolve_contact
-from relate.storage.database import Database
+from relate.storage import migrate
+from relate.storage.database import Database, open_database
 
 NOW = datetime(2026, 11, 24, 9, 30)
 TODAY = NOW.date()
@@ -171,3 +174,33 @@ def test_the_median_time_to_resolve_counts_resolved_concerns_only(db: Database, 
     concerns.open_concern(db, ref, "still open", NOW - timedelta(days=20))
     assert concerns.median_time_to_resolve(db, TODAY - timedelta(days=30)) == 2.0
     assert concerns.median_time_to_resolve(db, TODAY + timedelta(days=1)) is None
+
+
+def test_concerns_from_before_0010_are_normal_with_no_due_day_nor_trail(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    path.touch(mode=0o600)
+    migrate.upgrade(path, "0009_once")
+    conn = sqlite3.connect(path)
+    conn.executescript(
+        """INSERT INTO contact (name, name_key, created_at, updated_at)
+        VALUES ('Ann Smith', 'ann smith', '2026-01-01 00:00:00.000000',
+            '2026-01-01 00:00:00.000000');
+        INSERT INTO concern (contact_id, text, opened_at)
+        VALUES (1, 'Invoice sent twice', '2026-11-01 10:00:00.000000');"""
+    )
+    conn.commit()
+    conn.close()
+    db = open_database(path)
+    try:
+        [old] = concerns.list_concerns(db, include_resolved=False)
+        assert (old["severity"], old["due"], old["cause"], old["escalations"]) == (
+            "normal",
+            None,
+            None,
+            [],
+        )
+        assert concerns.escalate_concern(db, 1, NOW, by="sam").severity_after == "high"
+    finally:
+        db.close()
