@@ -247,3 +247,16 @@ def test_export_concerns_carries_severity_due_cause_and_trail(relate: Relate, bo
         ",2026-11-24T09:30:00+00:00|sam|Dana \\| ops|second call\\; angry|normal|high"
     )
     assert lines[2].endswith(",low,2026-11-24T09:30:00+00:00,,,,,,")
+
+
+def test_org_show_ranks_its_open_concerns_by_severity(relate: Relate) -> None:
+    ok(relate("add", "Ann Smith", "--org", "Acme"))
+    ok(relate("add", "Bob Jones", "--org", "Acme"))
+    ok(relate("concern", "ann", "Old and normal"))
+    ok(relate("concern", "bob", "New and high", "--severity", "high"))
+    org = as_json(relate("org", "show", "acme", "-f", "json"))
+    assert [(k["id"], k["severity"]) for k in org["concerns"]] == [(2, "high"), (1, "normal")]
+    text = ok(relate("org", "show", "acme", "-f", "plain"))
+    assert (
+        "Open concerns: #2 [high] New and high (Bob Jones), #1 Old and normal (Ann Smith)\n" in text
+    )

@@ -124,7 +124,13 @@ def test_org_show_gives_people_owners_last_contact_engagements_concerns_notes(
             }
         ],
         "concerns": [
-            {"id": 1, "contact": "Bob Jones", "text": "Invoice sent twice", "opened": "2026-11-24"}
+            {
+                "id": 1,
+                "contact": "Bob Jones",
+                "text": "Invoice sent twice",
+                "opened": "2026-11-24",
+                "severity": "normal",
+            }
         ],
         "notes": "Fiscal year starts in April",
     }

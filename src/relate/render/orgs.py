@@ -94,7 +94,13 @@ def record(card: OrgCard) -> dict[str, object]:
             for e in card.engagements
         ],
         "concerns": [
-            {"id": k.id, "contact": k.contact, "text": k.text, "opened": k.opened.isoformat()}
+            {
+                "id": k.id,
+                "contact": k.contact,
+                "text": k.text,
+                "opened": k.opened.isoformat(),
+                "severity": k.severity,
+            }
             for k in card.concerns
         ],
         "notes": card.notes,
@@ -123,7 +129,15 @@ def _fields(card: OrgCard) -> list[tuple[str, object]]:
                 for e in card.engagements
             ],
         ),
-        ("Open concerns", [f"#{k.id} {k.text} ({k.contact})" for k in card.concerns]),
+        (
+            "Open concerns",
+            [
+                f"#{k.id} "
+                + ("" if k.severity == "normal" else f"[{k.severity}] ")
+                + f"{k.text} ({k.contact})"
+                for k in card.concerns
+            ],
+        ),
         ("Notes", card.notes),
     ]
 

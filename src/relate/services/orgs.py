@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from relate import clock
 from relate.errors import RelateError, UsageError
-from relate.services.agenda import Neglect, org_neglect
+from relate.services.agenda import Neglect, org_neglect, severity_name
 from relate.services.matching import ContactRef, fold
 from relate.storage.database import Database
 from relate.storage.sql import statement
@@ -59,10 +59,10 @@ ORG_ENGAGEMENTS = statement(
     ORDER BY e.started_on, e.id"""
 )
 ORG_CONCERNS = statement(
-    """SELECT k.id, k.text, k.opened_at, c.name AS contact
+    """SELECT k.id, k.text, k.opened_at, k.severity, c.name AS contact
     FROM concern k JOIN contact c ON c.id = k.contact_id
     WHERE c.org_id = :id AND k.resolved_at IS NULL
-    ORDER BY k.opened_at, k.id"""
+    ORDER BY k.severity DESC, k.opened_at, k.id"""
 )
 
 
@@ -105,6 +105,7 @@ class OpenConcern:
     contact: str
     text: str
     opened: date
+    severity: str = "normal"  # low | normal | high
 
 
 @dataclass(frozen=True)
@@ -228,7 +229,11 @@ def org_card(db: Database, ref: ContactRef, today: date) -> OrgCard:
     ]
     concerns = [
         OpenConcern(
-            int(k["id"]), str(k["contact"]), str(k["text"]), clock.local_day_of(str(k["opened_at"]))
+            int(k["id"]),
+            str(k["contact"]),
+            str(k["text"]),
+            clock.local_day_of(str(k["opened_at"])),
+            severity_name(int(k["severity"])),
         )
         for k in db.execute(ORG_CONCERNS, {"id": ref.id})
     ]
