@@ -191,6 +191,9 @@ def report(
 ) -> None:
     """Feedback (NPS, averages), satisfaction, contacts by stage and type, contact frequency.
 
+    Also the open concerns, and the median time the concerns resolved in the period
+    took (from opened to resolved, in days).
+
     \b
     Example:
       relate report --since 2026-01-01 --format json
