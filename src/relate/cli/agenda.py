@@ -49,6 +49,9 @@ def today(
     """The agenda: overdue and due items, dates coming up, people (and organisations) to
     get in touch with, and people without a cadence you are losing touch with.
 
+    Open engagements show under "Engagements due" from 7 days before their due date
+    (`relate engagement edit ID --due DATE`), and as late after it.
+
     \b
     Examples:
       relate today
