@@ -204,3 +204,27 @@ def test_concerns_from_before_0010_are_normal_with_no_due_day_nor_trail(
         assert concerns.escalate_concern(db, 1, NOW, by="sam").severity_after == "high"
     finally:
         db.close()
+
+
+def test_the_agenda_query_orders_as_the_rule_says(db: Database, ann: int) -> None:
+    """The SQL's ORDER BY (off ix_concern_open_rank) and ``concern_order`` agree on
+    random severities and ages, ties included."""
+    ref = resolve_contact(db, "ann")
+    rnd = random.Random(10)
+    opened = {}
+    for n in range(40):
+        at = NOW - timedelta(days=rnd.choice([0, 1, 2, 30]), hours=rnd.choice([0, 5]))
+        number = concerns.open_concern(db, ref, f"c{n}", at, severity=rnd.randint(0, 2))
+        opened[number] = at
+    section = agenda.build_agenda(db, TODAY, limit=None).sections[agenda.CONCERNS]
+    levels = {"low": 0, "normal": 1, "high": 2}
+    expected = sorted(
+        section,
+        key=lambda item: agenda.concern_order(
+            levels[item.concern.severity] if item.concern else 1,
+            opened[item.id].isoformat(),
+            item.id,
+        ),
+    )
+    assert [item.id for item in section] == [item.id for item in expected]
+    assert len(section) == 40
