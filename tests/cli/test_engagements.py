@@ -4,6 +4,8 @@ notes keeping their history."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from helpers import Relate, as_json, ok
@@ -300,3 +302,18 @@ def test_totals_per_currency() -> None:
 def test_amounts(text: str, cents: int, amount: str) -> None:
     assert parse_money(text) == cents
     assert amount_text(cents) == amount
+
+
+def test_the_first_word_completes_as_a_subcommand_or_a_contact(relate: Relate) -> None:
+    import typer.main
+
+    from relate.cli.main import app
+
+    ok(relate("add", "Ann Smith"))
+    ok(relate("add", "Edith Piaf"))
+    root: Any = typer.main.get_command(app)
+    with root.make_context("relate", ["engagement"], resilient_parsing=True) as ctx:
+        group = root.commands["engagement"]
+        with group.make_context("engagement", [], parent=ctx, resilient_parsing=True) as sub:
+            assert [c.value for c in group.shell_complete(sub, "An")] == ["Ann Smith"]
+            assert [c.value for c in group.shell_complete(sub, "ed")] == ["edit", "edith Piaf"]

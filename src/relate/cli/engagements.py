@@ -65,6 +65,11 @@ class EngagementGroup(RelateSubGroup):
         with command.make_context(ctx.info_name, rest, parent=ctx.parent) as sub_ctx:
             return command.invoke(sub_ctx)
 
+    def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
+        """The first word completes as show, edit, or the contact of a new engagement."""
+        contact = self.commands[START].params[0]
+        return [*super().shell_complete(ctx, incomplete), *contact.shell_complete(ctx, incomplete)]
+
     def format_help(self, ctx: Any, formatter: Any) -> None:
         """The help of starting one (usage, text, options), then show and edit."""
         start = self.commands[START]
