@@ -26,7 +26,7 @@ as names are.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from relate.errors import RelateError
 from relate.services.matching import fold
@@ -52,17 +52,19 @@ ADDRESS_LABELS = {
     "country": "country",
 }
 SHORT_FORM = ("street", "locality", "postal_code", "country")
-_LABELLED = re.compile(r"\s*([A-Za-z_-]+)\s*=")
-_FIELD_KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# Matched with re's own cache, not compiled at import: every command that lists or
+# shows a contact imports this module (start-up time, docs/performance.md).
+_LABELLED = r"\s*([A-Za-z_-]+)\s*="
+_FIELD_KEY = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 _ADDRESS_HINT = (
     "give four parts between commas: STREET, CITY, POSTCODE, COUNTRY (an empty one is "
     "fine), or name them: street=...; city=...; postcode=...; country=..."
 )
 
 
-@dataclass(frozen=True)
-class Address:
-    """A postal address: vCard's ADR parts (empty when not given) and its kind."""
+class Address(NamedTuple):
+    """A postal address: vCard's ADR parts (empty when not given) and its kind (a
+    NamedTuple: cheaper to define than a frozen dataclass, on every listing's path)."""
 
     kind: str | None = None  # home | work | billing; None when not said
     po_box: str = ""
@@ -74,7 +76,7 @@ class Address:
     country: str = ""
 
     def parts(self) -> tuple[str, ...]:
-        return tuple(getattr(self, part) for part in ADDRESS_PARTS)
+        return tuple(self[1:])
 
 
 def address_line(address: Address) -> str:
@@ -148,7 +150,7 @@ def parse_address(text: str, kind: str | None = None) -> Address:
     chosen = address_kind(kind)
     shown = " ".join(text.split())
     values: dict[str, str] = {}
-    if _LABELLED.match(text):
+    if re.match(_LABELLED, text):
         for piece in _named_parts(text):
             name, sep, value = piece.partition("=")
             label = name.strip().lower()
@@ -231,7 +233,7 @@ def field_key(text: str) -> str:
     """A custom field's key: lower case; spaces and ``_`` become ``-``; letters, digits
     and ``-`` only (it becomes a vCard property name and a CSV column)."""
     key = "-".join(text.strip().lower().replace("_", " ").split())
-    if not _FIELD_KEY.fullmatch(key):
+    if not re.fullmatch(_FIELD_KEY, key):
         raise RelateError(
             f"custom field name {text.strip()!r} is not letters, digits and -",
             hint="for example --set account-manager=Bob",
