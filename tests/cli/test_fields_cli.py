@@ -304,3 +304,24 @@ def test_adr_of_real_phones_is_imported_with_its_kind(relate: Relate) -> None:
     ]
     frank = _addresses(relate, "frank dawson")
     assert [(a["kind"], a["region"]) for a in frank] == [("work", "NC")]  # WORK,POSTAL,PARCEL
+
+
+def test_a_vcard_x_relate_field_that_is_no_field_name_is_skipped_with_a_warning(
+    relate: Relate, tmp_path: Path
+) -> None:
+    card = tmp_path / "odd.vcf"
+    card.write_text(
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Ann\r\nX-RELATE-FIELD-TIER:gold\r\n"
+        "X-RELATE-FIELD-A_B:x\r\nX-RELATE-FIELD--X:y\r\nX-RELATE-FIELD-Region:North\r\n"
+        "END:VCARD\r\n"
+    )
+    result = relate("import", str(card))
+    assert result.exit_code == 0
+    assert f"relate: warning: {card}:1: X-RELATE-FIELD--X is not a custom field name" in (
+        result.stderr
+    )
+    assert as_json(relate("show", "ann", "-f", "json"))["fields"] == {
+        "a-b": "x",  # as --set A_B=x would name it
+        "region": "North",
+        "tier": "gold",
+    }

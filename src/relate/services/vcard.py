@@ -37,7 +37,7 @@ from typing import IO, Any
 
 from relate.dates import MonthDay
 from relate.errors import RelateError
-from relate.services.fields import ADDRESS_KINDS, Address
+from relate.services.fields import ADDRESS_KINDS, Address, field_key
 
 BINARY_PROPERTIES = frozenset({"PHOTO", "LOGO", "SOUND", "KEY"})
 _FULL_DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?:T.*)?")
@@ -327,7 +327,7 @@ def card_from_properties(line: int, props: list[Property]) -> Card:
         elif name.startswith(FIELD_PROPERTY) and len(name) > len(FIELD_PROPERTY):
             text = _unescape(value, version).strip()
             if text:
-                custom[name[len(FIELD_PROPERTY) :].lower()] = text
+                custom[name[len(FIELD_PROPERTY) :]] = text
         elif name == "BDAY" or name in ANNIVERSARY_PROPERTIES:
             dates.setdefault(name, []).append((value, prop.param("X-APPLE-OMIT-YEAR")))
         elif name in ("FN", "EMAIL", "TEL", "TITLE", "ROLE", "NOTE"):
@@ -356,7 +356,11 @@ def card_from_properties(line: int, props: list[Property]) -> Card:
     card.tags = lists.get("CATEGORIES", [])
     card.notes = "\n".join(texts.get("NOTE", [])) or None
     card.addresses = addresses
-    card.fields = custom
+    for name, text in custom.items():
+        try:
+            card.fields[field_key(name)] = text
+        except RelateError:
+            card.warnings.append(f"{FIELD_PROPERTY}{name} is not a custom field name; skipped")
     card.birthday = _first_date(card, dates.get("BDAY", []), "birthday")
     card.anniversary = _first_date(
         card, [d for key in ANNIVERSARY_PROPERTIES for d in dates.get(key, [])], "anniversary"
