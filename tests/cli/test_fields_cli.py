@@ -7,6 +7,8 @@ import csv
 import io
 from pathlib import Path
 
+import pytest
+
 from helpers import FIXTURES, Relate, as_json, ok
 
 MAIN = "Main St 1, Springfield, 62701, USA"
@@ -325,3 +327,33 @@ def test_a_vcard_x_relate_field_that_is_no_field_name_is_skipped_with_a_warning(
         "region": "North",
         "tier": "gold",
     }
+
+
+def _adr(line: str) -> tuple[object, ...]:
+    """('home', po box, extended, street, city, region, postcode, country) of a plain ADR."""
+    head, _, value = line.partition(":")
+    kind = head.partition("TYPE=")[2] or None
+    return (kind, *value.split(";"))
+
+
+@pytest.mark.parametrize(
+    ("name", "layout"),
+    [
+        ("roundcube-gmail", "Google Contacts"),
+        ("roundcube-all", "Outlook"),
+        ("roundcube-tb_plain", "Thunderbird"),
+    ],
+)
+def test_addresses_of_other_programs_csv_as_roundcube_reads_them(
+    relate: Relate, name: str, layout: str
+) -> None:
+    imported = relate("import", str(FIXTURES / "csv" / f"{name}.csv"))
+    assert imported.exit_code == 0 and f"(read as {layout} CSV)" in imported.stderr
+    expected = (FIXTURES / "csv" / f"{name}.expected.vcf").read_text().splitlines()
+    (fn,) = [line[3:] for line in expected if line.startswith("FN:")]
+    wanted = [_adr(line) for line in expected if line.startswith("ADR")]
+    got = [tuple(a.values()) for a in _addresses(relate, fn)]
+    if name == "roundcube-gmail":  # Roundcube drops Google's "PO Box"; relate keeps it
+        assert got[0][1] == "home_pobox"
+        got[0] = (got[0][0], "", *got[0][2:])
+    assert got == wanted

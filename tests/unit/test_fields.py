@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from relate.errors import AmbiguousError, RelateError
 from relate.services import contacts, importing
 from relate.services.contacts import ContactFilter, ContactInput
+from relate.services.csv_layouts import detect
 from relate.services.fields import (
     ADDRESS_PARTS,
     Address,
@@ -206,16 +207,12 @@ def test_csv_record_and_import_read_each_other(db: Database) -> None:
     assert "fields" not in row
     assert row["field:region"] is None and row["field:tier"] == "gold"
     assert row["addresses"] == ["kind=home\nstreet=a\\;b\nlocality=x\\\\y"]
-    incoming = importing.incoming_from_fields(
-        {
-            "name": "Ann",
-            "addresses": "kind=home\nstreet=a\\\\\\;b\nlocality=x\\\\\\\\y",
-            "field:tier": "gold",
-            "field:region": "",
-        },
-        2,
-        NOW.date(),
-    )
+    # Read back as relate's CSV layout reads a row (the list cell as join_list wrote it).
+    header = ["name", "addresses", "field:tier", "field:region"]
+    layout = detect(header)
+    assert layout is not None and layout.name == "relate"
+    cells = ["Ann", "kind=home\nstreet=a\\\\\\;b\nlocality=x\\\\\\\\y", "gold", ""]
+    incoming = importing.incoming_from_fields(layout.convert(cells), 2, NOW.date())
     assert incoming.data.addresses == [Address("home", street="a;b", locality="x\\y")]
     assert incoming.data.fields == {"tier": "gold"}
 

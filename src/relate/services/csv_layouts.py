@@ -10,7 +10,7 @@ mapping is documented in docs/import-export.md.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -124,6 +124,109 @@ def _first(cells: Cells, places: tuple[int, ...]) -> str:
     return ""
 
 
+# An address spread over columns: its kind and, for each ADR part, the columns that
+# may hold it (a street's are its lines, joined; of the others the first filled counts).
+AddressColumns = list[tuple[str | None, dict[str, tuple[int, ...]]]]
+
+
+def _address_columns(
+    columns: _Columns, spec: Sequence[tuple[str | None, Mapping[str, Sequence[str]]]]
+) -> AddressColumns:
+    """The addresses of ``spec`` the header has at least one column of."""
+    found: AddressColumns = []
+    for kind, parts in spec:
+        places = {part: columns.find(*names) for part, names in parts.items()}
+        if any(places.values()):
+            found.append((kind, places))
+    return found
+
+
+def _addresses(cells: Cells, spread: AddressColumns) -> list[dict[str, object]]:
+    """A row's addresses as relate's JSON objects (those with every part blank left out)."""
+    found: list[dict[str, object]] = []
+    for kind, places in spread:
+        parts = {
+            part: "\n".join(_filled(cells, where)) if part == "street" else _first(cells, where)
+            for part, where in places.items()
+        }
+        if any(parts.values()):
+            found.append({"kind": kind, **parts})
+    return found
+
+
+def _outlook_address(kind: str | None, *prefixes: str) -> tuple[str | None, dict[str, list[str]]]:
+    """Outlook's columns of one address ("Business Street 2", "Home Postal Code", ...),
+    under each prefix it is written with (Roundcube's files say "Work City")."""
+
+    def named(*suffixes: str) -> list[str]:
+        return [f"{prefix} {suffix}" for prefix in prefixes for suffix in suffixes]
+
+    return kind, {
+        "po_box": named("PO Box"),
+        "street": named("Street", "Street 2", "Street 3"),
+        "locality": named("City"),
+        "region": named("State"),
+        "postal_code": named("Postal Code", "Zip"),
+        "country": named("Country/Region", "Country"),
+    }
+
+
+OUTLOOK_ADDRESSES = (
+    _outlook_address("home", "Home"),
+    _outlook_address("work", "Business", "Work"),
+    _outlook_address(None, "Other"),
+)
+THUNDERBIRD_ADDRESSES = tuple(
+    (
+        kind,
+        {
+            "street": [f"{prefix} Address", f"{prefix} Address 2"],
+            "locality": [f"{prefix} City"],
+            "region": [f"{prefix} State"],
+            "postal_code": [f"{prefix} ZipCode"],
+            "country": [f"{prefix} Country"],
+        },
+    )
+    for kind, prefix in (("home", "Home"), ("work", "Work"))
+)
+GOOGLE_ADDRESS_PARTS = {
+    "po_box": "PO Box",
+    "extended": "Extended Address",
+    "street": "Street",
+    "locality": "City",
+    "region": "Region",
+    "postal_code": "Postal Code",
+    "country": "Country",
+}
+
+
+def _google_addresses(
+    header: Sequence[str], columns: _Columns
+) -> Callable[[Cells], list[dict[str, object]]]:
+    """Google's "Address N - Street", "- City", ... with the kind from "- Type" (classic)
+    or "- Label" (current): Home and Work are home and work, any other label none."""
+    numbers = [column.split(" ")[1] for column in _numbered(header, r"Address \d+ - Street")]
+    spread = [
+        (
+            columns.find(f"Address {n} - Type", f"Address {n} - Label"),
+            {
+                part: columns.find(f"Address {n} - {name}")
+                for part, name in GOOGLE_ADDRESS_PARTS.items()
+            },
+        )
+        for n in numbers
+    ]
+
+    def read(cells: Cells) -> list[dict[str, object]]:
+        found: list[dict[str, object]] = []
+        for label, places in spread:
+            kind = _first(cells, label).removeprefix("* ").lower()
+            found += _addresses(cells, [(kind if kind in ("home", "work") else None, places)])
+        return found
+
+    return read
+
+
 def slash_date_parts(text: str) -> tuple[int, int] | None:
     """The first two numbers of a ``N/N/YYYY`` date (either order), else None."""
     m = _SLASH_DATE.fullmatch(text.strip())
@@ -152,9 +255,7 @@ def _relate(header: Sequence[str]) -> Layout:
     # Custom fields are a ``field:KEY`` column each; ``fields`` is JSON's, not a column.
     known = (set(CONTACT_FIELDS) - {"fields"}) | set(RELATE_ALIASES)
     unknown = tuple(
-        column
-        for column in header
-        if column not in known and not column.startswith(FIELD_COLUMN)
+        column for column in header if column not in known and not column.startswith(FIELD_COLUMN)
     )
     names = list(header)
 
@@ -175,6 +276,10 @@ def _relate(header: Sequence[str]) -> Layout:
                 existing = fields.setdefault(column, [])
                 if isinstance(existing, list):
                     existing.extend(split_list(value))
+            elif column.startswith(FIELD_COLUMN):  # a custom field; an empty cell: none
+                custom = fields.setdefault("fields", {})
+                if value and isinstance(custom, dict):
+                    custom[column[len(FIELD_COLUMN) :]] = value
             else:
                 fields[column] = value
         return fields
@@ -212,13 +317,14 @@ def _google(header: Sequence[str]) -> Layout:
     role = columns.find("Organization 1 - Title", "Organization Title")
     birthday = columns.find("Birthday")
     notes = columns.find("Notes")
+    addresses = _google_addresses(header, columns) if "Address 1 - Street" in columns else None
 
     def convert(cells: Cells) -> Fields:
         name = _first(cells, full_name)
         if not name:
             words = [_first(cells, places) for places in parts]
             name = " ".join([word for word in words if word])
-        return {
+        found: Fields = {
             "name": name,
             "aliases": _split_google(cells, nickname),
             "emails": _split_google(cells, emails),
@@ -233,6 +339,9 @@ def _google(header: Sequence[str]) -> Layout:
                 if group not in _GOOGLE_SYSTEM_GROUPS
             ],
         }
+        if addresses is not None:  # a file without them pays nothing
+            found["addresses"] = addresses(cells)
+        return found
 
     return Layout("Google Contacts", convert, fit=columns.fit)
 
@@ -278,6 +387,7 @@ def _outlook(header: Sequence[str], order: str) -> Layout:
     org, role = columns.find("Company"), columns.find("Job Title")
     birthday, anniversary = columns.find("Birthday"), columns.find("Anniversary")
     notes, categories = columns.find("Notes"), columns.find("Categories")
+    addresses = _address_columns(columns, OUTLOOK_ADDRESSES)
 
     def dates(cells: Cells) -> list[tuple[str, str]]:
         day = outlook_birthday(_first(cells, anniversary), order)
@@ -293,6 +403,7 @@ def _outlook(header: Sequence[str], order: str) -> Layout:
             "role": _first(cells, role),
             "birthday": outlook_birthday(_first(cells, birthday), order),
             "notes": _first(cells, notes),
+            "addresses": _addresses(cells, addresses) if addresses else [],
             "tags": [
                 tag.strip()
                 for tag in _first(cells, categories).split(";")
@@ -362,6 +473,7 @@ def _thunderbird(header: Sequence[str]) -> Layout:
     emails = columns.find("Primary Email", "Secondary Email")
     born = [columns.find(f"Birth {part}") for part in ("Year", "Month", "Day")]
     notes = columns.find("Notes")
+    addresses = _address_columns(columns, THUNDERBIRD_ADDRESSES)
 
     def birthday(cells: Cells) -> str:
         year, month, day = (_first(cells, places) for places in born)
@@ -381,6 +493,7 @@ def _thunderbird(header: Sequence[str]) -> Layout:
             "role": _first(cells, role),
             "birthday": birthday(cells),
             "notes": _first(cells, notes),
+            "addresses": _addresses(cells, addresses) if addresses else [],
         }
 
     return Layout("Thunderbird", convert, fit=columns.fit)

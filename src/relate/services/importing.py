@@ -34,7 +34,7 @@ from relate import clock, dates
 from relate.dates import MonthDay
 from relate.errors import RelateError, UsageError
 from relate.services import contacts, matching
-from relate.services.contacts import FIELD_COLUMN, ContactInput, email_key, phone_key
+from relate.services.contacts import ContactInput, email_key, phone_key
 from relate.services.csv_layouts import LINKEDIN_NOTE
 from relate.services.fields import Address
 from relate.services.important_dates import ANNIVERSARY, FIND_DATE, kind_of, upsert_date
@@ -258,8 +258,10 @@ def incoming_from_fields(fields: Mapping[str, object], line: int, today: date) -
         data.priority = contacts.parse_priority(priority)
     if get("birthday") is not None and (birthday := _given(fields, "birthday")):
         data.birthday = _month_day(birthday, today)
-    data.addresses = _addresses(fields.get("addresses"))
-    data.fields = _custom_fields(fields)
+    if get("addresses"):  # absent, or empty, in most files: no call
+        data.addresses = _addresses(fields["addresses"])
+    if get("fields") is not None:
+        data.fields = _custom_fields(fields["fields"])
     archived = _flag(fields["archived"]) if "archived" in fields else None
     return Incoming(line, data, archived)
 
@@ -277,24 +279,15 @@ def _addresses(value: object) -> list[Address]:
     return [address_from_object(item) for item in items if item != ""]
 
 
-def _custom_fields(fields: Mapping[str, object]) -> dict[str, str]:
-    """Custom fields: JSON's object ``fields``, or CSV's ``field:KEY`` columns (an empty
-    cell is no field)."""
+def _custom_fields(custom: object) -> dict[str, str]:
+    """Custom fields: JSON's object ``fields``, or CSV's ``field:KEY`` columns as the
+    relate layout gathers them (services/csv_layouts.py)."""
     from relate.services.fields import field_key, field_value
 
-    given: list[tuple[str, object]] = []
-    custom = fields.get("fields")
-    if isinstance(custom, dict):
-        given += list(custom.items())
-    elif custom is not None:
+    if not isinstance(custom, dict):
         raise RelateError("fields must be an object of texts")
-    given += [
-        (column[len(FIELD_COLUMN) :], value)
-        for column, value in fields.items()
-        if column.startswith(FIELD_COLUMN) and value not in (None, "")
-    ]
     found: dict[str, str] = {}
-    for name, value in given:
+    for name, value in custom.items():
         if not isinstance(value, str):
             raise RelateError(f"custom field {name!r} must be text")
         key = field_key(name)
