@@ -106,7 +106,7 @@ def test_every_way_of_importing_is_seen(source: str, layer: str) -> None:
 TYPED_RESULTS = (
     ("agenda", "build_agenda"),  # today
     ("timeline", "card"),  # show
-    ("practice", "report"),  # report
+    ("report", "report"),  # report
     ("check", "check_file"),  # check
     ("undo", "history"),  # undo --list
     ("undo", "undo_last"),  # undo

@@ -145,6 +145,75 @@ def test_report_format_help_says_what_it_accepts(relate: Relate, ann: None) -> N
         ok(relate("report", "--format", fmt))
 
 
+def test_report_json_keeps_its_keys_and_adds_the_charts_figures(relate: Relate, ann: None) -> None:
+    ok(relate("edit", "ann", "--every", "weekly"))
+    ok(relate("log", "ann", "Call", "--kind", "call", "--when", "2026-11-02"))
+    ok(relate("log", "ann", "Internal", "--kind", "note", "--when", "2026-11-03"))
+    ok(relate("feedback", "ann", "10"))
+    ok(relate("engagement", "ann", "Audit", "--value", "1200", "--currency", "eur"))
+    report = as_json(relate("report", "--since", "2026-10-01", "-f", "json"))
+    assert list(report)[:8] == [
+        "since",
+        "feedback",
+        "engagements_closed",
+        "average_satisfaction",
+        "contacts",
+        "monthly",
+        "concerns",
+        "until",
+    ]
+    assert report["until"] == "2026-11-24"
+    assert report["monthly"] == [{"month": "2026-11", "interactions": 1, "people": 1}]
+    weeks = {w["week"]: w["interactions"] for w in report["weekly"]}
+    assert (weeks["2026-09-28"], weeks["2026-11-02"], weeks["2026-11-23"]) == (0, 1, 0)
+    assert report["quarterly"] == [
+        {"quarter": "2026-Q4", "responses": 1, "average": 10.0, "nps": 100.0}
+    ]
+    assert report["by_stage"][0] == {"stage": "(none)", "contacts": 1}
+    assert {"type": "long-term", "contacts": 1} in report["by_type"]
+    [late] = report["neglected"]
+    assert (late["name"], late["last_contact"], late["days_since"], late["lateness"]) == (
+        "Ann Smith",
+        "2026-11-02",
+        22,
+        3.14,
+    )
+    assert report["engagements"] == {
+        "opened": 1,
+        "closed": 0,
+        "currencies": [
+            {
+                "currency": "EUR",
+                "opened": 1,
+                "opened_value_cents": 120000,
+                "opened_value": 1200.0,
+                "closed": 0,
+                "closed_value_cents": 0,
+                "closed_value": 0.0,
+            }
+        ],
+    }
+    before = as_json(
+        relate("report", "--since", "2026-01-01", "--until", "2026-03-31", "-f", "json")
+    )
+    assert before["monthly"] == [] and before["neglected"] == report["neglected"]
+    assert [q["quarter"] for q in before["quarterly"]] == ["2026-Q1"]
+
+
+def test_report_refuses_a_period_that_ends_before_it_starts(relate: Relate, ann: None) -> None:
+    refused = relate("report", "--since", "2026-11-01", "--until", "2026-10-01")
+    assert refused.exit_code == 2
+    assert "--until 2026-10-01 is before --since 2026-11-01" in refused.stderr
+
+
+def test_report_piped_is_plain_and_stable(relate: Relate, ann: None) -> None:
+    ok(relate("log", "ann", "Call", "--when", "2026-11-02"))
+    out = ok(relate("report", "--since", "2026-11-01", "-f", "plain"))
+    assert "█" not in out and "▁" not in out
+    assert "week\tinteractions\n2026-10-26\t0\n2026-11-02\t1\n" in out
+    assert out == ok(relate("report", "--since", "2026-11-01"))
+
+
 # --- #10.16: ids of concerns and engagements are parsed as such -------------------------
 
 

@@ -52,6 +52,8 @@ def test_hot_commands_skip_the_heavy_imports(
 def test_piped_output_does_not_load_rich(db_path: Path) -> None:
     assert "rich" not in top_level_packages(["list"], db_path)
     assert "rich" not in top_level_packages(["today"], db_path)
+    assert "rich" not in top_level_packages(["report"], db_path)
+    assert "rich" not in top_level_packages(["report", "--format", "json"], db_path)
 
 
 def test_a_sqlite_run_never_imports_psycopg(db_path: Path) -> None:

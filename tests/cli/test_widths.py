@@ -121,8 +121,8 @@ def test_concerns_and_gifts_keep_their_text(relate: Relate, month: None, width: 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_report_keeps_its_months(relate: Relate, month: None, width: int) -> None:
     out = _table(relate, width, "report")
-    assert "2026-11" in out
-    assert "Contact frequency" in out
+    assert "2026-11-23" in out  # the last week of the sparkline
+    assert "Interactions per week" in out
 
 
 @pytest.mark.parametrize("width", WIDTHS)

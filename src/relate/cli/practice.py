@@ -13,11 +13,13 @@ from relate.cli import state
 from relate.cli.app import app
 from relate.cli.options import REPORT_FORMATS, ContactArg, FormatOption, ReportFormatOption
 from relate.cli.parsing import past_moment
+from relate.errors import UsageError
 from relate.render import concerns as render_concerns
 from relate.render import output
 from relate.render import practice as render_practice
 from relate.render import report as render_report
 from relate.services import concerns, practice
+from relate.services import report as report_service
 from relate.services.agenda import SEVERITIES
 from relate.services.matching import resolve_contact
 
@@ -187,17 +189,32 @@ def report(
     since: Annotated[
         str | None, typer.Option("--since", help="Start of the period (default a year ago).")
     ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Last day of the period (default today).")
+    ] = None,
     fmt: ReportFormatOption = None,
 ) -> None:
     """Feedback (NPS, averages), satisfaction, contacts by stage and type, contact frequency.
 
-    Also the open concerns, and the median time the concerns resolved in the period
-    took (from opened to resolved, in days).
+    On one screen with small charts: interactions per week (notes are not contact),
+    NPS and average score per quarter, contacts by stage and by type, the ten most
+    neglected contacts relative to their cadence (as of today), the open concerns and
+    the median time the concerns resolved in the period took (opened to resolved, in
+    days), and the engagements started and closed with their value per currency.
+    Weeks (Monday to Sunday) and months are local.
 
     \b
-    Example:
-      relate report --since 2026-01-01 --format json
+    Examples:
+      relate report
+      relate report --since 2026-01-01 --until 2026-06-30 --format json
     """
     chosen = output.resolve_format(fmt, REPORT_FORMATS)
-    start = dates.parse_date(since, state.today()) if since else state.today() - timedelta(365)
-    render_report.write(practice.report(state.database(), start), chosen)
+    today = state.today()
+    start = dates.parse_date(since, today) if since else today - timedelta(365)
+    end = dates.parse_date(until, today) if until else today
+    if end < start:
+        raise UsageError(
+            f"--until {end.isoformat()} is before --since {start.isoformat()}",
+            hint="give a period that ends after it starts",
+        )
+    render_report.write(report_service.report(state.database(), start, end, today), chosen)

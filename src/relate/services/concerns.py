@@ -62,10 +62,10 @@ TRAILS = statement(_TRAILS + " ORDER BY e.concern_id, e.id")
 # One contact's (`show`): their concerns, then one index range of steps each.
 CONTACT_TRAILS = statement(_TRAILS + " AND k.contact_id = :contact_id ORDER BY e.concern_id, e.id")
 OPEN_COUNT = statement("SELECT count(*) FROM concern WHERE resolved_at IS NULL")
-# How long resolved concerns took, for the median time to resolve.
+# How long the concerns resolved in a period took, for the median time to resolve.
 RESOLVED_SINCE = statement(
     """SELECT opened_at, resolved_at FROM concern
-    WHERE resolved_at IS NOT NULL AND resolved_at >= :since"""
+    WHERE resolved_at IS NOT NULL AND resolved_at >= :since AND resolved_at < :until"""
 )
 
 
@@ -283,8 +283,12 @@ class Figures:
     median_days_to_resolve: float | None
 
 
-def figures(db: Database, since: date) -> Figures:
-    rows = db.execute(RESOLVED_SINCE, {"since": clock.day_bounds(since)[0]}).fetchall()
+def figures(db: Database, since: date, until: date | None = None) -> Figures:
+    """Open concerns now; those resolved from the local day ``since`` to ``until``
+    (included; no end without it) and the median days they took."""
+    end = clock.day_bounds(until)[1] if until else "9999-12-31"
+    params: dict[str, object] = {"since": clock.day_bounds(since)[0], "until": end}
+    rows = db.execute(RESOLVED_SINCE, params).fetchall()
     spans = [
         (clock.from_storage(str(row["opened_at"])), clock.from_storage(str(row["resolved_at"])))
         for row in rows
