@@ -23,7 +23,15 @@ from relate.services.contacts import ContactFilter
 from relate.storage.database import Database, private_temp, remove_temp
 
 TABLE_FORMATS = ("csv", "json", "jsonl")
-EXPORT_KINDS = ("contacts", "interactions", "reminders", "dates", "concerns", "calendar")
+EXPORT_KINDS = (
+    "contacts",
+    "interactions",
+    "reminders",
+    "dates",
+    "concerns",
+    "calendar",
+    "all",
+)
 
 
 @contextlib.contextmanager
@@ -50,6 +58,8 @@ def _destination(path: Path | None) -> Iterator[IO[str]]:
 def _formats_for(kind: str) -> tuple[str, ...]:
     if kind == "calendar":
         return ("ics",)
+    if kind == "all":
+        return ("json",)
     if kind == "contacts":
         return (*TABLE_FORMATS, "vcard")
     return TABLE_FORMATS
@@ -60,7 +70,8 @@ def export(
     what: Annotated[
         str,
         typer.Argument(
-            help="What to export: contacts, interactions, reminders, dates, concerns or calendar.",
+            help="What to export: contacts, interactions, reminders, dates, concerns, calendar,"
+            " or all (the whole database as one JSON document).",
             show_default=False,
         ),
     ],
@@ -69,7 +80,7 @@ def export(
         typer.Option(
             "--format",
             "-f",
-            help="csv (default), json, jsonl; vcard for contacts; ics for calendar.",
+            help="csv (default), json, jsonl; vcard for contacts; ics for calendar; json for all.",
             show_default=False,
         ),
     ] = None,
@@ -111,11 +122,15 @@ def export(
     each in CSV, an object `fields` in JSON and X-RELATE-FIELD-KEY in vCard;
     addresses are vCard ADR (docs/import-export.md).
 
+    `export all --format json` writes every record of every table, ids kept, as one
+    document that `relate import` reads back into an empty database.
+
     \b
     Examples:
       relate export contacts --format csv > contacts.csv
       relate export contacts --format json --no-cadence --sort last-contact --limit 50
       relate export contacts --format vcard --where tier=gold > gold.vcf
+      relate export all --format json -o everything.json
     """
     kind = what.strip().lower()
     if kind not in EXPORT_KINDS:
@@ -182,6 +197,11 @@ def _write(
 
         write_calendar(db, out, state.now())
         return
+    if kind == "all":
+        from relate.services import everything
+
+        output.write_document(everything.header(), everything.tables(db), out)
+        return
     if fmt == "vcard":
         from relate.services.vcard import write_vcards
 
@@ -239,9 +259,13 @@ def import_(
 
     One transaction: a record that cannot be read aborts with FILE:LINE and nothing is
     written; a record with nothing to keep (no name, e-mail, phone or company) is
-    skipped with a warning.
+    skipped with a warning. A whole database (`relate export all --format json`) is
+    imported, ids and all, only into an empty database.
 
-    Example: relate import contacts.vcf --dry-run
+    \b
+    Examples:
+      relate import contacts.vcf --dry-run
+      relate --db new.db import everything.json
     """
     from relate.render import imports as render_import
     from relate.services import importing
@@ -261,7 +285,10 @@ def import_(
             progress=progress,
             user=state.user(),
         )
-    render_import.write(summary)
+    if isinstance(summary, importing.Summary):
+        render_import.write(summary)
+    else:
+        render_import.write_loaded(summary)
 
 
 PROGRESS_BYTES = 1_000_000  # about 3,000 cards or 5,000 CSV rows: worth a bar

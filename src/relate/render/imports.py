@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from relate import terminal
 from relate.render import output
+from relate.services.everything import Loaded
 from relate.services.importing import Summary
 
 
@@ -32,3 +33,18 @@ def write(summary: Summary) -> None:
             duplicate = f" (duplicate of {action.duplicate_of})" if action.duplicate_of else ""
             output.say(f"line {action.line}: {action.action} {action.name}{duplicate}")
     terminal.current().write(summary_line(summary) + "\n", stderr=True)
+
+
+def loaded_line(loaded: Loaded) -> str:
+    """'Imported FILE (a whole database): 3 contact, 1 organisation rows...' or the dry
+    run's 'would be ...'; the tables with no rows are left out."""
+    total = sum(loaded.rows.values())
+    parts = ", ".join(f"{table} {count}" for table, count in loaded.rows.items() if count)
+    counts = f"{total} rows" + (f" ({parts})" if parts else "")
+    if loaded.dry_run:
+        return f"Dry run of {loaded.where}, a whole database, nothing written: would add {counts}"
+    return f"Imported {loaded.where}, a whole database: added {counts}"
+
+
+def write_loaded(loaded: Loaded) -> None:
+    terminal.current().write(loaded_line(loaded) + "\n", stderr=True)

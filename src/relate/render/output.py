@@ -81,6 +81,35 @@ def write_json(records: Iterable[Mapping[str, Any]], stream: IO[str] | None = No
     out.write("\n]\n" if not first else "]\n")
 
 
+def write_document(
+    head: Mapping[str, Any],
+    tables: Iterable[tuple[str, Iterable[Mapping[str, Any]]]],
+    stream: IO[str] | None = None,
+) -> None:
+    """A JSON object: ``head``'s keys, then ``"tables"``, an object of each table's rows
+    as an array, a row a line; written row by row so a large database never sits in
+    memory (``export all``, docs/import-export.md)."""
+    import json
+
+    out = stream or sys.stdout
+    out.write("{\n")
+    for key, value in head.items():
+        out.write(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n")
+    out.write('  "tables": {')
+    first_table = True
+    for name, rows in tables:
+        out.write("\n    " if first_table else ",\n    ")
+        out.write(json.dumps(name) + ": [")
+        first_table = False
+        first = True
+        for row in rows:
+            out.write("\n      " if first else ",\n      ")
+            out.write(json.dumps(row, ensure_ascii=False))
+            first = False
+        out.write("]" if first else "\n    ]")
+    out.write("}\n}\n" if first_table else "\n  }\n}\n")
+
+
 def write_jsonl(records: Iterable[Mapping[str, Any]], stream: IO[str] | None = None) -> None:
     import json
 

@@ -33,7 +33,7 @@ from typing import IO, TYPE_CHECKING, Any
 from relate import clock, dates
 from relate.dates import MonthDay
 from relate.errors import RelateError, UsageError
-from relate.services import contacts, matching
+from relate.services import contacts, everything, matching
 from relate.services.contacts import ContactInput, email_key, phone_key
 from relate.services.csv_layouts import LINKEDIN_NOTE
 from relate.services.fields import Address
@@ -1006,9 +1006,10 @@ def import_file(
     where: str | None = None,
     raw: bytes | None = None,
     **options: Any,
-) -> Summary:
+) -> Summary | everything.Loaded:
     """Read ``path`` (or ``raw`` bytes, e.g. stdin) and import it; the other keyword
-    arguments are ``import_stream``'s."""
+    arguments are ``import_stream``'s. A whole database (``export all``) goes to
+    ``everything.load``, which takes only ``dry_run`` of them."""
     label = where or str(path)
     with contextlib.ExitStack() as stack:
         stream: IO[bytes]
@@ -1021,8 +1022,16 @@ def import_file(
                 raise RelateError(f"{label}: no such file") from None
             except IsADirectoryError:
                 raise RelateError(f"{label} is a folder, not a file") from None
-        chosen = fmt.strip().lower() if fmt else guess_format(path, stream.read(64))
+        head = stream.read(64)
+        chosen = fmt.strip().lower() if fmt else guess_format(path, head)
         stream.seek(0)
+        if chosen == "json" and everything.is_document(head):
+            return everything.load(
+                db,
+                decode(stream.read()),
+                where=label,
+                dry_run=bool(options.get("dry_run")),
+            )
         if chosen not in FORMATS and chosen != "ics":
             raise UsageError(
                 f"unknown import format {fmt!r}", hint="use one of " + ", ".join(FORMATS)

@@ -1,0 +1,315 @@
+"""Everything: the whole database as one JSON document (``export all``) and back.
+
+The document holds every row of every table that holds the user's data (the tables
+``storage/tables.py`` lists as journaled, derived from the models: a new table or
+column is in the document without a change here), in the models' order, each row an
+object whose keys are the table's columns in the models' order, rows in primary-key
+order. Values are as stored, the same on both engines: text, whole numbers or null
+(timestamps UTC ``YYYY-MM-DD HH:MM:SS.ffffff``, days ``YYYY-MM-DD``, flags 0/1).
+Ids are kept, so every reference (``contact_id``, ``org_id``, ``referred_by_id``...)
+survives the trip. docs/import-export.md describes the layout.
+
+Exporting streams one table at a time from one snapshot, a row at a time. Importing
+reads the document's rows one by one (the file's text is in memory, its rows are not
+all parsed at once) into an empty database, in one transaction and one undo step;
+into a database that holds anything it refuses, writing nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from relate.errors import RelateError
+from relate.storage.database import Database
+from relate.storage.schema import HEAD, REVISIONS
+from relate.storage.sql import statement
+from relate.storage.tables import COLUMNS, JOURNALED_TABLES, KEYS
+from relate.storage.whole import ANY_ROW, SELECT_ALL
+
+KIND = "all"
+# Every table of the user's data, in the models' order: a table comes after the tables
+# it references, so the document's rows can be inserted as they are read.
+TABLES: tuple[str, ...] = JOURNALED_TABLES
+BATCH = 1000  # rows inserted at once
+
+
+SET_REFERRER = statement("UPDATE contact SET referred_by_id = :ref WHERE id = :id")
+
+
+@dataclass(frozen=True)
+class Header:
+    """The document's first keys: what it is and the schema its rows have."""
+
+    relate: str = KIND
+    schema: str = HEAD
+
+
+def header() -> dict[str, str]:
+    head = Header()
+    return {"relate": head.relate, "schema": head.schema}
+
+
+def _rows(db: Database, table: str) -> Iterator[dict[str, object]]:
+    columns = COLUMNS[table]
+    for row in db.execute(SELECT_ALL[table]):
+        yield dict(zip(columns, tuple(row), strict=True))
+
+
+def tables(db: Database) -> Iterator[tuple[str, Iterator[dict[str, object]]]]:
+    """(table, its rows) for every table, all read in one snapshot; each table's rows
+    must be consumed before the next table is asked for."""
+    db.hold_snapshot()
+    for table in TABLES:
+        yield table, _rows(db, table)
+
+
+# --- importing -------------------------------------------------------------------------
+
+_DOCUMENT = re.compile(rb'\A(?:\xef\xbb\xbf)?\s*\{\s*"relate"\s*:\s*"all"')
+
+
+def is_document(head: bytes) -> bool:
+    """Whether a file starting with ``head`` is an ``export all`` document."""
+    return _DOCUMENT.match(head) is not None
+
+
+@dataclass
+class Loaded:
+    """What an import of a whole-database document did (or would do, ``dry_run``)."""
+
+    where: str
+    dry_run: bool
+    schema: str | None = None
+    rows: dict[str, int] = field(default_factory=dict)  # rows per table, in schema order
+
+
+class _Rollback(Exception):
+    """Raised at the end of a dry run so the transaction is rolled back."""
+
+
+class _Reader:
+    """The document's JSON read piece by piece: its objects member by member and its
+    arrays item by item, so a million rows are never parsed at once."""
+
+    def __init__(self, text: str, where: str) -> None:
+        self.text = text
+        self.where = where
+        self.pos = 0
+        self.decoder = json.JSONDecoder()
+
+    def error(self, reason: str, pos: int | None = None) -> RelateError:
+        at = self.pos if pos is None else pos
+        line = self.text.count("\n", 0, at) + 1
+        return RelateError(f"{self.where}:{line}: {reason}")
+
+    def _skip(self) -> str:
+        text, pos = self.text, self.pos
+        while pos < len(text) and text[pos] in " \t\r\n":
+            pos += 1
+        self.pos = pos
+        return text[pos] if pos < len(text) else ""
+
+    def _expect(self, char: str) -> None:
+        if self._skip() != char:
+            raise self.error(f"not valid JSON: expected {char!r}")
+        self.pos += 1
+
+    def value(self) -> Any:
+        self._skip()
+        try:
+            value, self.pos = self.decoder.raw_decode(self.text, self.pos)
+        except json.JSONDecodeError as exc:
+            raise self.error(f"not valid JSON: {exc.msg}", exc.pos) from None
+        except RecursionError:
+            raise self.error("nested too deeply") from None
+        return value
+
+    def members(self) -> Iterator[str]:
+        """The keys of an object; the caller reads each one's value before the next."""
+        self._expect("{")
+        if self._skip() == "}":
+            self.pos += 1
+            return
+        while True:
+            start = self.pos
+            key = self.value()
+            if not isinstance(key, str):
+                raise self.error("not valid JSON: expected a key", start)
+            self._expect(":")
+            yield key
+            following = self._skip()
+            self.pos += 1
+            if following == "}":
+                return
+            if following != ",":
+                raise self.error("not valid JSON: expected ',' or '}'", self.pos - 1)
+
+    def items(self) -> Iterator[int]:
+        """The start of each item of an array; the caller reads it before the next."""
+        self._expect("[")
+        if self._skip() == "]":
+            self.pos += 1
+            return
+        while True:
+            self._skip()
+            yield self.pos
+            following = self._skip()
+            self.pos += 1
+            if following == "]":
+                return
+            if following != ",":
+                raise self.error("not valid JSON: expected ',' or ']'", self.pos - 1)
+
+    def end(self) -> None:
+        if self._skip():
+            raise self.error("not valid JSON: more after the document")
+
+
+def _cell(value: object) -> bool:
+    """Whether ``value`` is one relate stores: text, a whole number or null."""
+    if value is None or (type(value) is int):
+        return True
+    if type(value) is str:
+        return value.isascii() or _encodable(value)
+    return False
+
+
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: valid JSON, not storable text
+        return False
+    return True
+
+
+class _Table:
+    """The rows of one table on their way into the database, in batches of rows with
+    the same columns."""
+
+    def __init__(self, db: Database, table: str) -> None:
+        self.db = db
+        self.table = table
+        self.columns: tuple[str, ...] = ()
+        self.batch: list[tuple[object, ...]] = []
+        self.count = 0
+        # A contact may name as its referrer one with a higher id: inserted without
+        # it, the reference is set once every contact is in.
+        self.referrers: list[tuple[int, int]] = []
+
+    def add(self, row: dict[str, Any]) -> None:
+        columns = tuple(row)
+        if columns != self.columns:
+            self.flush()
+            self.columns = columns
+        if self.table == "contact" and row.get("referred_by_id") is not None:
+            self.referrers.append((row["id"], row["referred_by_id"]))
+            row = {**row, "referred_by_id": None}
+        self.batch.append(tuple(row.values()))
+        self.count += 1
+        if len(self.batch) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.batch:
+            self.db.insert_rows(self.table, self.columns, self.batch)
+            self.batch = []
+
+    def finish(self) -> None:
+        self.flush()
+        for contact_id, referrer in self.referrers:
+            self.db.execute(SET_REFERRER, {"id": contact_id, "ref": referrer})
+
+
+def _check_row(reader: _Reader, start: int, table: str, row: object) -> dict[str, Any]:
+    if not isinstance(row, dict):
+        raise reader.error(f"a row of {table} must be an object", start)
+    known = COLUMNS[table]
+    for column, value in row.items():
+        if column not in known:
+            raise reader.error(f"{table} has no column {column!r}", start)
+        if not _cell(value):
+            raise reader.error(
+                f"{table}.{column} must be text, a whole number or null, not {json.dumps(value)}",
+                start,
+            )
+    missing = [key for key in KEYS[table] if row.get(key) is None]
+    if missing:
+        raise reader.error(f"a row of {table} has no {missing[0]}", start)
+    return row
+
+
+def _refuse_if_not_empty(db: Database, where: str) -> None:
+    for table in TABLES:
+        if db.execute(ANY_ROW[table]).fetchone() is not None:
+            raise RelateError(
+                f"{where} holds a whole database; it is imported only into an empty one,"
+                f" and this one has data (table {table})",
+                hint="import it into a new database: relate --db NEW.db import FILE",
+            )
+
+
+def load(db: Database, text: str, *, where: str, dry_run: bool) -> Loaded:
+    """Import the document ``text`` (``export all``) into ``db``, which must hold no
+    data: one transaction (rolled back for a dry run), one undo step."""
+    result = Loaded(where, dry_run)
+    reader = _Reader(text.removeprefix("\ufeff"), where)
+    try:
+        with db.transaction() as conn:
+            _refuse_if_not_empty(conn, where)
+            ranged = [table for table in TABLES if KEYS[table] == ("id",)]
+            with conn.inserting(ranged):
+                _read(reader, conn, result)
+            if dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    return result
+
+
+def _read(reader: _Reader, db: Database, result: Loaded) -> None:
+    seen_kind = False
+    for key in reader.members():
+        if key == "relate":
+            start = reader.pos
+            if reader.value() != KIND:
+                raise reader.error(f'not a whole database: "relate" must be "{KIND}"', start)
+            seen_kind = True
+        elif key == "schema":
+            start = reader.pos
+            schema = reader.value()
+            if schema not in REVISIONS:
+                raise reader.error(
+                    f"written by a newer relate (schema {json.dumps(schema)}); upgrade relate"
+                    " to import it",
+                    start,
+                )
+            result.schema = schema
+        elif key == "tables":
+            if not seen_kind:
+                raise reader.error('not a whole database: "relate": "all" must come first')
+            _read_tables(reader, db, result)
+        else:
+            raise reader.error(f"a whole database has no {json.dumps(key)}")
+    reader.end()
+
+
+def _read_tables(reader: _Reader, db: Database, result: Loaded) -> None:
+    last = -1
+    for table in reader.members():
+        if table not in TABLES:
+            raise reader.error(f"no table {json.dumps(table)}")
+        order = TABLES.index(table)
+        if order <= last:
+            raise reader.error(
+                f"table {table} out of place: tables come in the order of docs/import-export.md"
+            )
+        last = order
+        rows = _Table(db, table)
+        for start in reader.items():
+            rows.add(_check_row(reader, start, table, reader.value()))
+        rows.finish()
+        result.rows[table] = rows.count

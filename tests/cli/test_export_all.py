@@ -1,0 +1,239 @@
+"""`relate export all --format json` and `relate import` of that document (#14 export
+everything, import it back), on both engines."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from helpers import Relate
+from relate.services import everything
+from relate.storage.schema import HEAD
+from relate.storage.tables import COLUMNS, JOURNALED_TABLES
+
+# A practice touching every table of the document.
+PRACTICE: list[tuple[str, ...]] = [
+    (
+        "add",
+        "Ann Smith",
+        "--org",
+        "Acme",
+        "--role",
+        "CTO",
+        "--email",
+        "ann@acme.test",
+        "--phone",
+        "+44 20 1234 5678",
+        "--alias",
+        "Annie",
+        "--tag",
+        "client",
+        "--every",
+        "monthly",
+        "--birthday",
+        "1985-03-14",
+        "--address",
+        "1 High St, Leeds, LS1, UK",
+        "--address-kind",
+        "work",
+        "--set",
+        "tier=gold",
+        "--note",
+        "Met at the fair",
+    ),
+    ("add", "Bob Jones", "--referred-by", "Ann Smith", "--stage", "awareness"),
+    (
+        "edit",
+        "Ann Smith",
+        "--referred-by",
+        "Bob Jones",
+        "--note",
+        "Likes tea",
+        "--stage",
+        "expansion",
+        "--decides",
+    ),
+    (
+        "log",
+        "Ann Smith",
+        "Call about the redesign",
+        "--kind",
+        "call",
+        "--tag",
+        "sales",
+        "--follow-up",
+        "friday",
+    ),
+    ("remind", "--no-contact", "Invoice clients", "--on", "dec 1", "--every", "monthly"),
+    ("done", "2", "--force"),
+    ("date", "Ann Smith", "contract renewal", "2027-01-31", "--lead", "30", "--once"),
+    ("engagement", "Ann Smith", "Website redesign", "--value", "4500", "--currency", "EUR"),
+    ("engagement", "edit", "1", "--value", "5000", "--note", "Adds the shop"),
+    ("feedback", "Ann Smith", "9", "--note", "Loved it"),
+    ("concern", "Bob Jones", "Invoice wrong", "--severity", "high", "--due", "2026-12-01"),
+    ("escalate", "1", "--to", "Dana", "--note", "Second time"),
+    ("resolve", "1", "Refunded", "--cause", "Two systems", "--prevent", "One system"),
+    ("gift", "Ann Smith", "Tea set", "--given", "today", "--occasion", "birthday"),
+    ("gift", "Bob Jones", "A book"),
+]
+
+
+def _fill(relate: Relate) -> None:
+    for args in PRACTICE:
+        result = relate(*args)
+        assert result.exit_code == 0, (args, result.stderr)
+
+
+def _export(relate: Relate) -> str:
+    result = relate("export", "all", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def test_the_document_holds_every_table_in_order(relate: Relate) -> None:
+    _fill(relate)
+    document = json.loads(_export(relate))
+    assert list(document) == ["relate", "schema", "tables"]
+    assert document["relate"] == "all" and document["schema"] == HEAD
+    assert tuple(document["tables"]) == JOURNALED_TABLES
+    for table, rows in document["tables"].items():
+        for row in rows:
+            assert tuple(row) == COLUMNS[table]
+    filled = {table for table, rows in document["tables"].items() if rows}
+    assert filled >= {
+        "organisation",
+        "contact",
+        "contact_alias",
+        "contact_email",
+        "contact_phone",
+        "contact_tag",
+        "contact_address",
+        "contact_field",
+        "important_date",
+        "interaction",
+        "interaction_contact",
+        "interaction_tag",
+        "reminder",
+        "reminder_completion",
+        "stage_change",
+        "engagement",
+        "engagement_entry",
+        "note_history",
+        "feedback",
+        "concern",
+        "concern_escalation",
+        "gift",
+    }, set(JOURNALED_TABLES) - filled
+    ann = document["tables"]["contact"][0]
+    assert ann["referred_by_id"] == 2 and ann["org_id"] == 1
+
+
+def test_export_import_export_gives_the_same_bytes_and_one_undo_step(
+    relate: Relate, tmp_path: Path
+) -> None:
+    _fill(relate)
+    exported = _export(relate)
+    path = tmp_path / "everything.json"
+    path.write_text(exported, encoding="utf-8")
+    # Empty the database with undo, step by step, then import into it.
+    while relate("undo").exit_code == 0:
+        pass
+    empty = json.loads(_export(relate))
+    assert not any(empty["tables"].values())
+    result = relate("import", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert "a whole database" in result.stderr
+    assert _export(relate) == exported
+    assert relate("check").exit_code == 0
+    # The agenda and a card work on what came back.
+    assert "Ann Smith" in relate("show", "Ann").stdout
+    # One undo step takes all of it back.
+    assert relate("undo").exit_code == 0
+    assert not any(json.loads(_export(relate))["tables"].values())
+
+
+def test_import_into_a_database_with_data_is_refused_and_writes_nothing(
+    relate: Relate, tmp_path: Path
+) -> None:
+    _fill(relate)
+    exported = _export(relate)
+    path = tmp_path / "everything.json"
+    path.write_text(exported, encoding="utf-8")
+    result = relate("import", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    assert "only into an empty one" in result.stderr
+    assert _export(relate) == exported
+
+
+def test_the_dry_run_counts_rows_and_writes_nothing(relate: Relate, tmp_path: Path) -> None:
+    _fill(relate)
+    path = tmp_path / "everything.json"
+    path.write_text(_export(relate), encoding="utf-8")
+    while relate("undo").exit_code == 0:
+        pass
+    result = relate("import", str(path), "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "nothing written: would add" in result.stderr
+    assert "contact 2" in result.stderr
+    assert not any(json.loads(_export(relate))["tables"].values())
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.replace('"contact": [', '"kontakt": [', 1), 'no table "kontakt"'),
+        (lambda d: d.replace('"name_key"', '"nom"', 1), "organisation has no column 'nom'"),
+        (lambda d: d.replace('"schema": "', '"schema": "9999_', 1), "written by a newer relate"),
+        (lambda d: d.replace('"priority": 1', '"priority": 1.5', 1), "must be text, a whole"),
+        (lambda d: d.replace('"priority": 1', '"priority": true', 1), "must be text, a whole"),
+        (lambda d: d[:-10], "not valid JSON"),
+        (lambda d: d.replace('{"id": 2, ', "{", 1), "a row of contact has no id"),
+    ],
+)
+def test_a_bad_document_is_refused_with_its_line(
+    change: Callable[[str], str], message: str, relate: Relate, tmp_path: Path
+) -> None:
+    _fill(relate)
+    document = change(_export(relate))
+    while relate("undo").exit_code == 0:
+        pass
+    path = tmp_path / "bad.json"
+    path.write_text(document, encoding="utf-8")
+    result = relate("import", str(path))
+    assert result.exit_code == 1, result.stderr
+    assert message in result.stderr and "bad.json:" in result.stderr
+    assert not any(json.loads(_export(relate))["tables"].values())
+
+
+def test_tables_out_of_order_are_refused(relate: Relate, tmp_path: Path) -> None:
+    path = tmp_path / "x.json"
+    path.write_text(
+        json.dumps(
+            {"relate": "all", "schema": HEAD, "tables": {"contact": [], "organisation": []}}
+        ),
+        encoding="utf-8",
+    )
+    result = relate("import", str(path))
+    assert result.exit_code == 1
+    assert "out of place" in result.stderr
+
+
+def test_an_empty_database_exports_every_table_empty(relate: Relate) -> None:
+    document = json.loads(_export(relate))
+    assert document["tables"] == {table: [] for table in JOURNALED_TABLES}
+
+
+def test_all_takes_json_only_and_no_filters(relate: Relate) -> None:
+    assert relate("export", "all", "--format", "csv").exit_code == 2
+    assert relate("export", "all", "--format", "json", "--owner", "x").exit_code == 2
+
+
+def test_the_document_is_recognised_from_its_start() -> None:
+    assert everything.is_document(b'{\n  "relate": "all",')
+    assert everything.is_document(b'\xef\xbb\xbf {"relate":"all"')
+    assert not everything.is_document(b'{"id": 1, "name": "Ann"}')
+    assert not everything.is_document(b'[{"relate": "all"}]')
