@@ -1,6 +1,6 @@
 """docs/json.md documents exactly the fields, in order and with the types, that the
 ``--format json`` of today, reminders, concerns (and their trail), list, show, org list,
-org show, engagements and engagement show prints."""
+org show, engagements, engagement show and export all prints."""
 
 from __future__ import annotations
 
@@ -116,6 +116,7 @@ def shapes(relate: Relate) -> dict[str, dict[str, set[str]]]:
         [engagement, as_json(relate("engagement", "show", "2", "--format", "json"))]
     )
     shapes["engagement show.history"] = emitted(engagement["history"])
+    shapes["export all"] = emitted([as_json(relate("export", "all", "--format", "json"))])
     for field, value in show.items():
         if isinstance(value, list) and value and isinstance(value[0], dict):
             shapes[f"show.{field}"] = emitted(value)
