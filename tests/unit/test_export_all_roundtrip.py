@@ -131,14 +131,20 @@ def _apply(db: Database, ids: list[int], event: tuple[str, int, int, int, str]) 
             stage = contacts.STAGES[number % len(contacts.STAGES)]
             contacts.update_contact(conn, who, contacts.ContactInput(stage=stage), when)
     elif kind == "log":
-        with db.transaction() as conn:
-            people = sorted({who, ids[other % len(ids)]})
-            kinds = ("call", "email", "note")
-            interactions.insert_interaction(
-                conn, people, words, kind=kinds[number % 3], when=when, now=NOW, logged_by="me"
-            )
+        people = [ContactRef(i, "x") for i in sorted({who, ids[other % len(ids)]})]
+        interactions.log_interaction(
+            db,
+            people,
+            words,
+            kind=("call", "email", "note")[number % 3],
+            when=when,
+            now=NOW,
+            tags=[label, "sales"] if number % 2 else None,
+            follow_up=NOW + timedelta(days=3) if number % 3 == 0 else None,
+            logged_by="me",
+        )
     elif kind == "remind":
-        rule = "FREQ=MONTHLY" if number % 2 else None
+        rule = "FREQ=MONTHLY" if number % 2 == 0 else None
         contact: int | None = who if number % 3 else None
         reminder = reminders.add_reminder(
             db, contact_id=contact, text=label, due=when, all_day=True, rrule=rule, now=NOW
