@@ -494,9 +494,10 @@ class ContactBatch:
                 stages.append((contact_id, data.stage, stamp))
             if data.addresses:
                 addresses.extend(_address_rows(contact_id, data.addresses))
-            custom.extend(
-                (contact_id, key, value, fold(value)) for key, value in data.fields.items()
-            )
+            if data.fields:
+                custom.extend(
+                    (contact_id, key, value, fold(value)) for key, value in data.fields.items()
+                )
         with db.inserting(BATCH_TABLES):
             db.insert_rows("contact", CONTACT_COLUMNS, people)
             db.insert_rows("contact_alias", ("contact_id", "alias", "alias_key"), aliases)
