@@ -1,6 +1,6 @@
 """docs/json.md documents exactly the fields, in order and with the types, that the
 ``--format json`` of today, reminders, concerns (and their trail), list, show, org list,
-org show, engagements, engagement show and export all prints."""
+org show, engagements, engagement show, export all and report prints."""
 
 from __future__ import annotations
 
@@ -117,6 +117,20 @@ def shapes(relate: Relate) -> dict[str, dict[str, set[str]]]:
     )
     shapes["engagement show.history"] = emitted(engagement["history"])
     shapes["export all"] = emitted([as_json(relate("export", "all", "--format", "json"))])
+    # A report with figures, and one of a period with none (nulls and empty lists);
+    # Dora is late for her weekly contact.
+    ok(relate("add", "Dora Late", "--every", "weekly"))
+    ok(relate("log", "dora", "Call", "--kind", "call", "--when", "2026-10-01"))
+    full = as_json(relate("report", "--since", "2026-01-01", "--format", "json"))
+    empty = as_json(
+        relate("report", "--since", "2020-01-01", "--until", "2020-03-31", "-f", "json")
+    )
+    shapes["report"] = emitted([full, empty])
+    for field in ("feedback", "concerns", "engagements"):
+        shapes[f"report.{field}"] = emitted([full[field], empty[field]])
+    for field in ("contacts", "monthly", "weekly", "quarterly", "by_stage", "by_type", "neglected"):
+        shapes[f"report.{field}"] = emitted(full[field] + empty[field])
+    shapes["report.engagements.currencies"] = emitted(full["engagements"]["currencies"])
     for field, value in show.items():
         if isinstance(value, list) and value and isinstance(value[0], dict):
             shapes[f"show.{field}"] = emitted(value)

@@ -233,8 +233,9 @@ def _draw(report: Report) -> None:
     screen.print(Text(line, style="cyan"), no_wrap=True, overflow="crop")
     if report.weekly:
         first, last = report.weekly[0].week.isoformat(), report.weekly[-1].week.isoformat()
-        gap = max(1, len(line) - len(first) - len(last))
-        screen.print(Text(first + " " * gap + last, style="dim"), no_wrap=True, overflow="crop")
+        gap = len(line) - len(first) - len(last)
+        axis = first + " " * gap + last if gap >= 2 else f"weeks of {first} to {last}"
+        screen.print(Text(axis, style="dim"), no_wrap=True, overflow="crop")
 
     # Feedback per quarter: responses, average, NPS with a bar either side of zero.
     quarters = Table(
@@ -246,7 +247,7 @@ def _draw(report: Report) -> None:
     room = max(4, width - 42)
     for q in report.quarterly:
         average = "" if q.average is None else f"{q.average:.1f}"
-        nps = "" if q.nps is None else f"{q.nps:+g}"
+        nps = _signed(q.nps)
         style = "green" if (q.nps or 0) >= 0 else "red"
         drawn = Text(bar(abs(q.nps or 0), 100, room), style=style)
         quarters.add_row(f"{q.year}-Q{q.quarter}", str(q.responses), average, nps, drawn)
@@ -276,16 +277,20 @@ def _draw(report: Report) -> None:
     )
     if report.engagements:
         output.write_table(_engagement_screen_rows(report), ENGAGEMENT_COLUMNS, "table")
-    feedback = [
-        f"{report.responses} feedback responses",
-        *([f"average {report.average_score:.1f}"] if report.average_score is not None else []),
-        *([f"NPS {report.nps:+g}"] if report.nps is not None else []),
-    ]
+    feedback = [f"{report.responses} responses"]
+    if report.average_score is not None:
+        feedback.append(f"average {report.average_score:.1f}, NPS {_signed(report.nps)}")
     if report.average_satisfaction is not None:
-        feedback.append(
-            f"satisfaction {report.average_satisfaction:.1f} ({report.engagements_closed} closed)"
-        )
-    screen.print(Text("Feedback", style="bold") + Text("  " + ", ".join(feedback)))
+        scored = report.engagements_closed
+        feedback.append(f"satisfaction {report.average_satisfaction:.1f} ({scored} scored)")
+    screen.print(Text("Feedback", style="bold") + Text("  " + "; ".join(feedback)))
+
+
+def _signed(value: float | None) -> str:
+    """An NPS as people read it: +25, -10, 0 (empty without responses)."""
+    if value is None:
+        return ""
+    return f"{value:+g}" if value else "0"
 
 
 def _engagement_screen_rows(report: Report) -> list[dict[str, object]]:
