@@ -50,6 +50,10 @@ def sample(relate: Relate) -> None:
     relate("remind", "bob", "Standup", "--on", "friday 9am", "--every", "weekly")
     relate("concern", "ann", "Invoice sent twice", "--due", "friday")
     relate("escalate", "1", "--to", "Dana")
+    relate("engagement", "ann", "Redesign", "--value", "4500", "--currency", "EUR")
+    relate("engagement", "edit", "1", "--value", "5000", "--note", "Adds the shop; a|b")
+    relate("feedback", "ann", "9", "--note", "Loved it")
+    relate("gift", "ann", "Tea set", "--occasion", "birthday")  # an idea: given is a log
 
 
 def rows(result: Result) -> list[dict[str, str]]:
@@ -206,7 +210,7 @@ def test_exports_and_their_temporary_files_are_owner_only_under_umask_000(
 @pytest.mark.parametrize(
     "args",
     [
-        ("export", "gifts"),
+        ("export", "presents"),
         ("export", "interactions", "--format", "vcard"),
         ("export", "contacts", "--format", "ics"),
         ("export", "contacts", "--format", "json", "--excel-safe"),
@@ -375,3 +379,14 @@ def test_export_never_imports_sqlmodel(db_path: Path, tmp_path: Path) -> None:
     # Every export ran to the end (a failed one imports little and proves nothing).
     assert "EXITS [0, 0, 0, 0] HEAVY []" in done.stderr, done.stderr
     assert [line.split(",")[0] for line in done.stdout.splitlines()] == ["id"] * 4
+
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "import-export.md"
+
+
+@pytest.mark.parametrize("kind", ["organisations", "engagements", "feedback", "gifts"])
+def test_the_columns_are_documented_in_order(kind: str) -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    section = text.split(f"**{kind}** (`relate export {kind}`)", 1)[1].split("\n\n", 2)[1]
+    documented = [line.split("`")[1] for line in section.splitlines()[2:]]
+    assert documented == list(exporting.FIELDS[kind])

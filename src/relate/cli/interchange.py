@@ -29,6 +29,10 @@ EXPORT_KINDS = (
     "reminders",
     "dates",
     "concerns",
+    "organisations",
+    "engagements",
+    "feedback",
+    "gifts",
     "calendar",
     "all",
 )
@@ -70,8 +74,9 @@ def export(
     what: Annotated[
         str,
         typer.Argument(
-            help="What to export: contacts, interactions, reminders, dates, concerns, calendar,"
-            " or all (the whole database as one JSON document).",
+            help="What to export: contacts, interactions, reminders, dates, concerns,"
+            " organisations, engagements, feedback, gifts, calendar, or all (the whole"
+            " database as one JSON document).",
             show_default=False,
         ),
     ],

@@ -1,4 +1,6 @@
-"""Exporting: contacts, interactions, reminders, important dates and concerns as flat records.
+"""Exporting: contacts, interactions, reminders, important dates, concerns,
+organisations, engagements, feedback and gifts as flat records (``export all``, the
+whole database as one document, is ``services/everything.py``).
 
 Every export is a generator over one SQLite cursor, so an export of 200,000
 interactions holds one row at a time whatever the size of the history. Lists
@@ -33,7 +35,17 @@ from relate.storage.database import SQLITE_MAGIC, Database
 from relate.storage.engines import Row
 from relate.storage.sql import statement
 
-KINDS = ("contacts", "interactions", "reminders", "dates", "concerns")
+KINDS = (
+    "contacts",
+    "interactions",
+    "reminders",
+    "dates",
+    "concerns",
+    "organisations",
+    "engagements",
+    "feedback",
+    "gifts",
+)
 
 INTERACTION_FIELDS = (
     "id",
@@ -73,6 +85,35 @@ CONCERN_FIELDS = (
     "trail",
 )
 TRAIL_FIELDS = ("at", "by", "to", "note", "severity_before", "severity_after")
+ORGANISATION_FIELDS = ("id", "name", "people", "cadence", "last_contact", "notes", "created_at")
+ENGAGEMENT_FIELDS = (
+    "id",
+    "contact_id",
+    "contact",
+    "title",
+    "status",
+    "value_cents",
+    "currency",
+    "started_on",
+    "due_on",
+    "ended_on",
+    "satisfaction",
+    "notes",
+    "created_at",
+    "history",
+)
+HISTORY_FIELDS = ("at", "by", "field", "old", "new")
+FEEDBACK_FIELDS = ("id", "contact_id", "contact", "score", "received_on", "note")
+GIFT_FIELDS = (
+    "id",
+    "contact_id",
+    "contact",
+    "description",
+    "status",
+    "occasion",
+    "given_on",
+    "created_at",
+)
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "contacts": CONTACT_FIELDS,
@@ -80,6 +121,10 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "reminders": REMINDER_FIELDS,
     "dates": DATE_FIELDS,
     "concerns": CONCERN_FIELDS,
+    "organisations": ORGANISATION_FIELDS,
+    "engagements": ENGAGEMENT_FIELDS,
+    "feedback": FEEDBACK_FIELDS,
+    "gifts": GIFT_FIELDS,
 }
 
 _SEP = "\x1f"
@@ -120,6 +165,31 @@ ALL_TRAILS = statement(
     """SELECT concern_id, escalated_at, escalated_by, escalated_to, note, severity_before,
         severity_after
     FROM concern_escalation ORDER BY concern_id, id"""
+)
+ORGANISATIONS = statement(
+    """SELECT o.id, o.name, (SELECT count(*) FROM contact c WHERE c.org_id = o.id) AS people,
+        o.cadence_days,
+        (SELECT max(c.last_contact_at) FROM contact c WHERE c.org_id = o.id) AS last_contact,
+        o.notes, o.created_at
+    FROM organisation o ORDER BY o.id"""
+)
+ENGAGEMENTS = statement(
+    """SELECT e.id, e.contact_id, c.name AS contact, e.title, e.status, e.value_cents,
+        e.currency, e.started_on, e.due_on, e.ended_on, e.satisfaction, e.notes, e.created_at
+    FROM engagement e JOIN contact c ON c.id = e.contact_id ORDER BY e.id"""
+)
+ALL_HISTORIES = statement(
+    """SELECT engagement_id, entered_at, entered_by, field, old_value, new_value
+    FROM engagement_entry ORDER BY engagement_id, entered_at, id"""
+)
+FEEDBACK = statement(
+    """SELECT f.id, f.contact_id, c.name AS contact, f.score, f.received_on, f.note
+    FROM feedback f JOIN contact c ON c.id = f.contact_id ORDER BY f.id"""
+)
+GIFTS = statement(
+    """SELECT g.id, g.contact_id, c.name AS contact, g.description, g.status, g.occasion,
+        g.given_on, g.created_at
+    FROM gift g JOIN contact c ON c.id = g.contact_id ORDER BY g.id"""
 )
 
 
@@ -281,15 +351,98 @@ def iter_concerns(db: Database) -> Iterator[dict[str, object]]:
         }
 
 
-def trail_cell(steps: list[dict[str, object]]) -> str:
-    """A concern's trail in one CSV cell: ``AT|BY|TO|NOTE|BEFORE|AFTER`` a step, steps
-    separated by ``;``, a ``|``, ``;`` or ``\\`` inside a part escaped with ``\\``."""
+def trail_cell(steps: list[dict[str, object]], fields: tuple[str, ...] = TRAIL_FIELDS) -> str:
+    """A concern's trail (or, with ``HISTORY_FIELDS``, an engagement's history) in one
+    CSV cell: ``AT|BY|TO|NOTE|BEFORE|AFTER`` a step, steps separated by ``;``, a ``|``,
+    ``;`` or ``\\`` inside a part escaped with ``\\``."""
 
     def part(value: object) -> str:
         text = "" if value is None else str(value)
         return text.replace("\\", "\\\\").replace("|", "\\|").replace(";", "\\;")
 
-    return ";".join("|".join(part(step[f]) for f in TRAIL_FIELDS) for step in steps)
+    return ";".join("|".join(part(step[f]) for f in fields) for step in steps)
+
+
+def _day(stored: object) -> str | None:
+    return str(stored)[:10] if stored else None
+
+
+def iter_organisations(db: Database) -> Iterator[dict[str, object]]:
+    """Every organisation in id order, with how many people are there and the day of
+    the last contact with any of them."""
+    from relate.dates import format_cadence
+
+    for row in db.execute(ORGANISATIONS):
+        cadence = row["cadence_days"]
+        last = row["last_contact"]
+        yield {
+            "id": row["id"],
+            "name": row["name"],
+            "people": int(row["people"]),
+            "cadence": format_cadence(int(cadence)) if cadence else None,
+            "last_contact": local_day(str(last)) if last else None,
+            "notes": row["notes"],
+            "created_at": local_time(row["created_at"]),
+        }
+
+
+def iter_engagements(db: Database) -> Iterator[dict[str, object]]:
+    """Every engagement in id order, each with its history (``HISTORY_FIELDS``), oldest
+    entry first."""
+    histories: dict[int, list[dict[str, object]]] = {}
+    for row in db.execute(ALL_HISTORIES):
+        histories.setdefault(int(row["engagement_id"]), []).append(
+            {
+                "at": local_time(row["entered_at"]),
+                "by": row["entered_by"],
+                "field": row["field"],
+                "old": row["old_value"],
+                "new": row["new_value"],
+            }
+        )
+    for row in db.execute(ENGAGEMENTS):
+        yield {
+            "id": row["id"],
+            "contact_id": row["contact_id"],
+            "contact": row["contact"],
+            "title": row["title"],
+            "status": row["status"],
+            "value_cents": row["value_cents"],
+            "currency": row["currency"],
+            "started_on": _day(row["started_on"]),
+            "due_on": _day(row["due_on"]),
+            "ended_on": _day(row["ended_on"]),
+            "satisfaction": row["satisfaction"],
+            "notes": row["notes"],
+            "created_at": local_time(row["created_at"]),
+            "history": histories.get(int(row["id"]), []),
+        }
+
+
+def iter_feedback(db: Database) -> Iterator[dict[str, object]]:
+    for row in db.execute(FEEDBACK):
+        yield {
+            "id": row["id"],
+            "contact_id": row["contact_id"],
+            "contact": row["contact"],
+            "score": row["score"],
+            "received_on": _day(row["received_on"]),
+            "note": row["note"],
+        }
+
+
+def iter_gifts(db: Database) -> Iterator[dict[str, object]]:
+    for row in db.execute(GIFTS):
+        yield {
+            "id": row["id"],
+            "contact_id": row["contact_id"],
+            "contact": row["contact"],
+            "description": row["description"],
+            "status": row["status"],
+            "occasion": row["occasion"],
+            "given_on": _day(row["given_on"]),
+            "created_at": local_time(row["created_at"]),
+        }
 
 
 def iter_contacts(db: Database) -> Iterator[dict[str, object]]:
@@ -303,6 +456,10 @@ SOURCES: dict[str, Callable[[Database], Iterator[dict[str, object]]]] = {
     "reminders": iter_reminders,
     "dates": iter_dates,
     "concerns": iter_concerns,
+    "organisations": iter_organisations,
+    "engagements": iter_engagements,
+    "feedback": iter_feedback,
+    "gifts": iter_gifts,
 }
 
 
@@ -343,19 +500,19 @@ def csv_rows(
             for row in (csv_record(record, keys) for record in records(db, kind, where))
         )
     columns = FIELDS[kind]
-    if kind == "concerns":
+    nested = {"concerns": ("trail", TRAIL_FIELDS), "engagements": ("history", HISTORY_FIELDS)}
+    if kind in nested:
+        column, parts = nested[kind]
         return (
             tuple(
-                trail_cell(cast(list[dict[str, object]], record["trail"]))
-                if c == "trail"
+                trail_cell(cast(list[dict[str, object]], record[c]), parts)
+                if c == column
                 else csv_cell(record.get(c))
                 for c in columns
             )
             for record in records(db, kind, where)
         )
-    return (
-        tuple(csv_cell(record.get(c)) for c in columns) for record in records(db, kind, where)
-    )
+    return (tuple(csv_cell(record.get(c)) for c in columns) for record in records(db, kind, where))
 
 
 # --- spreadsheet safety --------------------------------------------------------------
