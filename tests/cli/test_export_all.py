@@ -3,14 +3,18 @@ everything, import it back), on both engines."""
 
 from __future__ import annotations
 
+import io
 import json
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from helpers import Relate
+from relate.render.output import write_document
 from relate.services import everything
+from relate.storage.database import Database
 from relate.storage.schema import HEAD
 from relate.storage.tables import COLUMNS, JOURNALED_TABLES
 
@@ -237,3 +241,54 @@ def test_the_document_is_recognised_from_its_start() -> None:
     assert everything.is_document(b'\xef\xbb\xbf {"relate":"all"')
     assert not everything.is_document(b'{"id": 1, "name": "Ann"}')
     assert not everything.is_document(b'[{"relate": "all"}]')
+
+
+def _bulk(db: Database, count: int) -> None:
+    """``count`` more contacts, each with a log."""
+    stamp = "2026-11-24 09:30:00.000000"
+    with db.transaction() as conn:
+        start = int(conn.execute("SELECT coalesce(max(id), 0) FROM contact").fetchone()[0])
+        conn.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :count)"
+            " INSERT INTO contact (id, name, name_key, priority, notes, created_at, updated_at)"
+            " SELECT :start + i, 'Person ' || (:start + i), 'person ' || (:start + i), 1,"
+            " 'some notes about them', :now, :now FROM n",
+            {"now": stamp, "count": count, "start": start},
+        )
+        conn.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :count)"
+            " INSERT INTO interaction (id, kind, occurred_at, text, created_at)"
+            " SELECT :start + i, 'call', :now, 'a call about something, of some length', :now"
+            " FROM n",
+            {"now": stamp, "count": count, "start": start},
+        )
+        conn.execute(
+            "INSERT INTO interaction_contact (interaction_id, contact_id)"
+            " SELECT id, id FROM interaction WHERE id > :start",
+            {"start": start},
+        )
+
+
+class _Discard(io.StringIO):
+    def write(self, text: str) -> int:
+        return len(text)
+
+
+def _peak_bytes(db: Database) -> int:
+    tracemalloc.start()
+    try:
+        write_document(everything.header(), everything.tables(db), _Discard())
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.slow
+def test_export_all_memory_does_not_grow_with_the_database(db: Database) -> None:
+    _bulk(db, 1_000)
+    small = _peak_bytes(db)
+    _bulk(db, 20_000)
+    large = _peak_bytes(db)
+    # 21,000 contacts and logs held at once would take many megabytes; streamed, the
+    # peak stays where it was.
+    assert large < small + 200_000, (small, large)
