@@ -126,6 +126,19 @@ def test_report_keeps_its_months(relate: Relate, month: None, width: int) -> Non
 
 
 @pytest.mark.parametrize("width", WIDTHS)
+def test_report_keeps_who_is_neglected_and_the_bars_names(
+    relate: Relate, month: None, width: int
+) -> None:
+    ok(relate("add", "Olaf Overdue-Hansen", "--every", "weekly", "--type", "personal-assistance"))
+    ok(relate("log", "olaf", "Call", "--kind", "call", "--when", "2026-10-01"))
+    out = _table(relate, width, "report")
+    assert "Olaf" in column(out, "Name") and "Overdue" in column(out, "Name")
+    row = next(line for line in out.splitlines() if "Olaf" in line)
+    assert "2026-10-01" in row and "7.7" in row  # 54 days over a weekly cadence
+    assert "personal-assistance" in out
+
+
+@pytest.mark.parametrize("width", WIDTHS)
 def test_reminders_all_keeps_status_due_and_time(relate: Relate, month: None, width: int) -> None:
     # More kept columns (status, due, time, kind) and a recurrence: at 60 columns the
     # kept ones alone nearly fill the screen, and the texts give way, not the dates.

@@ -307,17 +307,26 @@ def _engagement_screen_rows(report: Report) -> list[dict[str, object]]:
 
 
 def _tallies(report: Report, width: int) -> Any:
+    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
     def one(title: str, rows: list[tuple[str, int]], room: int) -> Table:
+        # Names as wide as they need (a third of the room for bars at most), counts
+        # whole; the bars take what is left, four cells at least.
+        names = max((cell_len(output.plain_cell(name)) for name, _ in rows), default=0)
+        counts = max((len(str(n)) for _, n in rows), default=0)
+        # Three columns with a space either side of each: 6 cells, and one to spare.
+        name_width = max(6, min(names, room - counts - 7 - 4))
+        bar_width = max(4, min(room // 3, room - name_width - counts - 7))
         table = Table(title=title, title_justify="left", box=None, show_header=False)
-        table.add_column(overflow="fold", max_width=max(8, room // 2))
+        table.add_column(overflow="fold", max_width=name_width)
         table.add_column(justify="right", no_wrap=True)
         table.add_column(no_wrap=True, overflow="crop")
         top = max((n for _, n in rows), default=0)
         for name, n in rows:
-            table.add_row(Text(output.plain_cell(name)), str(n), Text(bar(n, top, room // 3)))
+            drawn = Text(bar(n, top, bar_width), style="cyan")
+            table.add_row(Text(output.plain_cell(name)), str(n), drawn)
         return table
 
     stages = [(t.name, t.contacts) for t in report.by_stage]
@@ -344,7 +353,8 @@ def _neglected(report: Report, screen: Any) -> None:
         screen.print(Text("Most neglected", style="bold") + Text("  nobody is late for contact"))
         return
     rows = [
-        {**row, "last_contact": row["last_contact"] or "never"} for row in _neglected_rows(report)
+        {**row, "last_contact": row["last_contact"] or "never", "lateness": f"{n.lateness:.1f}"}
+        for row, n in zip(_neglected_rows(report), report.neglected, strict=True)
     ]
     output.write_table(
         rows,
