@@ -324,3 +324,23 @@ def test_export_all_memory_does_not_grow_with_the_database(db: Database) -> None
     # 21,000 contacts and logs held at once would take many megabytes; streamed, the
     # peak stays where it was.
     assert large < small + 200_000, (small, large)
+
+
+def test_a_document_read_in_tiny_pieces_gives_the_same_rows_and_lines(
+    relate: Relate, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fill(relate)
+    exported = _export(relate)
+    while relate("undo").exit_code == 0:
+        pass
+    bad = tmp_path / "bad.json"
+    bad.write_text(exported.replace('"priority": 1', '"priority": 1.5', 2), encoding="utf-8")
+    first = relate("import", str(bad))
+    line = 1 + exported.split('"priority": 1', 1)[0].count("\n")
+    assert first.exit_code == 1 and f"bad.json:{line}: contact.priority" in first.stderr
+    monkeypatch.setattr(everything._Reader, "CHUNK", 3)
+    assert relate("import", str(bad)).stderr == first.stderr
+    good = tmp_path / "good.json"
+    good.write_text(exported, encoding="utf-8")
+    assert relate("import", str(good)).exit_code == 0
+    assert _export(relate) == exported

@@ -10,18 +10,19 @@ Ids are kept, so every reference (``contact_id``, ``org_id``, ``referred_by_id``
 survives the trip. docs/import-export.md describes the layout.
 
 Exporting streams one table at a time from one snapshot, a row at a time. Importing
-reads the document's rows one by one (the file's text is in memory, its rows are not
-all parsed at once) into an empty database, in one transaction and one undo step;
-into a database that holds anything it refuses, writing nothing.
+reads the file a piece at a time and its rows one by one into an empty database, in
+one transaction and one undo step; into a database that holds anything it refuses,
+writing nothing.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from relate.errors import RelateError
 from relate.storage.database import Database
@@ -92,26 +93,68 @@ class _Rollback(Exception):
 
 
 class _Reader:
-    """The document's JSON read piece by piece: its objects member by member and its
-    arrays item by item, so a million rows are never parsed at once."""
+    """The document's JSON read piece by piece from its file, a megabyte at a time:
+    its objects member by member and its arrays item by item, so memory holds a row
+    at a time and not the file, whatever its size."""
 
-    def __init__(self, text: str, where: str) -> None:
-        self.text = text
+    CHUNK = 1 << 20
+
+    def __init__(self, source: IO[str], where: str) -> None:
+        self.source = source
         self.where = where
+        self.buf = ""
         self.pos = 0
+        self.eof = False
         self.decoder = json.JSONDecoder()
+        # Line numbers: newlines in the text already dropped, and counted so far in
+        # ``buf`` (up to ``counted``).
+        self.dropped_lines = 0
+        self.counted = 0
+        self.counted_lines = 0
 
-    def error(self, reason: str, pos: int | None = None) -> RelateError:
+    def _read(self) -> str:
+        try:
+            return self.source.read(self.CHUNK)
+        except UnicodeDecodeError:
+            raise RelateError(f"{self.where}: not UTF-8 text") from None
+
+    def _more(self) -> bool:
+        """Read the next piece of the file into ``buf``; False at its end."""
+        if self.eof:
+            return False
+        chunk = self._read()
+        if not chunk:
+            self.eof = True
+            return False
+        if self.pos:  # drop what has been read
+            self.dropped_lines = self.line(self.pos) - 1
+            self.buf = self.buf[self.pos :]
+            self.pos = self.counted = self.counted_lines = 0
+        self.buf += chunk
+        return True
+
+    def line(self, pos: int | None = None) -> int:
+        """The line of ``pos`` (default: where reading is) in the file, from 1."""
         at = self.pos if pos is None else pos
-        line = self.text.count("\n", 0, at) + 1
-        return RelateError(f"{self.where}:{line}: {reason}")
+        if at >= self.counted:
+            self.counted_lines += self.buf.count("\n", self.counted, at)
+            self.counted = at
+            return self.dropped_lines + self.counted_lines + 1
+        return self.dropped_lines + self.counted_lines - self.buf.count("\n", at, self.counted) + 1
+
+    def error(self, reason: str, line: int | None = None) -> RelateError:
+        return RelateError(f"{self.where}:{self.line() if line is None else line}: {reason}")
 
     def _skip(self) -> str:
-        text, pos = self.text, self.pos
-        while pos < len(text) and text[pos] in " \t\r\n":
-            pos += 1
-        self.pos = pos
-        return text[pos] if pos < len(text) else ""
+        while True:
+            buf, pos = self.buf, self.pos
+            while pos < len(buf) and buf[pos] in " \t\r\n":
+                pos += 1
+            self.pos = pos
+            if pos < len(buf):
+                return buf[pos]
+            if not self._more():
+                return ""
 
     def _expect(self, char: str) -> None:
         if self._skip() != char:
@@ -120,13 +163,19 @@ class _Reader:
 
     def value(self) -> Any:
         self._skip()
-        try:
-            value, self.pos = self.decoder.raw_decode(self.text, self.pos)
-        except json.JSONDecodeError as exc:
-            raise self.error(f"not valid JSON: {exc.msg}", exc.pos) from None
-        except RecursionError:
-            raise self.error("nested too deeply") from None
-        return value
+        while True:
+            try:
+                value, end = self.decoder.raw_decode(self.buf, self.pos)
+            except json.JSONDecodeError as exc:
+                if self._more():  # perhaps only cut off where the piece ends
+                    continue
+                raise self.error(f"not valid JSON: {exc.msg}", self.line(exc.pos)) from None
+            except RecursionError:
+                raise self.error("nested too deeply") from None
+            if end == len(self.buf) and self._more():  # a number may go on
+                continue
+            self.pos = end
+            return value
 
     def members(self) -> Iterator[str]:
         """The keys of an object; the caller reads each one's value before the next."""
@@ -135,34 +184,34 @@ class _Reader:
             self.pos += 1
             return
         while True:
-            start = self.pos
+            start = self.line()
             key = self.value()
             if not isinstance(key, str):
                 raise self.error("not valid JSON: expected a key", start)
             self._expect(":")
             yield key
             following = self._skip()
+            if following not in (",", "}"):
+                raise self.error("not valid JSON: expected ',' or '}'")
             self.pos += 1
             if following == "}":
                 return
-            if following != ",":
-                raise self.error("not valid JSON: expected ',' or '}'", self.pos - 1)
 
     def items(self) -> Iterator[int]:
-        """The start of each item of an array; the caller reads it before the next."""
+        """The line of each item of an array; the caller reads it before the next."""
         self._expect("[")
         if self._skip() == "]":
             self.pos += 1
             return
         while True:
             self._skip()
-            yield self.pos
+            yield self.line()
             following = self._skip()
+            if following not in (",", "]"):
+                raise self.error("not valid JSON: expected ',' or ']'")
             self.pos += 1
             if following == "]":
                 return
-            if following != ",":
-                raise self.error("not valid JSON: expected ',' or ']'", self.pos - 1)
 
     def end(self) -> None:
         if self._skip():
@@ -225,6 +274,7 @@ class _Table:
 
 
 def _check_row(reader: _Reader, start: int, table: str, row: object) -> dict[str, Any]:
+    """``row`` checked against the table's columns; ``start``: its line."""
     if not isinstance(row, dict):
         raise reader.error(f"a row of {table} must be an object", start)
     known = COLUMNS[table]
@@ -252,11 +302,12 @@ def _refuse_if_not_empty(db: Database, where: str) -> None:
             )
 
 
-def load(db: Database, text: str, *, where: str, dry_run: bool) -> Loaded:
-    """Import the document ``text`` (``export all``) into ``db``, which must hold no
-    data: one transaction (rolled back for a dry run), one undo step."""
+def load(db: Database, stream: IO[bytes], *, where: str, dry_run: bool) -> Loaded:
+    """Import the document in ``stream`` (``export all``, UTF-8) into ``db``, which must
+    hold no data: one transaction (rolled back for a dry run), one undo step."""
     result = Loaded(where, dry_run)
-    reader = _Reader(text.removeprefix("\ufeff"), where)
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    reader = _Reader(text, where)
     try:
         with db.transaction() as conn:
             _refuse_if_not_empty(conn, where)
@@ -274,12 +325,12 @@ def _read(reader: _Reader, db: Database, result: Loaded) -> None:
     seen_kind = False
     for key in reader.members():
         if key == "relate":
-            start = reader.pos
+            start = reader.line()
             if reader.value() != KIND:
                 raise reader.error(f'not a whole database: "relate" must be "{KIND}"', start)
             seen_kind = True
         elif key == "schema":
-            start = reader.pos
+            start = reader.line()
             schema = reader.value()
             if schema not in REVISIONS:
                 raise reader.error(

@@ -1028,7 +1028,7 @@ def import_file(
         if chosen == "json" and everything.is_document(head):
             return everything.load(
                 db,
-                decode(stream.read()),
+                stream,
                 where=label,
                 dry_run=bool(options.get("dry_run")),
             )
