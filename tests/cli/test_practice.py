@@ -204,6 +204,9 @@ def test_report_refuses_a_period_that_ends_before_it_starts(relate: Relate, ann:
     refused = relate("report", "--since", "2026-11-01", "--until", "2026-10-01")
     assert refused.exit_code == 2
     assert "--until 2026-10-01 is before --since 2026-11-01" in refused.stderr
+    future = relate("report", "--since", "2027-01-01")
+    assert future.exit_code == 2
+    assert "today, 2026-11-24 is before --since 2027-01-01" in future.stderr
 
 
 def test_report_piped_is_plain_and_stable(relate: Relate, ann: None) -> None:

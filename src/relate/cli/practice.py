@@ -214,7 +214,7 @@ def report(
     end = dates.parse_date(until, today) if until else today
     if end < start:
         raise UsageError(
-            f"--until {end.isoformat()} is before --since {start.isoformat()}",
+            f"{'--until' if until else 'today,'} {end.isoformat()} is before --since {start}",
             hint="give a period that ends after it starts",
         )
     render_report.write(report_service.report(state.database(), start, end, today), chosen)
