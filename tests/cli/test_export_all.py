@@ -8,6 +8,7 @@ import json
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -243,6 +244,52 @@ def test_a_bad_document_is_refused_with_its_line(
     assert result.exit_code == 1, result.stderr
     assert message in result.stderr and "bad.json:" in result.stderr
     assert not any(json.loads(_export(relate))["tables"].values())
+
+
+@pytest.mark.parametrize(
+    ("change", "table"),
+    [
+        # A contact of an organisation that is not there.
+        (lambda d: d["tables"]["contact"][1].update(org_id=9), "contact"),
+        # Two organisations with the same key.
+        (
+            lambda d: d["tables"]["organisation"].append(
+                {**d["tables"]["organisation"][0], "id": 5}
+            ),
+            "organisation",
+        ),
+        # A referrer who is not there (set once every contact is in).
+        (lambda d: d["tables"]["contact"][0].update(referred_by_id=99), "contact"),
+    ],
+)
+def test_rows_the_database_refuses_are_the_files_fault(
+    change: Callable[[dict[str, Any]], None], table: str, relate: Relate, tmp_path: Path
+) -> None:
+    _fill(relate)
+    document = json.loads(_export(relate))
+    while relate("undo").exit_code == 0:
+        pass
+    change(document)
+    path = tmp_path / "bad.json"
+    # One row a line, as relate writes it: the error names the line of the batch's
+    # first row of that table, or of the row itself.
+    tables = ",\n".join(
+        json.dumps(name) + ": [" + ",\n".join(json.dumps(row) for row in rows) + "]"
+        for name, rows in document["tables"].items()
+    )
+    text = '{"relate": "all", "schema": ' + json.dumps(HEAD) + ', "tables": {\n' + tables + "}}"
+    path.write_text(text, encoding="utf-8")
+    result = relate("import", str(path))
+    assert result.exit_code == 1, result.stderr
+    assert f"bad.json:{_line_of(text, table)}: {table}: " in result.stderr
+    assert "breaks a rule of the database" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert not any(json.loads(_export(relate))["tables"].values())
+
+
+def _line_of(text: str, table: str) -> int:
+    """The line of a table's first row in a document written a row a line."""
+    return text[: text.index(json.dumps(table) + ": [")].count("\n") + 1
 
 
 def test_tables_out_of_order_are_refused(relate: Relate, tmp_path: Path) -> None:

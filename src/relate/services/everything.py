@@ -22,9 +22,9 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
-from relate.errors import RelateError
+from relate.errors import RelateError, StorageError
 from relate.storage.database import Database
 from relate.storage.schema import HEAD, REVISIONS
 from relate.storage.sql import statement
@@ -237,26 +237,32 @@ def _encodable(value: str) -> bool:
 
 class _Table:
     """The rows of one table on their way into the database, in batches of rows with
-    the same columns."""
+    the same columns. A batch the database refuses (a reference to a row that is not
+    there, a key twice) is the file's fault: FILE:LINE of the batch's first row, exit 1,
+    rather than a database problem."""
 
-    def __init__(self, db: Database, table: str) -> None:
+    def __init__(self, db: Database, table: str, reader: _Reader) -> None:
         self.db = db
         self.table = table
+        self.reader = reader
         self.columns: tuple[str, ...] = ()
         self.batch: list[tuple[object, ...]] = []
+        self.first = 0  # the line of the batch's first row
         self.count = 0
         # A contact may name as its referrer one with a higher id: inserted without
         # it, the reference is set once every contact is in.
-        self.referrers: list[tuple[int, int]] = []
+        self.referrers: list[tuple[int, int, int]] = []
 
-    def add(self, row: dict[str, Any]) -> None:
+    def add(self, row: dict[str, Any], line: int) -> None:
         columns = tuple(row)
         if columns != self.columns:
             self.flush()
             self.columns = columns
         if self.table == "contact" and row.get("referred_by_id") is not None:
-            self.referrers.append((row["id"], row["referred_by_id"]))
+            self.referrers.append((row["id"], row["referred_by_id"], line))
             row = {**row, "referred_by_id": None}
+        if not self.batch:
+            self.first = line
         self.batch.append(tuple(row.values()))
         self.count += 1
         if len(self.batch) >= BATCH:
@@ -264,13 +270,29 @@ class _Table:
 
     def flush(self) -> None:
         if self.batch:
-            self.db.insert_rows(self.table, self.columns, self.batch)
+            try:
+                self.db.insert_rows(self.table, self.columns, self.batch)
+            except StorageError as exc:
+                self._refused(exc, self.first, len(self.batch))
             self.batch = []
 
     def finish(self) -> None:
         self.flush()
-        for contact_id, referrer in self.referrers:
-            self.db.execute(SET_REFERRER, {"id": contact_id, "ref": referrer})
+        for contact_id, referrer, line in self.referrers:
+            try:
+                self.db.execute(SET_REFERRER, {"id": contact_id, "ref": referrer})
+            except StorageError as exc:
+                self._refused(exc, line, 1)
+
+    def _refused(self, exc: StorageError, line: int, rows: int) -> NoReturn:
+        if "constraint" not in exc.message:  # the disk, a lock: the database's own trouble
+            raise exc
+        cause = str(exc.__cause__ or exc).strip().splitlines()[0]
+        raise self.reader.error(
+            f"{self.table}: {'this row' if rows == 1 else f'one of the {rows} rows from here'}"
+            f" breaks a rule of the database ({cause})",
+            line,
+        ) from exc
 
 
 def _check_row(reader: _Reader, start: int, table: str, row: object) -> dict[str, Any]:
@@ -359,8 +381,8 @@ def _read_tables(reader: _Reader, db: Database, result: Loaded) -> None:
                 f"table {table} out of place: tables come in the order of docs/import-export.md"
             )
         last = order
-        rows = _Table(db, table)
+        rows = _Table(db, table, reader)
         for start in reader.items():
-            rows.add(_check_row(reader, start, table, reader.value()))
+            rows.add(_check_row(reader, start, table, reader.value()), start)
         rows.finish()
         result.rows[table] = rows.count

@@ -404,7 +404,12 @@ class PostgresEngine:
         try:
             yield
         finally:
-            if not self.conn.closed:
+            # After a failed statement the transaction only rolls back: setting the
+            # step again would fail too, and hide the error that stopped the block.
+            if (
+                not self.conn.closed
+                and self.conn.info.transaction_status != pq.TransactionStatus.INERROR
+            ):
                 self.execute("SELECT set_config('relate.step', :step, true)", {"step": step})
         for table, first in zip(tables, before, strict=True):
             last = self._last_id(table)
