@@ -391,3 +391,18 @@ def test_a_document_read_in_tiny_pieces_gives_the_same_rows_and_lines(
     good.write_text(exported, encoding="utf-8")
     assert relate("import", str(good)).exit_code == 0
     assert _export(relate) == exported
+
+
+def test_the_document_moves_a_practice_to_a_sqlite_file_unchanged(
+    relate: Relate, tmp_path: Path
+) -> None:
+    """From either engine: the same document comes out of the SQLite copy."""
+    _fill(relate)
+    exported = _export(relate)
+    path = tmp_path / "everything.json"
+    path.write_text(exported, encoding="utf-8")
+    copy = str(tmp_path / "copy.db")
+    assert relate("--db", copy, "import", str(path)).exit_code == 0
+    result = relate("--db", copy, "export", "all", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == exported
