@@ -292,6 +292,23 @@ def _line_of(text: str, table: str) -> int:
     return text[: text.index(json.dumps(table) + ": [")].count("\n") + 1
 
 
+def test_a_document_read_as_another_format_is_refused(relate: Relate, tmp_path: Path) -> None:
+    _fill(relate)
+    exported = _export(relate)
+    while relate("undo").exit_code == 0:
+        pass
+    path = tmp_path / "everything.txt"
+    path.write_text(exported, encoding="utf-8")
+    for fmt in ("csv", "vcard"):
+        result = relate("import", str(path), "--format", fmt)
+        assert result.exit_code == 2, result.stderr
+        assert "is a whole database" in result.stderr
+    assert not any(json.loads(_export(relate))["tables"].values())
+    # Its content says JSON: without --format it imports.
+    assert relate("import", str(path)).exit_code == 0
+    assert _export(relate) == exported
+
+
 def test_tables_out_of_order_are_refused(relate: Relate, tmp_path: Path) -> None:
     path = tmp_path / "x.json"
     path.write_text(

@@ -1025,6 +1025,11 @@ def import_file(
         head = stream.read(64)
         chosen = fmt.strip().lower() if fmt else guess_format(path, head)
         stream.seek(0)
+        if chosen != "json" and everything.is_document(head):
+            raise UsageError(
+                f"{label} is a whole database (relate export all), not {chosen}",
+                hint="import it with --format json, into an empty database",
+            )
         if chosen == "json" and everything.is_document(head):
             return everything.load(
                 db,
