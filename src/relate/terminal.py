@@ -19,8 +19,7 @@ import contextlib
 import os
 import re
 import sys
-from dataclasses import dataclass, replace
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 DEFAULT_WIDTH = 80
 
@@ -62,8 +61,7 @@ def _is_terminal(stream: TextIO | None) -> bool:
         return False
 
 
-@dataclass(frozen=True)
-class Terminal:
+class Terminal(NamedTuple):
     """The facts of one run about the person (or script) at the other end."""
 
     stdin: TextIO
@@ -139,7 +137,7 @@ _pretended: dict[str, object] = {}
 
 def current() -> Terminal:
     found = Terminal.from_system()
-    return replace(found, **_pretended) if _pretended else found  # type: ignore[arg-type]
+    return found._replace(**_pretended) if _pretended else found  # type: ignore[arg-type]
 
 
 def pretend(**facts: object) -> None:

@@ -10,7 +10,6 @@ other command fails on a missing file instead of leaving an empty database behin
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -20,13 +19,14 @@ from relate.storage.database import Database, open_database
 from relate.storage.location import Location, default_file, default_location, parse_location
 
 
-@dataclass
 class AppState:
-    db: str | None = None  # --db as given: a path or a PostgreSQL URL
-    debug: bool = False
-    label: str = "relate"  # the command line, named by `relate undo`
-    committed: bool = False  # a change of this command is in the database
-    _db: Database | None = None
+    # A plain class, not a dataclass: it is made at every start (docs/performance.md).
+    def __init__(self) -> None:
+        self.db: str | None = None  # --db as given: a path or a PostgreSQL URL
+        self.debug = False
+        self.label = "relate"  # the command line, named by `relate undo`
+        self.committed = False  # a change of this command is in the database
+        self._db: Database | None = None
 
     def location(self) -> Location:
         """The database in use: ``--db``, else ``RELATE_DB``, else the default file."""

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from relate import terminal
 from relate.csvcodec import csv_cell
@@ -134,8 +133,7 @@ def write_object(record: Mapping[str, Any], stream: IO[str] | None = None) -> No
     out.write("\n")
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """A table column. ``keep``: never wrapped or shortened (ids, dates, times, counts:
     the when of a row must survive any width); other columns wrap and fold long words,
     so no character is lost."""

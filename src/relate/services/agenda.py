@@ -28,7 +28,6 @@ for people are ``relate.render.agenda``'s.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from typing import NamedTuple
 
@@ -299,11 +298,10 @@ class Item(NamedTuple):
     concern: ConcernState | None = None  # a concern's severity, age and escalations
 
 
-@dataclass
-class Agenda:
+class Agenda(NamedTuple):
     today: date
-    sections: dict[str, list[Item]] = field(default_factory=dict)
-    totals: dict[str, int] = field(default_factory=dict)
+    sections: dict[str, list[Item]]  # filled section by section
+    totals: dict[str, int]
 
     def items(self) -> list[Item]:
         return [item for section in self.sections.values() for item in section]
@@ -714,7 +712,7 @@ def build_agenda(
     """
     # No limit is a LIMIT no section reaches (PostgreSQL refuses SQLite's LIMIT -1).
     cap = big = limit if limit is not None and limit >= 0 else 1 << 62
-    agenda = Agenda(today)
+    agenda = Agenda(today, {}, {})
     start_today, _ = clock.day_bounds(today)
     _, end_window = clock.day_bounds(today + timedelta(days=max(days, 1) - 1))
     sections = {

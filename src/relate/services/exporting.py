@@ -261,16 +261,20 @@ def iter_interactions(db: Database) -> Iterator[dict[str, object]]:
 def interaction_cells(db: Database) -> Iterator[tuple[object, ...]]:
     """Interactions straight to CSV cells: the 200k-row hot path, so it repeats the
     few lines of ``_interaction_rows`` rather than stacking a second generator."""
-    from relate.csvcodec import join_list
+    from relate.csvcodec import LIST_SEPARATOR, join_list
 
     name_of = _ContactNames(db)
     local = clock.LocalISOFormatter()
     for row in db.execute(INTERACTIONS):
         ids = row[3]
         names = ""
-        if ids:
+        if ids and "," in ids:
             names = join_list([name_of(int(i)) for i in ids.split(",")])
             ids = ids.replace(",", ";")  # integers: nothing to escape
+        elif ids:  # the usual log is with one person: no list to build
+            names = name_of(int(ids))
+            if "\\" in names or LIST_SEPARATOR in names:
+                names = join_list((names,))
         tags = row[4]
         yield (
             row[0],
