@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import functools
-import inspect
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass, fields
-from typing import Annotated, Any, get_type_hints
+from dataclasses import dataclass
+from typing import Annotated
 
 import typer
 
@@ -26,6 +23,7 @@ from relate.cli.options import (
     FormatOption,
     ListFormatOption,
     NoteOption,
+    OptionGroup,
     OrgOption,
     PhoneOption,
     PriorityOption,
@@ -79,43 +77,12 @@ class ContactOptions:
     set_: SetOption = None
 
 
-class contact_options:  # lower case: it is used as a decorator
+class contact_options(OptionGroup):  # lower case: it is used as a decorator
     """Declare the fields of ``ContactOptions`` as options of ``command``, where its
-    ``options: ContactOptions`` parameter stands (so ``--help`` lists them in that
-    place), and hand them to it as one ``ContactOptions``.
+    ``options: ContactOptions`` parameter stands, and hand them to it as one record."""
 
-    The signature Typer reads is made only when Typer asks for it, so commands that do
-    not run pay nothing (start-up time, docs/performance.md).
-    """
-
-    def __init__(self, command: Callable[..., None]) -> None:
-        functools.update_wrapper(self, command)
-        self._command = command
-
-    def __call__(self, **given: Any) -> None:
-        names = [f.name for f in fields(ContactOptions)]
-        options = ContactOptions(**{name: given.pop(name) for name in names})
-        self._command(**given, options=options)
-
-    @functools.cached_property
-    def __signature__(self) -> inspect.Signature:
-        hints = get_type_hints(ContactOptions, include_extras=True)
-        shared = [
-            inspect.Parameter(
-                f.name,
-                inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                default=None,
-                annotation=hints[f.name],
-            )
-            for f in fields(ContactOptions)
-        ]
-        own = inspect.signature(self._command, eval_str=True)
-        parameters: list[inspect.Parameter] = []
-        for parameter in own.parameters.values():
-            parameters += shared if parameter.name == "options" else [parameter]
-        # Evaluated once here: Typer's type hints then need no second reading of the text.
-        self.__annotations__ = {p.name: p.annotation for p in parameters}
-        return own.replace(parameters=parameters)
+    record = ContactOptions
+    parameter = "options"
 
 
 def _input(
@@ -400,22 +367,15 @@ def _resolve_all(db: Database, contacts: list[str]) -> list[ContactRef]:
 
 
 @app.command("list")
+@filters.filter_options
 def list_(
     tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only this tag.")] = None,
     stage: StageOption = None,
     org: Annotated[str | None, typer.Option("--org", help="Only this organisation.")] = None,
-    type_: filters.TypeFilter = None,
-    owner: filters.OwnerFilter = None,
-    priority: filters.PriorityFilter = None,
-    no_cadence: filters.NoCadenceFilter = False,
-    overdue: filters.OverdueFilter = False,
-    referred_by: filters.ReferredByFilter = None,
-    where: filters.WhereFilter = None,
+    filter_by: filters.FilterOptions = filters.NO_FILTER,
     archived: Annotated[
         bool, typer.Option("--archived", help="Include archived contacts.")
     ] = False,
-    sort: filters.SortOption = None,
-    limit: filters.LimitOption = None,
     fmt: ListFormatOption = None,
 ) -> None:
     """List contacts, sorted by name (or --sort), with their type, owner and last contact.
@@ -433,19 +393,7 @@ def list_(
     """
     chosen = output.resolve_format(fmt, render_contacts.LIST_FORMATS)
     filtered = filters.contact_filter(
-        tag=tag,
-        stage=stage,
-        org=org,
-        include_archived=archived,
-        relationship_type=type_,
-        owner=owner,
-        priority=priority,
-        no_cadence=no_cadence,
-        overdue=overdue,
-        referred_by=referred_by,
-        sort=sort,
-        limit=limit,
-        where=where,
+        filter_by, tag=tag, stage=stage, org=org, include_archived=archived
     )
     db = state.database()
     keys = service.field_keys(db) if chosen == "csv" else ()

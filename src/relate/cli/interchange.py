@@ -23,19 +23,8 @@ from relate.services.contacts import ContactFilter
 from relate.storage.database import Database, private_temp, remove_temp
 
 TABLE_FORMATS = ("csv", "json", "jsonl")
-EXPORT_KINDS = (
-    "contacts",
-    "interactions",
-    "reminders",
-    "dates",
-    "concerns",
-    "organisations",
-    "engagements",
-    "feedback",
-    "gifts",
-    "calendar",
-    "all",
-)
+# What `export` takes besides the record kinds of services/exporting.py (KINDS).
+OTHER_EXPORTS = ("calendar", "all")
 
 
 @contextlib.contextmanager
@@ -70,6 +59,7 @@ def _formats_for(kind: str) -> tuple[str, ...]:
 
 
 @app.command("export")
+@filters.filter_options
 def export(
     what: Annotated[
         str,
@@ -109,15 +99,7 @@ def export(
             "spreadsheet shows them as text instead of running them.",
         ),
     ] = False,
-    type_: filters.TypeFilter = None,
-    owner: filters.OwnerFilter = None,
-    priority: filters.PriorityFilter = None,
-    no_cadence: filters.NoCadenceFilter = False,
-    overdue: filters.OverdueFilter = False,
-    referred_by: filters.ReferredByFilter = None,
-    where_fields: filters.WhereFilter = None,
-    sort: filters.SortOption = None,
-    limit: filters.LimitOption = None,
+    filter_by: filters.FilterOptions = filters.NO_FILTER,
 ) -> None:
     """Export data to stdout (or -o FILE), streaming, in a stable documented layout.
 
@@ -137,9 +119,12 @@ def export(
       relate export contacts --format vcard --where tier=gold > gold.vcf
       relate export all --format json -o everything.json
     """
+    from relate.services.exporting import KINDS
+
     kind = what.strip().lower()
-    if kind not in EXPORT_KINDS:
-        raise UsageError(f"cannot export {what!r}", hint="use one of " + ", ".join(EXPORT_KINDS))
+    if kind not in (*KINDS, *OTHER_EXPORTS):
+        kinds = ", ".join((*KINDS, *OTHER_EXPORTS))
+        raise UsageError(f"cannot export {what!r}", hint="use one of " + kinds)
     allowed = _formats_for(kind)
     chosen = (fmt or allowed[0]).strip().lower()
     if chosen not in allowed:
@@ -148,36 +133,13 @@ def export(
         )
     if excel_safe and chosen != "csv":
         raise UsageError("--excel-safe applies to CSV only")
-    given = {
-        "--type": type_,
-        "--owner": owner,
-        "--priority": priority,
-        "--no-cadence": no_cadence or None,
-        "--overdue": overdue or None,
-        "--referred-by": referred_by,
-        "--where": where_fields or None,
-        "--sort": sort,
-        "--limit": limit,
-    }
-    used = [name for name, value in given.items() if value is not None]
+    used = filter_by.given()
     if used and kind != "contacts":
         raise UsageError(f"{used[0]} applies to contacts only")
     db = state.database()
     where = None
     if used:
-        where = filters.contact_filter(
-            relationship_type=type_,
-            owner=owner,
-            priority=priority,
-            no_cadence=no_cadence,
-            overdue=overdue,
-            referred_by=referred_by,
-            where=where_fields,
-            sort=sort,
-            limit=limit,
-            include_archived=True,
-            by_id=True,
-        )
+        where = filters.contact_filter(filter_by, include_archived=True, by_id=True)
     if output_path is not None and str(output_path) != "-":
         from relate.services.exporting import check_destination
 

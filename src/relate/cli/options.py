@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Annotated, Any
+import functools
+import inspect
+from collections.abc import Callable, Sequence
+from dataclasses import MISSING, fields
+from typing import Annotated, Any, ClassVar, get_type_hints
 
 import typer
 
@@ -145,3 +148,46 @@ SetOption = Annotated[
         help="Set a custom field (repeatable); KEY is letters, digits and -.",
     ),
 ]
+
+
+class OptionGroup:
+    """A decorator (subclassed with ``record`` and ``parameter``) that declares the
+    fields of the dataclass ``record`` as options of ``command``, where its
+    ``parameter`` stands (so ``--help`` lists them in that place), and hands them to it
+    as one record: options that several commands share are declared once.
+
+    The signature Typer reads is made only when Typer asks for it, so commands that do
+    not run pay nothing (start-up time, docs/performance.md).
+    """
+
+    record: ClassVar[type[Any]]
+    parameter: ClassVar[str]
+
+    def __init__(self, command: Callable[..., None]) -> None:
+        functools.update_wrapper(self, command)
+        self._command = command
+
+    def __call__(self, **given: Any) -> None:
+        names = [f.name for f in fields(self.record)]
+        group = self.record(**{name: given.pop(name) for name in names})
+        self._command(**given, **{self.parameter: group})
+
+    @functools.cached_property
+    def __signature__(self) -> inspect.Signature:
+        hints = get_type_hints(self.record, include_extras=True)
+        shared = [
+            inspect.Parameter(
+                f.name,
+                inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                default=None if f.default is MISSING else f.default,
+                annotation=hints[f.name],
+            )
+            for f in fields(self.record)
+        ]
+        own = inspect.signature(self._command, eval_str=True)
+        parameters: list[inspect.Parameter] = []
+        for parameter in own.parameters.values():
+            parameters += shared if parameter.name == self.parameter else [parameter]
+        # Evaluated once here: Typer's type hints then need no second reading of the text.
+        self.__annotations__ = {p.name: p.annotation for p in parameters}
+        return own.replace(parameters=parameters)
