@@ -20,8 +20,8 @@ from relate.render import practice as render_practice
 from relate.render import report as render_report
 from relate.services import concerns, practice
 from relate.services import report as report_service
-from relate.services.agenda import SEVERITIES
 from relate.services.matching import resolve_contact
+from relate.services.severity import SEVERITIES
 
 
 @app.command()

@@ -35,6 +35,7 @@ from relate import clock
 from relate.dates import FIRST_DAY, MonthDay
 from relate.services import important_dates
 from relate.services.matching import fold
+from relate.services.severity import severity_name
 from relate.storage.database import Database
 from relate.storage.engines import Row
 from relate.storage.sql import statement
@@ -139,14 +140,6 @@ COUNT_OVERDUE_CONCERNS = statement("SELECT count(*) " + _OPEN_ONLY + _PAST_DUE)
 COUNT_OVERDUE_CONCERNS_MINE = statement("SELECT count(*) " + _CONCERNS + _PAST_DUE + _MINE)
 
 # A concern's severity, as stored (0, 1, 2) and as said.
-SEVERITIES = ("low", "normal", "high")
-
-
-def severity_name(severity: int) -> str:
-    """0, 1, 2 -> low, normal, high (a value beyond them is the nearest)."""
-    return SEVERITIES[max(0, min(severity, len(SEVERITIES) - 1))]
-
-
 def concern_order(severity: int, opened: str, concern_id: int) -> tuple[int, str, int]:
     """The concerns section's order as a sort key (the SQL's ``ORDER BY``): high
     severity first, then the oldest (``opened``: the stored UTC timestamp), then by id."""

@@ -11,15 +11,14 @@ the step, with the severity before and after, on the concern's trail.
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from relate import clock
 from relate.errors import NotFoundError, RelateError
-from relate.services.agenda import SEVERITIES, severity_name
 from relate.services.matching import ContactRef
 from relate.services.reminders import parse_id
+from relate.services.severity import SEVERITIES, severity_name
 from relate.storage.database import Database
 from relate.storage.engines import Row
 from relate.storage.sql import statement
@@ -265,6 +264,8 @@ def median_days_to_resolve(spans: list[tuple[datetime, datetime]]) -> float | No
     if not spans:
         return None
     days = [(resolved - opened).total_seconds() / 86400 for opened, resolved in spans]
+    import statistics  # only for a median: decimal and fractions come with it
+
     return round(statistics.median(days), 1)
 
 

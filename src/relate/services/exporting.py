@@ -22,7 +22,6 @@ from typing import cast
 from relate import clock
 from relate.dates import MonthDay
 from relate.errors import RelateError, UsageError
-from relate.services.agenda import severity_name
 from relate.services.contacts import (
     CONTACT_FIELDS,
     ContactFilter,
@@ -31,6 +30,7 @@ from relate.services.contacts import (
     field_keys,
     iter_records,
 )
+from relate.services.severity import severity_name
 from relate.storage.database import SQLITE_MAGIC, Database
 from relate.storage.engines import Row
 from relate.storage.sql import statement

@@ -14,8 +14,9 @@ from datetime import date, datetime
 
 from relate import clock
 from relate.errors import RelateError, UsageError
-from relate.services.agenda import Neglect, org_neglect, severity_name
+from relate.services.agenda import Neglect, org_neglect
 from relate.services.matching import ContactRef, fold
+from relate.services.severity import severity_name
 from relate.storage.database import Database
 from relate.storage.sql import statement
 

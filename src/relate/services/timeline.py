@@ -10,9 +10,9 @@ from datetime import date, datetime
 from relate import clock
 from relate.dates import MonthDay
 from relate.services import concerns, contacts
-from relate.services.agenda import severity_name
 from relate.services.concerns import Step
 from relate.services.matching import ContactRef
+from relate.services.severity import severity_name
 from relate.storage.database import Database
 from relate.storage.sql import statement
 
