@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from typer.testing import Result
+
+if TYPE_CHECKING:
+    from relate.storage.database import Database
 
 Relate = Callable[..., Result]  # the `relate` fixture: relate("add", "Ann")
 FIXTURES = Path(__file__).resolve().parent / "fixtures"  # real files; sources in LICENSES/
@@ -168,3 +173,19 @@ INSERT INTO interaction_contact VALUES (1, 1);
 INSERT INTO important_date (contact_id, kind, label, month, day, year, created_at)
 VALUES (1, 'birthday', 'birthday', 5, 5, 1813, '2020-01-01 10:00:00.000000');
 """
+
+
+@contextmanager
+def fresh(template: Path, folder: Path, name: str) -> Iterator[Database]:
+    """A database of its own for one hypothesis example: a copy of ``template``
+    (already migrated), removed afterwards."""
+    from relate.storage.database import open_database
+
+    path = folder / name
+    shutil.copyfile(template, path)
+    db = open_database(path)
+    try:
+        yield db
+    finally:
+        db.close()
+        path.unlink()

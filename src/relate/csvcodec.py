@@ -18,10 +18,14 @@ def join_list(values: Iterable[str]) -> str:
     plain = "".join(items)
     if "\\" not in plain and LIST_SEPARATOR not in plain:  # the common case: nothing to escape
         return LIST_SEPARATOR.join(items)
-    return LIST_SEPARATOR.join(
-        value.replace("\\", "\\\\").replace(LIST_SEPARATOR, "\\" + LIST_SEPARATOR)
-        for value in items
-    )
+    return LIST_SEPARATOR.join(list_item(value) for value in items)
+
+
+def list_item(value: str) -> str:
+    """One value of a multi-valued field as ``join_list`` writes it (a one-value list)."""
+    if "\\" not in value and LIST_SEPARATOR not in value:
+        return value
+    return value.replace("\\", "\\\\").replace(LIST_SEPARATOR, "\\" + LIST_SEPARATOR)
 
 
 def split_list(text: str) -> list[str]:

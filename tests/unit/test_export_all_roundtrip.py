@@ -5,9 +5,6 @@ everything, import it back)."""
 from __future__ import annotations
 
 import io
-import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import fresh
 from relate.dates import MonthDay
 from relate.render.output import write_document
 from relate.services import (
@@ -30,7 +28,7 @@ from relate.services import (
 )
 from relate.services.fields import ADDRESS_PARTS, Address
 from relate.services.matching import ContactRef
-from relate.storage.database import Database, open_database
+from relate.storage.database import Database
 
 NOW = datetime(2026, 11, 24, 9, 30).astimezone()
 
@@ -93,18 +91,6 @@ events = st.lists(
     ),
     max_size=14,
 )
-
-
-@contextmanager
-def fresh(template: Path, folder: Path, name: str) -> Iterator[Database]:
-    path = folder / name
-    shutil.copyfile(template, path)
-    db = open_database(path)
-    try:
-        yield db
-    finally:
-        db.close()
-        path.unlink()
 
 
 def export_all(db: Database) -> str:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-import shutil
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -14,11 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import Result
 
+from helpers import fresh
 from relate.dates import MonthDay, format_cadence
 from relate.render.output import write_csv, write_json
 from relate.services import contacts, exporting, important_dates, importing
 from relate.services.fields import ADDRESS_PARTS, Address
-from relate.storage.database import Database, open_database
+from relate.storage.database import Database
 
 NOW = datetime(2026, 11, 24, 9, 30).astimezone()
 
@@ -66,18 +65,6 @@ contact_inputs = st.builds(
     fields=custom_fields,
 )
 people = st.lists(st.tuples(contact_inputs, st.booleans()), max_size=6)
-
-
-@contextmanager
-def fresh(template: Path, folder: Path, name: str) -> Iterator[Database]:
-    path = folder / name
-    shutil.copyfile(template, path)
-    db = open_database(path)
-    try:
-        yield db
-    finally:
-        db.close()
-        path.unlink()
 
 
 def export(db: Database, fmt: str) -> str:

@@ -261,7 +261,7 @@ def iter_interactions(db: Database) -> Iterator[dict[str, object]]:
 def interaction_cells(db: Database) -> Iterator[tuple[object, ...]]:
     """Interactions straight to CSV cells: the 200k-row hot path, so it repeats the
     few lines of ``_interaction_rows`` rather than stacking a second generator."""
-    from relate.csvcodec import LIST_SEPARATOR, join_list
+    from relate.csvcodec import join_list, list_item
 
     name_of = _ContactNames(db)
     local = clock.LocalISOFormatter()
@@ -272,9 +272,7 @@ def interaction_cells(db: Database) -> Iterator[tuple[object, ...]]:
             names = join_list([name_of(int(i)) for i in ids.split(",")])
             ids = ids.replace(",", ";")  # integers: nothing to escape
         elif ids:  # the usual log is with one person: no list to build
-            names = name_of(int(ids))
-            if "\\" in names or LIST_SEPARATOR in names:
-                names = join_list((names,))
+            names = list_item(name_of(int(ids)))
         tags = row[4]
         yield (
             row[0],
